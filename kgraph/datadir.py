@@ -1,0 +1,272 @@
+"""The data directory: raw snapshots, parsed records, judgements, the graph store.
+
+Layout::
+
+    DATA/
+      config.toml                     optional: URL overrides, registry column mappings
+      raw/<ingester>/<fetch time>/    files as downloaded (or copied by --from), + fetch.json
+      records/<source>/<snapshot>.jsonl.gz   parsed records of one snapshot
+      records/<source>/<snapshot>.json       its parse report and the diff to the previous one
+      records/<source>/CURRENT        name of the snapshot the next build uses
+      judgements.jsonl                analysts' same/different/unsure decisions
+      watchlist.json
+      graph/<build id>/               one built graph (embedded store, lookup index, build.json)
+      graph/current                   symlink to the live build, swapped atomically
+      lock                            held while a command writes
+
+The location is ``--data-dir``, else ``$KGRAPH_DATA_DIR``, else the platform's
+user data directory. Nothing is created until a command writes.
+
+Every write is atomic: content goes to a temporary file in the same directory
+and is renamed over the target, so a crash leaves the old file or the new one,
+never half of either.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+from .errors import Locked, NoGraph
+
+__all__ = ["DataDir", "default_data_dir", "atomic_write", "atomic_write_json", "utc_stamp"]
+
+ENV_VAR = "KGRAPH_DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("kgraph", appauthor=False))
+
+
+def utc_stamp(when: dt.datetime | None = None) -> str:
+    """Compact UTC timestamp used to name snapshots and builds: ``20261126T105500Z``.
+
+    Microseconds are appended when two stamps could collide within a second.
+    """
+    when = when or dt.datetime.now(dt.timezone.utc)
+    return when.strftime("%Y%m%dT%H%M%S") + f"{when.microsecond:06d}Z"
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> None:
+    """Write ``data`` to ``path`` atomically (temp file in the same directory, fsync, rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode(encoding)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def atomic_write_json(path: Path, obj: Any) -> None:
+    atomic_write(path, json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary sibling path to write; rename it onto ``path`` on success only."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, path)
+        _fsync_dir(path.parent)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp_path.unlink()
+
+
+class DataDir:
+    """Paths and safe writes inside one kgraph data directory.
+
+    >>> import tempfile
+    >>> d = DataDir(tempfile.mkdtemp())
+    >>> d.records_dir("us_ofac_sdn").name
+    'us_ofac_sdn'
+    >>> d.current_graph() is None
+    True
+    """
+
+    def __init__(self, root: str | os.PathLike | None = None):
+        self.root = Path(root).expanduser() if root else default_data_dir()
+
+    def __repr__(self) -> str:
+        return f"DataDir({str(self.root)!r})"
+
+    # -- layout -------------------------------------------------------------
+    @property
+    def raw(self) -> Path:
+        return self.root / "raw"
+
+    @property
+    def records(self) -> Path:
+        return self.root / "records"
+
+    @property
+    def graphs(self) -> Path:
+        return self.root / "graph"
+
+    @property
+    def judgements_path(self) -> Path:
+        return self.root / "judgements.jsonl"
+
+    @property
+    def watchlist_path(self) -> Path:
+        return self.root / "watchlist.json"
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / "config.toml"
+
+    def raw_dir(self, ingester: str) -> Path:
+        return self.raw / ingester
+
+    def records_dir(self, source: str) -> Path:
+        return self.records / source
+
+    # -- config -------------------------------------------------------------
+    def config(self) -> dict[str, Any]:
+        """``config.toml`` as a dict (empty when absent)."""
+        import tomllib
+
+        try:
+            with open(self.config_path, "rb") as f:
+                return tomllib.load(f)
+        except FileNotFoundError:
+            return {}
+        except tomllib.TOMLDecodeError as e:
+            from .errors import ConfigError
+
+            raise ConfigError(f"{self.config_path}: {e}") from None
+
+    # -- snapshots ----------------------------------------------------------
+    def new_raw_snapshot(self, ingester: str) -> Path:
+        """A fresh, hidden staging folder under raw/<ingester>/; publish with :meth:`publish_raw`."""
+        base = self.raw_dir(ingester)
+        base.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=".staging-", dir=base))
+
+    def publish_raw(self, staging: Path, stamp: str | None = None) -> Path:
+        """Rename a complete staging folder to raw/<ingester>/<stamp>/ (atomic)."""
+        target = staging.parent / (stamp or utc_stamp())
+        os.replace(staging, target)
+        _fsync_dir(staging.parent)
+        return target
+
+    def raw_snapshots(self, ingester: str) -> list[Path]:
+        """Published raw snapshots of an ingester, oldest first (staging folders excluded)."""
+        base = self.raw_dir(ingester)
+        if not base.is_dir():
+            return []
+        return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+    def cleanup_staging(self) -> int:
+        """Remove staging folders and temp files a crashed run left behind; returns how many."""
+        n = 0
+        for pattern in ("raw/*/.staging-*", "graph/.building-*"):
+            for p in self.root.glob(pattern):
+                shutil.rmtree(p, ignore_errors=True)
+                n += 1
+        for p in self.root.rglob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                p.unlink()
+                n += 1
+        return n
+
+    # -- graph builds -------------------------------------------------------
+    def new_build_dir(self) -> Path:
+        self.graphs.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=".building-", dir=self.graphs))
+
+    def publish_build(self, staging: Path, keep: int = 2) -> Path:
+        """Make a finished build live: rename it, then swap the ``current`` symlink atomically.
+
+        Older builds beyond ``keep`` are removed afterwards; a crash at any
+        point leaves ``current`` pointing at a complete build.
+        """
+        target = self.graphs / utc_stamp()
+        os.replace(staging, target)
+        link_tmp = self.graphs / f".current-{os.getpid()}"
+        with contextlib.suppress(FileNotFoundError):
+            link_tmp.unlink()
+        os.symlink(target.name, link_tmp)
+        os.replace(link_tmp, self.graphs / "current")
+        _fsync_dir(self.graphs)
+        builds = sorted(p for p in self.graphs.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
+        for old in builds[:-keep] if keep else []:
+            if old != target:
+                shutil.rmtree(old, ignore_errors=True)
+        return target
+
+    def current_graph(self) -> Path | None:
+        link = self.graphs / "current"
+        try:
+            target = link.resolve(strict=True)
+        except (FileNotFoundError, RuntimeError):
+            return None
+        return target if target.is_dir() else None
+
+    def require_graph(self) -> Path:
+        g = self.current_graph()
+        if g is None:
+            raise NoGraph(f"no graph built in {self.root}; run `kgraph demo` or `kgraph build` first")
+        return g
+
+    # -- lock ---------------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(self, command: str = "kgraph") -> Iterator[None]:
+        """Hold the data directory's write lock; raise :class:`Locked` if another run holds it.
+
+        The lock is an ``flock`` on ``DATA/lock``: the kernel releases it when
+        the holder dies, even by SIGKILL, so a crash never leaves it stuck.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        path = self.root / "lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as e:
+                if e.errno not in (errno.EWOULDBLOCK, errno.EACCES):
+                    raise
+                holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
+                raise Locked(f"data directory {self.root} is in use by {holder}; wait for it to finish") from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"`{command}` (pid {os.getpid()})".encode(), 0)
+            self.cleanup_staging()
+            yield
+        finally:
+            os.close(fd)

@@ -1,0 +1,65 @@
+"""Typed errors. The CLI turns every :class:`KgraphError` into one ``Error: ...`` line."""
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "KgraphError",
+    "SourceFormatError",
+    "QualityError",
+    "FetchError",
+    "ConfigError",
+    "NotFound",
+    "NoGraph",
+    "Locked",
+    "Neo4jError",
+]
+
+
+class KgraphError(Exception):
+    """Base class: a problem the user can act on, reported in one line."""
+
+
+class SourceFormatError(KgraphError):
+    """A source file is not what its ingester expects.
+
+    The message names the file and the place (line, record or byte offset),
+    e.g. ``SDN.CSV: line 12: expected 12 fields, found 9``.
+    """
+
+    def __init__(self, path: str | Path | None, where: str | int | None, message: str):
+        self.path = str(path) if path is not None else None
+        self.where = where
+        self.reason = message
+        name = Path(self.path).name if self.path else "<input>"
+        if isinstance(where, int):
+            where = f"line {where}"
+        super().__init__(f"{name}: {where}: {message}" if where not in (None, "") else f"{name}: {message}")
+
+
+class QualityError(KgraphError):
+    """A parsed source falls outside its expected ranges (record counts, fill rates)."""
+
+
+class FetchError(KgraphError):
+    """A download failed or returned something that is not the file."""
+
+
+class ConfigError(KgraphError):
+    """Missing or invalid configuration (an API key, a column mapping, a URL)."""
+
+
+class NotFound(KgraphError):
+    """No node, query or source by that name."""
+
+
+class NoGraph(KgraphError):
+    """The data directory holds no built graph yet."""
+
+
+class Locked(KgraphError):
+    """Another kgraph process holds the data directory."""
+
+
+class Neo4jError(KgraphError):
+    """Neo4j could not be reached or refused the operation."""

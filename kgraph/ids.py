@@ -1,0 +1,149 @@
+"""Stable node ids and canonical identifier keys.
+
+Node ids derive from source ids (``ofac-40185``), never from positions in a
+file, so a rebuild gives the same ids. Identifier keys are the normalised form
+under which the same identifier from different sources meets:
+
+>>> icao24_key("1533AD"), icao24_key("0x1533ad")
+('icao24-1533ad', 'icao24-1533ad')
+>>> tail_key("RA-78765"), tail_key("ra 78765"), tail_key("RA78765")
+('tail-RA78765', 'tail-RA78765', 'tail-RA78765')
+>>> msn_key("0083486590"), msn_key("83486590")
+('msn-83486590', 'msn-83486590')
+>>> imo_key("IMO 9187629")
+'imo-9187629'
+>>> airport_key("musa"), country_id("cu")
+('airport-MUSA', 'country-CU')
+>>> make_id("ca-sema", "Russia / Russie", "1, Part 2", "380")
+'ca-sema-eddeda8f89db741a4d9b'
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+__all__ = [
+    "make_id",
+    "slug",
+    "normalize_icao24",
+    "icao24_key",
+    "normalize_tail",
+    "tail_key",
+    "normalize_msn",
+    "msn_key",
+    "normalize_imo",
+    "imo_key",
+    "identifier_key",
+    "airport_key",
+    "country_id",
+    "KEY_PREFIXES",
+]
+
+#: Prefixes of identifier keys (as opposed to node ids) that edges may point at.
+KEY_PREFIXES = ("icao24-", "tail-", "msn-", "imo-", "airport-", "country-", "id-")
+
+_HEX = re.compile(r"^[0-9a-f]{6}$")
+_NON_ALNUM = re.compile(r"[^0-9A-Za-z]+")
+
+
+def make_id(prefix: str, *parts: object) -> str:
+    """A stable id from raw source values: ``prefix-<sha1 of the parts, 20 hex>``.
+
+    Pass the raw values (not normalised ones): normalising first would change
+    every id the day the normaliser changes.
+    """
+    raw = "\x1f".join("" if p is None else str(p) for p in parts)
+    return f"{prefix}-{hashlib.sha1(raw.encode('utf-8')).hexdigest()[:20]}"
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII slug: ``'RUSSIA-EO14024'`` -> ``'russia-eo14024'``."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NON_ALNUM.sub("-", text).strip("-").lower()
+
+
+def normalize_icao24(value: str | None) -> str | None:
+    """Six lower-case hex digits, or None when the value is not a 24-bit address."""
+    if not value:
+        return None
+    v = value.strip().lower()
+    if v.startswith("0x"):
+        v = v[2:]
+    v = v.lstrip("~")
+    if len(v) < 6 and re.fullmatch(r"[0-9a-f]+", v):
+        v = v.rjust(6, "0")
+    if not _HEX.match(v) or v == "000000":
+        return None
+    return v
+
+
+def icao24_key(value: str | None) -> str | None:
+    v = normalize_icao24(value)
+    return f"icao24-{v}" if v else None
+
+
+def normalize_tail(value: str | None) -> str | None:
+    """Upper case with spaces and hyphens removed: the compare form of a tail number."""
+    if not value:
+        return None
+    v = _NON_ALNUM.sub("", unicodedata.normalize("NFKC", value)).upper()
+    return v or None
+
+
+def tail_key(value: str | None) -> str | None:
+    v = normalize_tail(value)
+    return f"tail-{v}" if v else None
+
+
+def normalize_msn(value: str | None) -> str | None:
+    """Manufacturer serial number without separators and leading zeros (registries drop them)."""
+    if not value:
+        return None
+    v = _NON_ALNUM.sub("", value).upper()
+    if v.startswith("MSN"):
+        v = v[3:]
+    v = v.lstrip("0")
+    return v or None
+
+
+def msn_key(value: str | None) -> str | None:
+    v = normalize_msn(value)
+    return f"msn-{v}" if v else None
+
+
+def normalize_imo(value: str | None) -> str | None:
+    """Seven-digit IMO number, or None."""
+    if not value:
+        return None
+    digits = re.sub(r"\D", "", value)
+    return digits if len(digits) == 7 else None
+
+
+def imo_key(value: str | None) -> str | None:
+    v = normalize_imo(value)
+    return f"imo-{v}" if v else None
+
+
+def identifier_key(scheme: str, value: str | None) -> str | None:
+    """Key for a scheme-qualified identifier: ``id-inn-6658039390``.
+
+    >>> identifier_key("inn", " 6658039390 ")
+    'id-inn-6658039390'
+    """
+    if not value:
+        return None
+    v = _NON_ALNUM.sub("", value).upper()
+    return f"id-{slug(scheme)}-{v}" if v else None
+
+
+def airport_key(code: str | None) -> str | None:
+    """Key for an airport code of any kind (ident, ICAO, IATA, GPS): upper case."""
+    if not code or not code.strip():
+        return None
+    return f"airport-{code.strip().upper()}"
+
+
+def country_id(code: str) -> str:
+    """Node id of a country by ISO 3166-1 alpha-2 code."""
+    return f"country-{code.strip().upper()}"

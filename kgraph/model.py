@@ -1,0 +1,242 @@
+"""Records: what ingesters yield, what the parsed-record store holds, what the graph is built from.
+
+An ingester's ``parse(path)`` yields :class:`Node` and :class:`Edge` records.
+Both carry their :class:`Provenance`: the source (``us_ofac_sdn``), the record
+id inside that source (``40185``) and the snapshot date it came from. Property
+values are always lists of strings, as in FollowTheMoney, so that merging
+records from several sources is a list union; the schema says how each
+property is stored in the graph.
+
+Edges name their ends by node id (``ofac-40181``) or by a canonical identifier
+key (``icao24-1533ad``, ``tail-RA78765``, ``airport-MUSA``); the graph builder
+resolves keys to the node that holds the identifier (see :mod:`kgraph.ids`).
+
+Examples
+--------
+>>> n = Node("ofac-40185", "Airplane", {"registrationNumber": ["RA-78765"]},
+...          Provenance("us_ofac_sdn", "40185", "2024-05-03"))
+>>> n.add("serialNumber", "83486590")
+>>> n.first("serialNumber")
+'83486590'
+>>> Node.from_json(n.to_json()) == n
+True
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+__all__ = ["Provenance", "Node", "Edge", "Record", "ParseReport", "record_from_json", "validate", "dumps"]
+
+log = logging.getLogger("kgraph")
+
+
+@dataclass(slots=True, frozen=True)
+class Provenance:
+    """Where one record came from: source name, record id in that source, snapshot date."""
+
+    source: str
+    record: str
+    snapshot: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"source": self.source, "record": self.record, "snapshot": self.snapshot}
+
+
+def _clean(values: Iterable[Any]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        if v is None:
+            continue
+        s = str(v).strip()
+        if s and s not in out:
+            out.append(s)
+    return out
+
+
+class _Props:
+    """Property access shared by :class:`Node` and :class:`Edge`."""
+
+    __slots__ = ()
+
+    def add(self, prop: str, *values: Any) -> None:
+        """Add values to a property, skipping None, blanks and duplicates."""
+        vals = self.props.setdefault(prop, [])
+        for v in _clean(values):
+            if v not in vals:
+                vals.append(v)
+        if not vals:
+            del self.props[prop]
+
+    def get(self, prop: str) -> list[str]:
+        return self.props.get(prop, [])
+
+    def first(self, prop: str) -> str | None:
+        vals = self.props.get(prop)
+        return vals[0] if vals else None
+
+    def _clean_props(self) -> None:
+        cleaned = {}
+        for k, v in (self.props or {}).items():
+            vals = _clean(v if isinstance(v, (list, tuple, set)) else [v])
+            if vals:
+                cleaned[k] = vals
+        self.props = cleaned
+
+
+@dataclass(slots=True)
+class Node(_Props):
+    """One entity as one source states it."""
+
+    id: str
+    type: str
+    props: dict[str, list[str]]
+    prov: Provenance
+
+    def __post_init__(self) -> None:
+        self._clean_props()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": "node", "id": self.id, "type": self.type, "props": self.props, **self.prov.to_dict()}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "Node":
+        return cls(d["id"], d["type"], d.get("props") or {}, Provenance(d["source"], d["record"], d.get("snapshot")))
+
+
+@dataclass(slots=True)
+class Edge(_Props):
+    """One relationship as one source states it. ``start``/``end`` are node ids or identifier keys."""
+
+    type: str
+    start: str
+    end: str
+    props: dict[str, list[str]]
+    prov: Provenance
+
+    def __post_init__(self) -> None:
+        self._clean_props()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": "edge",
+            "type": self.type,
+            "start": self.start,
+            "end": self.end,
+            "props": self.props,
+            **self.prov.to_dict(),
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "Edge":
+        return cls(
+            d["type"], d["start"], d["end"], d.get("props") or {}, Provenance(d["source"], d["record"], d.get("snapshot"))
+        )
+
+
+Record = Node | Edge
+
+
+def record_from_json(d: dict[str, Any]) -> Record:
+    kind = d.get("kind")
+    if kind == "node":
+        return Node.from_json(d)
+    if kind == "edge":
+        return Edge.from_json(d)
+    raise ValueError(f"not a kgraph record: kind={kind!r}")
+
+
+def validate(rec: Record) -> list[str]:
+    """Problems of a record against the schema (unknown type or property); empty when valid.
+
+    >>> validate(Node("x", "Airplane", {"tailNumber": ["RA-1"]}, Provenance("t", "1")))
+    ["Airplane has no property 'tailNumber'"]
+    """
+    from .schema import schema
+
+    s = schema()
+    if isinstance(rec, Node):
+        if rec.type not in s.nodes:
+            return [f"unknown node type {rec.type!r}"]
+        known = s.nodes[rec.type].properties
+        return [f"{rec.type} has no property {p!r}" for p in rec.props if p not in known]
+    if rec.type not in s.rels:
+        return [f"unknown relationship type {rec.type!r}"]
+    known = s.rels[rec.type].properties
+    return [f"{rec.type} has no property {p!r}" for p in rec.props if p not in known]
+
+
+@dataclass
+class ParseReport:
+    """What one parse of one file did: the record-loss audit and the warnings.
+
+    ``read`` counts source records (rows, XML entries, API subjects) seen;
+    every one ends up ``kept`` or ``rejected`` (with a warning saying why),
+    so ``read == kept + rejected`` always holds. Fields the parser does not
+    know are counted in ``unknown_fields`` and warned about once each.
+    """
+
+    source: str
+    path: str | None = None
+    read: int = 0
+    kept: int = 0
+    rejected: int = 0
+    nodes: Counter = field(default_factory=Counter)
+    edges: Counter = field(default_factory=Counter)
+    unknown_fields: Counter = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)
+    max_warnings: int = 200
+
+    def warn(self, message: str, **context: Any) -> None:
+        text = message + ("".join(f" {k}={v!r}" for k, v in context.items()) if context else "")
+        if len(self.warnings) < self.max_warnings:
+            self.warnings.append(text)
+        elif len(self.warnings) == self.max_warnings:
+            self.warnings.append("... further warnings not kept")
+        log.warning("%s: %s", self.source, text)
+
+    def reject(self, message: str, **context: Any) -> None:
+        """Count one source record as rejected, with the reason."""
+        self.rejected += 1
+        self.warn("rejected: " + message, **context)
+
+    def unknown(self, field_name: str, **context: Any) -> None:
+        """Count a field the parser does not map; warn the first time it is seen."""
+        if field_name not in self.unknown_fields:
+            self.warn("unknown field", field=field_name, **context)
+        self.unknown_fields[field_name] += 1
+
+    def count(self, records: Iterable[Record]) -> Iterator[Record]:
+        """Pass records through, counting them by type."""
+        for rec in records:
+            if isinstance(rec, Node):
+                self.nodes[rec.type] += 1
+            else:
+                self.edges[rec.type] += 1
+            yield rec
+
+    @property
+    def balanced(self) -> bool:
+        return self.read == self.kept + self.rejected
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "path": self.path,
+            "read": self.read,
+            "kept": self.kept,
+            "rejected": self.rejected,
+            "nodes": dict(self.nodes),
+            "edges": dict(self.edges),
+            "unknown_fields": dict(self.unknown_fields),
+            "warnings": self.warnings,
+            "info": self.info,
+        }
+
+
+def dumps(rec: Record) -> str:
+    return json.dumps(rec.to_json(), ensure_ascii=False, separators=(",", ":"))
