@@ -38,6 +38,8 @@ __all__ = [
     "airport_key",
     "country_id",
     "KEY_PREFIXES",
+    "property_keys",
+    "node_keys",
 ]
 
 #: Prefixes of identifier keys (as opposed to node ids) that edges may point at.
@@ -147,3 +149,70 @@ def airport_key(code: str | None) -> str | None:
 def country_id(code: str) -> str:
     """Node id of a country by ISO 3166-1 alpha-2 code."""
     return f"country-{code.strip().upper()}"
+
+
+# (node type, property) -> how its values become identifier keys. Tax numbers
+# and INNs share one scheme (an INN *is* a Russian tax number, and lists label
+# it either way); OGRNs and registration numbers likewise.
+_KEYERS = {
+    ("Airplane", "icao24"): icao24_key,
+    ("Airplane", "registrationNumber"): tail_key,
+    ("Airplane", "previousRegistrationNumber"): tail_key,
+    ("Airplane", "serialNumber"): msn_key,
+    ("Vessel", "imoNumber"): imo_key,
+    ("Vessel", "mmsi"): lambda v: identifier_key("mmsi", v),
+    ("Airport", "ident"): airport_key,
+    ("Airport", "icaoCode"): airport_key,
+    ("Airport", "iataCode"): airport_key,
+    ("Airport", "gpsCode"): airport_key,
+    ("Country", "code"): lambda v: country_id(v) if v and len(v.strip()) == 2 else None,
+    ("Registration", "registrationNumber"): tail_key,
+}
+_ENTITY_SCHEMES = {
+    "taxNumber": "tax",
+    "innCode": "tax",
+    "ogrnCode": "reg",
+    "registrationNumber": "reg",
+    "okpoCode": "okpo",
+    "icaoCode": "airline-icao",
+    "passportNumber": "passport",
+    "email": "email",
+    "phone": "phone",
+    "idNumber": "other",
+}
+
+
+def property_keys(node_type: str, prop: str, values: list[str]) -> list[str]:
+    """Identifier keys of one property's values.
+
+    >>> property_keys("Organization", "innCode", ["6658039390"])
+    ['id-tax-6658039390']
+    >>> property_keys("Airplane", "registrationNumber", ["RA-78765"])
+    ['tail-RA78765']
+    """
+    keyer = _KEYERS.get((node_type, prop))
+    if keyer is None and node_type in ("Organization", "Person") and prop in _ENTITY_SCHEMES:
+        scheme = _ENTITY_SCHEMES[prop]
+        keyer = lambda v: identifier_key(scheme, v)  # noqa: E731
+    if keyer is None:
+        return []
+    out = []
+    for v in values:
+        k = keyer(v)
+        if k and k not in out:
+            out.append(k)
+    return out
+
+
+def node_keys(node_type: str, props: dict[str, list[str]]) -> list[str]:
+    """Every identifier key of a node: what edges, resolution and lookup meet on.
+
+    >>> node_keys("Airplane", {"registrationNumber": ["RA-78765"], "icao24": ["1533AD"], "serialNumber": ["83486590"]})
+    ['tail-RA78765', 'icao24-1533ad', 'msn-83486590']
+    """
+    out: list[str] = []
+    for prop, values in props.items():
+        for k in property_keys(node_type, prop, values):
+            if k not in out:
+                out.append(k)
+    return out
