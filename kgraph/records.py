@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator
 from .datadir import DataDir, atomic_path, atomic_write, atomic_write_json
 from .model import Edge, Node, ParseReport, Record, dumps, record_from_json
 
-__all__ = ["write_snapshot", "read_snapshot", "read_current", "current_snapshot", "snapshots", "diff_keys", "record_key"]
+__all__ = ["first_seen", "write_snapshot", "read_snapshot", "read_current", "current_snapshot", "snapshots", "diff_keys", "record_key"]
 
 
 def record_key(rec: Record) -> str:
@@ -84,15 +84,25 @@ def diff_keys(old: dict[str, str], new: dict[str, str]) -> dict[str, list[str]]:
     }
 
 
+def first_seen(dd: DataDir, source: str) -> dict[str, str]:
+    """Record key -> date of the first snapshot that held it (kept across removals)."""
+    try:
+        return json.loads((dd.records_dir(source) / "first_seen.json").read_text())
+    except FileNotFoundError:
+        return {}
+
+
 def write_snapshot(
     dd: DataDir, source: str, snapshot: str, records: list[Record], report: ParseReport | None = None,
-    extra: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None, date: str | None = None,
 ) -> dict[str, Any]:
     """Store one source's records for one snapshot and make it CURRENT; returns the summary.
 
     The summary holds the report, the counts and the diff (added / removed /
     changed record keys, lists capped at 1,000 with full counts) against the
-    previous CURRENT snapshot.
+    previous CURRENT snapshot. ``date`` (ISO) is when this snapshot was taken:
+    keys never seen before get it as their first-seen date, which is how a
+    listing date is recovered for formats that state none (OFAC's CSVs).
     """
     d = dd.records_dir(source)
     d.mkdir(parents=True, exist_ok=True)
@@ -117,6 +127,11 @@ def write_snapshot(
         "diff": {k: v[:1000] for k, v in diff.items()},
         **(extra or {}),
     }
+    if date:
+        seen = first_seen(dd, source)
+        for key in new:
+            seen.setdefault(key, date)
+        atomic_write(d / "first_seen.json", json.dumps(seen, ensure_ascii=False, sort_keys=True))
     atomic_write_json(d / f"{snapshot}.json", summary)
     atomic_write(d / "CURRENT", snapshot + "\n")
     return summary

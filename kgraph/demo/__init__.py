@@ -1,0 +1,1 @@
+"""The demo sample (data/) that `kgraph demo` ingests."""
