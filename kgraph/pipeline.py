@@ -154,6 +154,7 @@ def ingest(
     started = time.perf_counter()
     with dd.lock(f"ingest {source}"):
         fetch_note = None
+        fresh_raw = False  # a snapshot fetched in this run, to set aside if it does not parse
         if from_path is not None:
             staging = _stage_local(dd, src.name, Path(from_path).expanduser())
         elif offline:
@@ -163,23 +164,22 @@ def ingest(
             staging = None
             raw = snaps[-1]
         else:
+            import functools
+
             from .fetch import fetch_source
 
+            fetcher = None
             if hasattr(module, "fetch"):
-                staging = dd.new_raw_snapshot(src.name)
-                try:
-                    module.fetch(staging, config=dd.config(), **options.pop("fetch_options", {}))
-                except BaseException:
-                    shutil.rmtree(staging, ignore_errors=True)
-                    raise
-            else:
-                result = fetch_source(dd, src, config=dd.config(), progress=progress, fallback=True)
-                staging = None
-                raw = Path(result.path)
-                if result.error:
-                    fetch_note = f"fetch failed ({result.error}); using the last good snapshot {raw.name}"
-                elif result.unchanged:
-                    fetch_note = "unchanged since the last snapshot (HTTP 304)"
+                # API sources (NSDC, OpenSky flights) write their responses themselves
+                fetcher = functools.partial(module.fetch, **options.pop("fetch_options", {}))
+            result = fetch_source(dd, src, config=dd.config(), progress=progress, fallback=True, fetcher=fetcher)
+            staging = None
+            raw = Path(result.path)
+            fresh_raw = bool(result.fresh and not result.unchanged and not result.error)
+            if result.error:
+                fetch_note = f"fetch failed ({result.error}); using the last good snapshot {raw.name}"
+            elif result.unchanged:
+                fetch_note = "unchanged since the last snapshot"
         stamp = utc_stamp()
         work = staging if staging is not None else raw
         snapshot_date = dt.date.today().isoformat() if staging is not None else _stamp_date(work.name)
@@ -190,6 +190,9 @@ def ingest(
         except BaseException:
             if staging is not None:
                 shutil.rmtree(staging, ignore_errors=True)
+            elif fresh_raw:
+                # keep the bad download for diagnosis, out of the way of --offline and the next build
+                raw.rename(raw.with_name(f".rejected-{raw.name}"))
             raise
         if staging is not None:
             raw = dd.publish_raw(staging, stamp)

@@ -59,6 +59,9 @@ class Source:
     assertions: dict[str, Any] = field(default_factory=dict)
     #: id prefix of the nodes it makes
     prefix: str = ""
+    #: User-Agent the server needs: "" = kgraph's own, "browser" = a browser's (the FAA
+    #: registry refuses default client agents), anything else is sent as is
+    user_agent: str = ""
 
 
 #: short name -> module path

@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("KGRAPH_CORPUS", REPO.parent / "shared" / "corpus"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
-pytest_plugins = [p for p in ("tests.neo4j_server",) if (REPO / (p.replace(".", "/") + ".py")).exists()]
+pytest_plugins = [p for p in ("tests.neo4j_server", "tests.httpserver") if (REPO / (p.replace(".", "/") + ".py")).exists()]
 
 
 def corpus_path(*parts: str) -> Path:
