@@ -89,7 +89,8 @@ def iterparse_safe(
                     yield event, elem
     except etree.XMLSyntaxError as e:
         raise SourceFormatError(path, e.lineno, f"malformed XML: {e.msg}") from None
-    except UnicodeError as e:
+    except (UnicodeError, OSError) as e:
+        # lxml reports bytes invalid in the declared encoding as an OSError
         raise SourceFormatError(path, None, f"cannot decode XML: {e}") from None
 
 
@@ -102,7 +103,7 @@ def parse_safe(path: str | Path, *, max_depth: int = MAX_DEPTH):
         root = etree.parse(str(path), etree.XMLParser(**_parser_kwargs())).getroot()
     except etree.XMLSyntaxError as e:
         raise SourceFormatError(path, e.lineno, f"malformed XML: {e.msg}") from None
-    except UnicodeError as e:
+    except (UnicodeError, OSError) as e:
         raise SourceFormatError(path, None, f"cannot decode XML: {e}") from None
     stack = [(root, 1)]
     while stack:
