@@ -1,0 +1,494 @@
+"""Flight legs: the shape every flight source emits, and the airport matching the builder runs.
+
+The three flight sources (an analyst's CSV log, ADS-B trace files, the
+OpenSky API) describe a leg with different precision: a news report knows
+"Algeria, late January", a trace knows a position to the metre and the
+second. They all fill one :class:`Leg` and turn it into records with
+:func:`leg_records`, so a Flight looks the same whichever way it came in:
+
+* one ``Flight`` node (id from the source's own ids);
+* ``PERFORMED`` from the aircraft, named by ``icao24-<hex>`` or, without a
+  hex, ``tail-<TAIL>`` (the builder picks the airframe that held the tail on
+  the flight's date, see :func:`flight_date_range`);
+* ``DEPARTED_FROM`` / ``ARRIVED_AT`` to ``airport-<CODE>`` when a code is
+  known, to ``country-<ISO2>`` when only the country is: the graph keeps those
+  country-level rather than inventing an airport.
+
+Trace legs carry positions, not codes. Airports may be ingested after the
+traces, so matching happens at build time: :func:`link_positions` finds the
+nearest airport within ``max_km`` through an :class:`AirportIndex` (a spatial
+grid) and reports the ends with no airport near enough, which keep their
+coordinates and get a note.
+
+Example
+-------
+>>> from kgraph.model import Node, Provenance
+>>> airports = [Node("airport-MUSA", "Airport", {"ident": ["MUSA"], "latitude": ["22.8715"],
+...                  "longitude": ["-82.5093"], "airportType": ["small_airport"]}, Provenance("ourairports", "4853"))]
+>>> leg = Leg("adsb-1533ad-x", Provenance("adsb_traces", "1533ad/1769900000"), "adsb-trace", icao24="1533ad",
+...           tail="RA-78765", arrival=End(time=1769958000.0, position=(22.874, -82.507)))
+>>> flight = leg_records(leg)[0]
+>>> links = link_positions([flight], airports)
+>>> [(e.type, e.end, e.first("distanceKm")) for e in links]
+[('ARRIVED_AT', 'airport-MUSA', '0.36')]
+>>> links.names[flight.id]
+'RA-78765 ? -> MUSA, arr. 2026-02-01'
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .ids import airport_key, country_id, icao24_key, normalize_icao24, tail_key
+from .model import Edge, Node, Provenance
+
+__all__ = ["haversine_km", "AirportIndex", "PositionLinks", "link_positions", "End", "Leg", "leg_records",
+           "flight_name", "date_label", "date_bounds", "flight_date_range", "parse_position", "format_position",
+           "iso_utc", "TYPE_PENALTY_KM"]
+
+EARTH_RADIUS_KM = 6371.0088
+KM_PER_DEG_LAT = 111.195  # 2*pi*R/360 with the radius above
+
+#: When several airports are within reach, each one's distance is increased by
+#: this much before picking the smallest: a trace ending 2 km from a large
+#: airport's reference point and 1.5 km from a hospital heliport landed at the
+#: airport. The real distance is what gets reported.
+TYPE_PENALTY_KM = {"large_airport": 0.0, "medium_airport": 1.0, "small_airport": 3.0, "seaplane_base": 8.0,
+                   "heliport": 8.0, "balloonport": 10.0, "closed": 10.0}
+_DEFAULT_PENALTY_KM = 3.0
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres between two points given in degrees.
+
+    >>> round(haversine_km(59.8003, 30.2625, 43.4499, 39.9566))  # Pulkovo to Sochi
+    1933
+    >>> haversine_km(22.8715, -82.5093, 22.8715, -82.5093)
+    0.0
+    """
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def parse_position(text: str | None) -> tuple[float, float] | None:
+    """``"lat,lon"`` -> (lat, lon); None when absent or not a valid position.
+
+    >>> parse_position("22.8715,-82.5093"), parse_position("91,0"), parse_position("x")
+    ((22.8715, -82.5093), None, None)
+    """
+    if not text:
+        return None
+    try:
+        lat_s, lon_s = text.split(",")
+        lat, lon = float(lat_s), float(lon_s)
+    except ValueError:
+        return None
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):  # also False for NaN
+        return None
+    return lat, lon
+
+
+def format_position(lat: float, lon: float) -> str:
+    """The ``departurePosition`` text of a point: five decimals (about a metre).
+
+    >>> format_position(22.871512345, -82.5093)
+    '22.87151,-82.5093'
+    """
+    return f"{_num(lat, 5)},{_num(lon, 5)}"
+
+
+def _num(value: float, digits: int) -> str:
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def iso_utc(seconds: float) -> str:
+    """Unix seconds -> ``2026-02-01T14:20:05Z``.
+
+    >>> iso_utc(1769955605)
+    '2026-02-01T14:20:05Z'
+    """
+    return dt.datetime.fromtimestamp(int(seconds), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --------------------------------------------------------------------------- dates
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def date_bounds(value: str | None) -> tuple[dt.date, dt.date] | None:
+    """First and last day a possibly partial ISO date (or datetime) stands for.
+
+    >>> date_bounds("2026-01")
+    (datetime.date(2026, 1, 1), datetime.date(2026, 1, 31))
+    >>> date_bounds("2026-02-01T14:20:05Z")
+    (datetime.date(2026, 2, 1), datetime.date(2026, 2, 1))
+    >>> date_bounds("late January") is None
+    True
+    """
+    if not value:
+        return None
+    m = _PARTIAL_DATE.match(value[:10] if "T" in value else value)
+    if not m:
+        return None
+    try:
+        year = int(m[1])
+        if m[3]:
+            d = dt.date(year, int(m[2]), int(m[3]))
+            return d, d
+        if m[2]:
+            month = int(m[2])
+            return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    except ValueError:
+        return None
+
+
+def date_label(earliest: str | None, latest: str | None = None) -> str:
+    """A short text for a date or a date range, for flight names.
+
+    >>> date_label("2026-01-20", "2026-01-31"), date_label("2026-01-20", "2026-02-01"), date_label("2026-02-01")
+    ('2026-01-20/31', '2026-01-20/02-01', '2026-02-01')
+    """
+    if not earliest:
+        return latest or ""
+    if not latest or latest == earliest:
+        return earliest
+    if len(earliest) == len(latest) == 10:
+        if earliest[:8] == latest[:8]:
+            return f"{earliest}/{latest[8:]}"
+        if earliest[:5] == latest[:5]:
+            return f"{earliest}/{latest[5:]}"
+    return f"{earliest}/{latest}"
+
+
+def flight_date_range(flight: Node) -> tuple[dt.date, dt.date] | None:
+    """The days a Flight node may have taken place on: (first possible, last possible).
+
+    Uses the departure and arrival dates, their ``...Latest`` bounds and the
+    exact times, whichever are present; the builder compares this range with
+    the validity of a tail number to pick the airframe a ``tail-`` key means.
+
+    >>> from kgraph.model import Node, Provenance
+    >>> f = Node("f", "Flight", {"departureDate": ["2026-01-20"], "departureDateLatest": ["2026-01-31"],
+    ...                          "arrivalDate": ["2026-02-01"]}, Provenance("flightlog", "1"))
+    >>> flight_date_range(f)
+    (datetime.date(2026, 1, 20), datetime.date(2026, 2, 1))
+    """
+    lows: list[dt.date] = []
+    highs: list[dt.date] = []
+    for prop in ("departureDate", "departureDateLatest", "departureTime", "arrivalDate", "arrivalDateLatest",
+                 "arrivalTime"):
+        for value in flight.get(prop):
+            bounds = date_bounds(value)
+            if bounds:
+                lows.append(bounds[0])
+                highs.append(bounds[1])
+    if not lows:
+        return None
+    return min(lows), max(highs)
+
+
+# --------------------------------------------------------------------------- legs -> records
+@dataclass(slots=True)
+class End:
+    """What a source knows about one end of a leg. Every field is optional."""
+
+    time: float | None = None  # unix seconds, UTC
+    date: str | None = None  # earliest date, possibly partial (2026, 2026-01, 2026-01-20)
+    date_latest: str | None = None  # latest date when the source gives a range
+    code: str | None = None  # airport code of any kind: ident, ICAO, IATA, GPS
+    country: str | None = None  # ISO 3166-1 alpha-2
+    position: tuple[float, float] | None = None  # (lat, lon)
+    distance_km: float | None = None  # from the named airport, when the source says
+
+
+@dataclass(slots=True)
+class Leg:
+    """One flight leg as a source states it; :func:`leg_records` turns it into records."""
+
+    id: str
+    prov: Provenance
+    method: str  # opensky-api, adsb-trace, analyst-log
+    icao24: str | None = None
+    tail: str | None = None  # as written (RA-78765)
+    callsign: str | None = None
+    departure: End = field(default_factory=End)
+    arrival: End = field(default_factory=End)
+    citation: list[str] = field(default_factory=list)
+    source_url: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def flight_name(aircraft: str, departure: str, arrival: str, when: str) -> str:
+    """``RA-78765 ULLI -> URSS, 2026-01-20/31``.
+
+    >>> flight_name("RA-78765", "ULLI", "URSS", "2026-01-20/31")
+    'RA-78765 ULLI -> URSS, 2026-01-20/31'
+    """
+    name = f"{aircraft} {departure} -> {arrival}"
+    return f"{name}, {when}" if when else name
+
+
+def _day(seconds: float | None) -> str | None:
+    return iso_utc(seconds)[:10] if seconds is not None else None
+
+
+def _km(value: float) -> str:
+    return _num(value, 2)
+
+
+def leg_records(leg: Leg) -> list[Node | Edge]:
+    """The Flight node and its edges for one leg (node first).
+
+    >>> leg = Leg("flightlog-x", Provenance("flightlog", "x"), "analyst-log", tail="RA-78765",
+    ...           departure=End(date="2026-01-20", date_latest="2026-01-31", code="ULLI", country="RU"),
+    ...           arrival=End(date="2026-01-20", date_latest="2026-02-01", country="DZ"))
+    >>> [(r.type, getattr(r, "start", None), getattr(r, "end", None)) for r in leg_records(leg)]
+    [('Flight', None, None), ('PERFORMED', 'tail-RA78765', 'flightlog-x'), ('DEPARTED_FROM', 'flightlog-x', 'airport-ULLI'), ('ARRIVED_AT', 'flightlog-x', 'country-DZ')]
+    >>> leg_records(leg)[0].first("name")
+    'RA-78765 ULLI -> DZ, 2026-01-20/31'
+    """
+    dep, arr = leg.departure, leg.arrival
+    hex_ = normalize_icao24(leg.icao24) if leg.icao24 else None
+    aircraft = leg.tail or (hex_.upper() if hex_ else None) or leg.callsign or "?"
+    dep_date = dep.date or _day(dep.time)
+    dep_latest = dep.date_latest if dep.date_latest != dep_date else None
+    arr_date = arr.date or _day(arr.time)
+    arr_latest = arr.date_latest if arr.date_latest != arr_date else None
+    when = date_label(dep_date, dep_latest) if dep_date else (f"arr. {date_label(arr_date, arr_latest)}" if arr_date else "")
+    props: dict[str, list[str]] = {
+        "name": [flight_name(aircraft, _end_label(dep), _end_label(arr), when)],
+        "callsign": [leg.callsign] if leg.callsign else [],
+        "icao24": [hex_] if hex_ else [],
+        "registrationNumber": [leg.tail] if leg.tail else [],
+        "method": [leg.method],
+        "citation": list(leg.citation),
+        "sourceUrl": list(leg.source_url),
+        "notes": list(leg.notes),
+    }
+    for prefix, end, date, latest in (("departure", dep, dep_date, dep_latest), ("arrival", arr, arr_date, arr_latest)):
+        if end.time is not None:
+            props[f"{prefix}Time"] = [iso_utc(end.time)]
+        if date:
+            props[f"{prefix}Date"] = [date]
+        if latest:
+            props[f"{prefix}DateLatest"] = [latest]
+        if end.code:
+            props[f"{prefix}Code"] = [end.code]
+        if end.country:
+            props[f"{prefix}Country"] = [end.country]
+        if end.position:
+            props[f"{prefix}Position"] = [format_position(*end.position)]
+        if end.distance_km is not None:
+            props[f"{prefix}DistanceKm"] = [_km(end.distance_km)]
+    out: list[Node | Edge] = [Node(leg.id, "Flight", props, leg.prov)]
+    if hex_:
+        out.append(Edge("PERFORMED", icao24_key(hex_), leg.id, {"matchedBy": ["icao24"]}, leg.prov))
+    elif leg.tail and tail_key(leg.tail):
+        out.append(Edge("PERFORMED", tail_key(leg.tail), leg.id, {"matchedBy": ["tail"]}, leg.prov))
+    for rel, end in (("DEPARTED_FROM", dep), ("ARRIVED_AT", arr)):
+        target = airport_key(end.code) if end.code else (country_id(end.country) if end.country else None)
+        if target:
+            eprops = {"distanceKm": [_km(end.distance_km)]} if end.code and end.distance_km is not None else {}
+            out.append(Edge(rel, leg.id, target, eprops, leg.prov))
+    return out
+
+
+def _end_label(end: End) -> str:
+    if end.code or end.country:
+        return end.code or end.country or "?"
+    if end.position:
+        return f"{end.position[0]:.2f},{end.position[1]:.2f}"
+    return "?"
+
+
+# --------------------------------------------------------------------------- airport matching
+def _float(node: Node, prop: str) -> float | None:
+    value = node.first(prop)
+    try:
+        f = float(value) if value is not None else None
+    except ValueError:
+        return None
+    return f if f is not None and math.isfinite(f) else None
+
+
+class AirportIndex:
+    """Airports on a latitude/longitude grid, for nearest-airport queries without a linear scan.
+
+    Parameters
+    ----------
+    airports : iterable of Node
+        Airport nodes with ``latitude``/``longitude``; others are skipped
+        (counted in :attr:`skipped`).
+    cell_deg : float
+        Grid cell size in degrees. A query looks only at the cells that a
+        circle of ``max_km`` can touch, so 80,000 airports cost a few dozen
+        distance computations per query.
+    type_penalty_km : dict, optional
+        Preference for larger airports when several are within reach (see
+        :data:`TYPE_PENALTY_KM`); ``{}`` picks the plainly nearest.
+
+    Examples
+    --------
+    >>> from kgraph.model import Node, Provenance
+    >>> p = Provenance("ourairports", "x")
+    >>> idx = AirportIndex([
+    ...     Node("airport-MUSA", "Airport", {"latitude": ["22.8715"], "longitude": ["-82.5093"],
+    ...          "airportType": ["small_airport"]}, p),
+    ...     Node("airport-MUHA", "Airport", {"latitude": ["22.9892"], "longitude": ["-82.4091"],
+    ...          "airportType": ["large_airport"]}, p)])
+    >>> idx.nearest(22.872, -82.51)
+    ('airport-MUSA', 0.09)
+    >>> idx.nearest(30.0, -40.0) is None
+    True
+    """
+
+    def __init__(self, airports: Iterable[Node], *, cell_deg: float = 0.5,
+                 type_penalty_km: dict[str, float] | None = None):
+        self.cell_deg = cell_deg
+        self._n_lon = max(1, int(round(360.0 / cell_deg)))
+        self.penalty = TYPE_PENALTY_KM if type_penalty_km is None else type_penalty_km
+        self._cells: dict[tuple[int, int], list[tuple[float, float, str, float]]] = {}
+        self.size = 0
+        self.skipped = 0
+        default = _DEFAULT_PENALTY_KM if self.penalty else 0.0
+        for node in airports:
+            lat, lon = _float(node, "latitude"), _float(node, "longitude")
+            if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                self.skipped += 1
+                continue
+            penalty = self.penalty.get(node.first("airportType") or "", default)
+            self._cells.setdefault(self._cell(lat, lon), []).append((lat, lon, node.id, penalty))
+            self.size += 1
+
+    def _cell(self, lat: float, lon: float) -> tuple[int, int]:
+        return math.floor(lat / self.cell_deg), math.floor((lon + 180.0) / self.cell_deg) % self._n_lon
+
+    def within(self, lat: float, lon: float, max_km: float) -> list[tuple[str, float, float]]:
+        """Every airport within ``max_km``: (node id, distance km, type penalty km), nearest first."""
+        c = self.cell_deg
+        dlat = max_km / KM_PER_DEG_LAT
+        i0, i1 = math.floor((lat - dlat) / c), math.floor((lat + dlat) / c)
+        # the widest longitude span of a spherical cap of radius max_km around the point
+        rho, phi = max_km / EARTH_RADIUS_KM, math.radians(abs(lat))
+        if phi + rho >= math.pi / 2:
+            dlon = 360.0  # the cap covers a pole: every longitude
+            j_range: Iterable[int] = range(self._n_lon)
+        else:
+            dlon = math.degrees(math.asin(min(1.0, math.sin(rho) / math.cos(phi))))
+            j0, j1 = math.floor((lon - dlon + 180.0) / c), math.floor((lon + dlon + 180.0) / c)
+            j_range = range(self._n_lon) if j1 - j0 + 1 >= self._n_lon else {j % self._n_lon for j in range(j0, j1 + 1)}
+        # cheap box test first: most candidates in the touched cells are outside the circle
+        box_lat, box_lon = dlat * 1.001 + 1e-9, dlon * 1.001 + 1e-9
+        out = []
+        cells = self._cells
+        for i in range(i0, i1 + 1):
+            for j in j_range:
+                bucket = cells.get((i, j))
+                if not bucket:
+                    continue
+                for alat, alon, aid, pen in bucket:
+                    if abs(alat - lat) > box_lat:
+                        continue
+                    dl = abs(alon - lon)
+                    if dl > 180.0:
+                        dl = 360.0 - dl
+                    if dl > box_lon:
+                        continue
+                    d = haversine_km(lat, lon, alat, alon)
+                    if d <= max_km:
+                        out.append((aid, d, pen))
+        out.sort(key=lambda t: (t[1], t[0]))
+        return out
+
+    def nearest(self, lat: float, lon: float, max_km: float = 30.0) -> tuple[str, float] | None:
+        """The airport a position belongs to: (node id, distance km rounded to 0.01), or None.
+
+        Among the airports within ``max_km`` the one with the smallest
+        distance plus type penalty wins; ties go to the nearer, then to the
+        smaller id, so results are reproducible.
+        """
+        found = self.within(lat, lon, max_km)
+        if not found:
+            return None
+        aid, d, _ = min(found, key=lambda t: (t[1] + t[2], t[1], t[0]))
+        return aid, round(d, 2)
+
+
+class PositionLinks(list):
+    """The edges :func:`link_positions` made (it is a list of them), with what the builder should add.
+
+    ``notes``: flight id -> notes for ends with no airport within reach
+    ("arrival: no airport within 30 km of 33.1,-45.2"); the flight keeps its
+    coordinates. ``names``: flight id -> the flight's name with the matched
+    airport idents in place of coordinates.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.notes: dict[str, list[str]] = {}
+        self.names: dict[str, str] = {}
+
+
+def link_positions(flight_nodes: Iterable[Node], airport_nodes: Iterable[Node] | AirportIndex, *,
+                   max_km: float = 30.0) -> PositionLinks:
+    """DEPARTED_FROM / ARRIVED_AT edges from flight positions to the nearest airport within ``max_km``.
+
+    Only ends with a ``departurePosition``/``arrivalPosition`` and no airport
+    code are looked at (a code was already turned into an edge by the
+    ingester). Edges carry ``distanceKm`` and the flight's provenance; their
+    end is the airport's node id. Ends with no airport near enough get no
+    edge: they are reported in ``result.notes``.
+
+    Parameters
+    ----------
+    flight_nodes : iterable of Node
+        Flight nodes (others are ignored).
+    airport_nodes : iterable of Node or AirportIndex
+        Airport nodes, or an index built from them once for many calls.
+    max_km : float
+        Largest distance from the airport's reference point.
+    """
+    index = airport_nodes if isinstance(airport_nodes, AirportIndex) else AirportIndex(airport_nodes)
+    result = PositionLinks()
+    for flight in flight_nodes:
+        if flight.type != "Flight":
+            continue
+        matched: dict[str, str] = {}
+        for end, rel in (("departure", "DEPARTED_FROM"), ("arrival", "ARRIVED_AT")):
+            text = flight.first(f"{end}Position")
+            if not text or flight.first(f"{end}Code"):
+                continue
+            pos = parse_position(text)
+            if pos is None:
+                result.notes.setdefault(flight.id, []).append(f"{end}: position {text!r} is not lat,lon")
+                continue
+            hit = index.nearest(pos[0], pos[1], max_km)
+            if hit is None:
+                result.notes.setdefault(flight.id, []).append(f"{end}: no airport within {max_km:g} km of {text}")
+                continue
+            airport_id, km = hit
+            result.append(Edge(rel, flight.id, airport_id, {"distanceKm": [_km(km)]}, flight.prov))
+            matched[end] = airport_id.removeprefix("airport-")
+        if matched:
+            result.names[flight.id] = _renamed(flight, matched)
+    return result
+
+
+def _renamed(flight: Node, matched: dict[str, str]) -> str:
+    """The flight's name with the matched airports in place of the coordinates :func:`leg_records` put there."""
+    name = flight.first("name") or ""
+    for end, code in matched.items():
+        pos = parse_position(flight.first(f"{end}Position"))
+        if pos is None:
+            continue
+        label = f"{pos[0]:.2f},{pos[1]:.2f}"
+        old, new = ((f" {label} -> ", f" {code} -> ") if end == "departure" else (f" -> {label}", f" -> {code}"))
+        name = name.replace(old, new, 1)
+    return name
