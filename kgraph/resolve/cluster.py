@@ -1,0 +1,153 @@
+"""Clusters: positive links joined with union-find, under analysts' judgements and hard rules.
+
+Order of decisions:
+
+1. ``same`` judgements join their two records first, whatever the scores;
+2. ``different`` judgements are constraints: no later join may put the two
+   records into one cluster, not even through a chain of other links;
+3. automatic links join in descending score order, unless the two clusters
+   would then hold conflicting strong facts: two airframe MSNs (or
+   incompatible types), two INNs/OGRNs/IMO numbers of one format. Records of
+   one list may merge: lists name one entity under several programs.
+
+The id of a cluster is one of its members, chosen deterministically: the
+member from the highest-priority source (``us_ofac_sdn`` > ``us_ofac_cons`` >
+``ca_sema`` > ``ua_nsdc`` > registries > others), ties broken by the smallest
+id. A rebuild with the same members gives the same id.
+
+>>> source_rank("us_ofac_sdn") < source_rank("ca_sema") < source_rank("us_faa") < source_rank("flightlog")
+True
+"""
+from __future__ import annotations
+
+from .aircraft import airframe_conflict
+from .entity import Entity
+from .judgements import Judgement
+from .score import conflicting_ids
+
+__all__ = ["Clusterer", "source_rank", "canonical_member", "SOURCE_PRIORITY", "REGISTRY_SOURCES"]
+
+SOURCE_PRIORITY = ("us_ofac_sdn", "us_ofac_cons", "ca_sema", "ua_nsdc")
+REGISTRY_SOURCES = ("us_faa", "opensky_aircraft", "ru_aircraft_db")
+_STRONG = ("tax", "reg", "imo")
+
+
+def source_rank(source: str) -> int:
+    if source in SOURCE_PRIORITY:
+        return SOURCE_PRIORITY.index(source)
+    if source in REGISTRY_SOURCES:
+        return len(SOURCE_PRIORITY)
+    return len(SOURCE_PRIORITY) + 1
+
+
+def canonical_member(members: list[str], ranks: dict[str, int]) -> str:
+    """The member id that names the cluster: best source rank, then smallest id."""
+    return min(members, key=lambda m: (ranks.get(m, 99), m))
+
+
+class Clusterer:
+    """Union-find over entity ids that refuses joins contradicting judgements or strong facts."""
+
+    def __init__(self, entities: dict[str, Entity]):
+        self.entities = entities
+        self.parent: dict[str, str] = {}
+        self.members: dict[str, list[str]] = {}
+        self.cannot: dict[str, set[str]] = {}
+        self.auto_cannot: dict[str, set[str]] = {}
+        self.msns: dict[str, set[str]] = {}
+        self.groups: dict[str, set[str]] = {}
+        self.ids: dict[str, dict[str, set[str]]] = {}
+        self.blocked: dict[tuple[str, str], str] = {}
+        for eid, ent in entities.items():
+            self.parent[eid] = eid
+            self.members[eid] = [eid]
+            self.cannot[eid] = set()
+            self.auto_cannot[eid] = set()
+            self.msns[eid] = set(ent.msns)
+            self.groups[eid] = set(ent.groups)
+            self.ids[eid] = {s: set(ent.ids[s]) for s in _STRONG if s in ent.ids}
+
+    def find(self, x: str) -> str:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def forbid(self, a: str, b: str, *, automatic: bool = False) -> None:
+        """Record a cannot-link: a ``different`` judgement, or (``automatic``) strong negative
+        evidence between the two records (different birth years, INNs, MSNs)."""
+        if a in self.parent and b in self.parent:
+            target = self.auto_cannot if automatic else self.cannot
+            target[self.find(a)].add(b)
+            target[self.find(b)].add(a)
+
+    def conflict(self, a: str, b: str) -> str | None:
+        """Why the clusters of a and b must not be joined (None when they may)."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return None
+        if self.cannot[ra] & set(self.members[rb]) or self.cannot[rb] & set(self.members[ra]):
+            return "an analyst judged members of the two clusters different"
+        if self.auto_cannot[ra] & set(self.members[rb]) or self.auto_cannot[rb] & set(self.members[ra]):
+            return "strong negative evidence between members of the two clusters"
+        why = airframe_conflict(self.msns[ra], self.groups[ra], self.msns[rb], self.groups[rb])
+        if why:
+            return why
+        clash = conflicting_ids(self.ids[ra], self.ids[rb])
+        if clash:
+            scheme, x, y = clash[0]
+            return f"different {scheme} identifiers {x} / {y}"
+        return None
+
+    def union(self, a: str, b: str, *, force: bool = False) -> bool:
+        """Join the clusters of a and b; refused (False) on a conflict unless ``force``
+        (a ``same`` judgement), which still never overrides a ``different`` judgement."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        why = self.conflict(a, b)
+        if why and (not force or why.startswith("an analyst")):
+            self.blocked[(a, b) if a <= b else (b, a)] = why
+            return False
+        if len(self.members[ra]) < len(self.members[rb]):
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.members[ra].extend(self.members.pop(rb))
+        self.cannot[ra] |= self.cannot.pop(rb)
+        self.auto_cannot[ra] |= self.auto_cannot.pop(rb)
+        self.msns[ra] |= self.msns.pop(rb)
+        self.groups[ra] |= self.groups.pop(rb)
+        for scheme, vals in self.ids.pop(rb).items():
+            self.ids[ra].setdefault(scheme, set()).update(vals)
+        return True
+
+    def apply_judgements(self, judgements: dict[tuple[str, str], Judgement]) -> list[str]:
+        """Apply ``different`` then ``same`` judgements; returns warnings for ones that could not hold."""
+        warnings = []
+        for (a, b), j in sorted(judgements.items()):
+            if j.judgement == "different":
+                self.forbid(a, b)
+        for (a, b), j in sorted(judgements.items()):
+            if j.judgement != "same":
+                continue
+            if a not in self.parent or b not in self.parent:
+                warnings.append(f"judgement {a} = {b}: {'/'.join(x for x in (a, b) if x not in self.parent)} not in the data")
+                continue
+            if not self.union(a, b, force=True):
+                warnings.append(f"judgement {a} = {b} contradicts a 'different' judgement; not applied")
+        return warnings
+
+    def clusters(self) -> dict[str, list[str]]:
+        """cluster id -> sorted member ids, for every cluster (singletons included)."""
+        ranks = {
+            eid: min((source_rank(p.source) for p in ent.provs), default=99) for eid, ent in self.entities.items()
+        }
+        out = {}
+        for root, members in self.members.items():
+            if self.parent[root] != root:
+                continue
+            ms = sorted(members)
+            out[canonical_member(ms, ranks)] = ms
+        return out

@@ -1,0 +1,222 @@
+"""The resolver's view of one member: every Node record with one id, prepared for comparison.
+
+A source may assert one entity several times (the same OFAC uid under two
+snapshots, a registry row repeated); all Node records with one id become one
+:class:`Entity` whose names, identifiers, countries and dates are the union.
+Everything the scorer needs is computed once here, never per pair.
+
+>>> from kgraph.model import Node, Provenance
+>>> e = Entity.from_nodes([Node("ofac-40181", "Organization", {"name": ["JSC AVIACON ZITOTRANS"],
+...     "innCode": ["6658039390"], "country": ["Russia"]}, Provenance("us_ofac_sdn", "40181"))])
+>>> e.ids["tax"], e.countries
+({'6658039390'}, {'RU'})
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from ..ids import normalize_icao24, normalize_imo, normalize_msn, normalize_tail, node_keys
+from ..model import Node, Provenance
+from ..refdata.countries import country_code
+from ..refdata.models import model_family, msn_group
+from .normalize import Name, analyze_all
+
+__all__ = ["Entity", "MATCHABLE", "NAME_PROPS", "WEAK_NAME_PROPS", "family_of"]
+
+#: node types the resolver compares
+MATCHABLE = ("Organization", "Person", "Airplane", "Vessel")
+#: which types may be compared with which (Organization/Person: lists disagree on what a party is)
+FAMILY = {"Organization": "party", "Person": "party", "Airplane": "airplane", "Vessel": "vessel"}
+
+NAME_PROPS = ("name", "alias", "previousName")
+WEAK_NAME_PROPS = ("weakAlias",)
+#: names kept per entity: heavily merged records with 100 aliases must not make every pair slow
+MAX_NAMES = 24
+
+# identifier schemes (value sets) per property; "tax" and "reg" follow kgraph.ids
+_SCHEMES = {
+    "taxNumber": "tax",
+    "innCode": "tax",
+    "ogrnCode": "reg",
+    "registrationNumber": "reg",
+    "okpoCode": "okpo",
+    "icaoCode": "airline-icao",
+    "passportNumber": "passport",
+    "email": "email",
+    "phone": "phone",
+    "idNumber": "other",
+    "imoNumber": "imo",
+    "mmsi": "mmsi",
+    "callSign": "callsign",
+}
+_NON_ALNUM = re.compile(r"[^0-9A-Za-z]+")
+_TAIL_SHAPE = re.compile(r"^(?:[A-Z0-9]{1,2}-[A-Z0-9]{2,5}|N\d{1,5}[A-Z]{0,2})$")
+_YEAR = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def family_of(node_type: str) -> str | None:
+    return FAMILY.get(node_type)
+
+
+def _ident(value: str) -> str:
+    return _NON_ALNUM.sub("", value).upper()
+
+
+class Entity:
+    """One member of the resolution: a node id with everything its records say."""
+
+    __slots__ = (
+        "id", "type", "family", "provs", "names", "weak_names", "raw_names", "ids", "keys", "countries",
+        "dates", "msns", "families", "groups", "tails", "prev_tails", "icao24s", "periods", "props", "_seen",
+        "name_index", "name_keyset", "prov_keys", "years", "full_dates",
+    )
+
+    def __init__(self, node_id: str, node_type: str):
+        self.id = node_id
+        self.type = node_type
+        self.family = FAMILY.get(node_type)
+        self.provs: list[Provenance] = []
+        self.names: list[Name] = []
+        self.weak_names: list[Name] = []
+        self.raw_names: list[str] = []
+        self.ids: dict[str, set[str]] = {}
+        self.keys: list[str] = []
+        self.countries: set[str] = set()
+        self.dates: set[str] = set()
+        self.msns: set[str] = set()
+        self.families: set[str] = set()
+        self.groups: set[str] = set()
+        self.tails: set[str] = set()
+        self.prev_tails: set[str] = set()
+        self.icao24s: set[str] = set()
+        self.periods: list[tuple[str | None, str | None]] = []
+        self.props: dict[str, list[str]] = {}
+        self._seen: set = set()
+        #: token key -> positions in ``names`` holding it; and every key of every name
+        self.name_index: dict[str, list[int]] = {}
+        self.name_keyset: frozenset[str] = frozenset()
+        self.prov_keys: frozenset[tuple[str, str]] = frozenset()
+        self.years: frozenset[int] = frozenset()
+        self.full_dates: frozenset[str] = frozenset()
+
+    def __repr__(self) -> str:
+        return f"Entity({self.id!r}, {self.type}, {self.raw_names[:2]!r})"
+
+    @property
+    def caption(self) -> str:
+        if self.raw_names:
+            return self.raw_names[0]
+        if self.tails:
+            return sorted(self.tails)[0]
+        return self.id
+
+    @classmethod
+    def from_nodes(cls, nodes: Iterable[Node]) -> "Entity":
+        nodes = list(nodes)
+        first = nodes[0]
+        ent = cls(first.id, first.type)
+        for node in nodes:
+            if node.prov not in ent.provs:
+                ent.provs.append(node.prov)
+            for prop, values in node.props.items():
+                have = ent.props.setdefault(prop, [])
+                for v in values:
+                    if v not in have:
+                        have.append(v)
+        ent._prepare()
+        return ent
+
+    # -- preparation --------------------------------------------------------
+    def _add_names(self, values: list[str], weak: bool = False) -> None:
+        target = self.weak_names if weak else self.names
+        for raw in values:
+            if raw in self.raw_names or len(self.names) + len(self.weak_names) >= MAX_NAMES:
+                continue
+            self.raw_names.append(raw)
+            for name in analyze_all(raw):
+                if not name.tokens:
+                    continue
+                # "HENAO JARAMILLO, Mario Alberto" and "Mario Alberto HENAO JARAMILLO" compare alike: keep one
+                sig = (tuple(sorted(t.text for t in name.tokens)), name.syllabic)
+                if sig in self._seen:
+                    continue
+                self._seen.add(sig)
+                target.append(name)
+
+    def _prepare(self) -> None:
+        p = self.props
+        if self.type == "Airplane":
+            self._prepare_airplane()
+        for prop in NAME_PROPS:
+            self._add_names(p.get(prop, []))
+        if self.type == "Person" and not p.get("name"):
+            first, last = p.get("firstName", []), p.get("lastName", [])
+            self._add_names([f"{f} {la}" for f in first for la in last] or last)
+        self._add_names(p.get("weakAlias", []), weak=True)
+        for pos, name in enumerate(self.names):
+            for k in name.keys:
+                self.name_index.setdefault(k, []).append(pos)
+        self.name_keyset = frozenset(self.name_index)
+        for prop, scheme in _SCHEMES.items():
+            if prop == "registrationNumber" and self.type == "Airplane":
+                continue
+            for v in p.get(prop, []):
+                iv = normalize_imo(v) if scheme == "imo" else _ident(v)
+                if iv and len(iv) >= 3:
+                    self.ids.setdefault(scheme, set()).add(iv)
+        for prop in ("country", "jurisdiction", "nationality", "citizenship", "flag"):
+            for v in p.get(prop, []):
+                code = country_code(v)
+                if code:
+                    self.countries.add(code)
+        for prop in ("birthDate", "incorporationDate"):
+            for v in p.get(prop, []):
+                if _YEAR.match(v.strip()):
+                    self.dates.add(v.strip())
+        self.years = frozenset(int(d[:4]) for d in self.dates)
+        self.full_dates = frozenset(d[:10] for d in self.dates if len(d) >= 10)
+        self.prov_keys = frozenset((pv.source, pv.record) for pv in self.provs)
+        self.keys = node_keys(self.type, p)
+        for prov in self.provs:
+            self.keys.append(f"src-{prov.source}-{prov.record}")
+
+    def _prepare_airplane(self) -> None:
+        p = self.props
+        for v in p.get("serialNumber", []):
+            m = normalize_msn(v)
+            if m:
+                self.msns.add(m)
+        for v in p.get("registrationNumber", []):
+            t = normalize_tail(v)
+            if t:
+                self.tails.add(t)
+        if not self.tails:
+            # OFAC names an aircraft by its tail ("RA-78765"): a name shaped like a tail is one
+            for v in p.get("name", []):
+                if _TAIL_SHAPE.match(v.strip().upper()) and not model_family(v):
+                    self.tails.add(normalize_tail(v))
+        for v in p.get("previousRegistrationNumber", []):
+            t = normalize_tail(v)
+            if t:
+                self.prev_tails.add(t)
+        for v in p.get("icao24", []):
+            h = normalize_icao24(v)
+            if h:
+                self.icao24s.add(h)
+        for v in p.get("modelFamily", []) + p.get("model", []) + p.get("icaoType", []):
+            fam = model_family(v)
+            if fam:
+                self.families.add(fam)
+        self.groups = {g for g in (msn_group(f) for f in self.families) if g}
+        starts, ends = p.get("registered", []), p.get("registeredUntil", [])
+        if starts or ends:
+            self.periods.append((min(starts) if starts else None, max(ends) if ends else None))
+
+
+def date_parts(value: str) -> tuple[str, str | None, str | None] | None:
+    """``1988-06-30`` -> ('1988', '06', '30'); partial dates keep None parts."""
+    m = _YEAR.match(value)
+    if not m:
+        return None
+    return m.group(1), m.group(2), m.group(3)

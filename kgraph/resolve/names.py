@@ -1,0 +1,360 @@
+"""Name comparison: how alike two analysed names are, from 0 to 1, with the reasons.
+
+:func:`compare` aligns the identifying tokens of two :class:`~.normalize.Name`
+objects (greedy best pairs on a token similarity that forgives
+romanisation and typing variants), then weighs what is left over:
+
+* a token missing on one side costs its weight; when all of one name's tokens
+  are found in the other (``Deutsche Bank`` in ``Deutsche Bank AG``;
+  ``Sirajuddin Haqqani`` in ``Sirajuddin Jallaloudine Haqqani``) the extra
+  tokens cost half;
+* legal forms are compared apart, and only when both names have one: ``OOO
+  Aviakon`` is ``Aviakon LLC``, ``OAO`` is ``JSC``, but ``LLC`` vs ``JSC``
+  or ``ANO`` lowers the score;
+* aviation words (``airlines``, ``авиакомпания``) count little;
+* different numbers are a strong mismatch (``11420 Corp`` is not ``Corp``,
+  ``Victory 3`` is not ``Victory 5``): they are never dropped.
+
+Token similarity: same text 1.0; same romanisation-insensitive key 0.97;
+otherwise the normalised Levenshtein similarity of texts or keys, kept only
+above a floor that rises for short tokens; an initial matches a word with
+its letter at 0.9.
+
+>>> from kgraph.resolve.normalize import analyze
+>>> compare(analyze("Aviacon Zitotrans"), analyze("АО Авиакомпания Авиакон Цитотранс")) > 0.9
+True
+>>> compare(analyze("Aviacon Zitotrans"), analyze("Avia Traffic Company")) < 0.3
+True
+"""
+from __future__ import annotations
+
+from rapidfuzz.distance import OSA, Levenshtein
+
+from .normalize import NUMBER, PARTICLE, WORD, Name, Token, analyze_all, skeleton
+from .tables import FORM_FAMILY
+
+__all__ = ["compare", "compare_texts", "explain", "token_similarity", "score_names"]
+
+#: unmatched tokens of a name whose every identifying token found a partner elsewhere cost this share
+SUBSET_FACTOR = 0.4
+#: the same for organisations: an extra word usually names another body ("Syrian Air Force" / "... Intelligence")
+SUBSET_FACTOR_ORG = 1.25
+#: a token that begins the other (Ben/Benjamin) scores this
+PREFIX_SIM = 0.85
+#: score multiplier when both names carry numbers and they differ
+NUMBER_MISMATCH = 0.6
+#: leftover word pairs at least this alike (plain edit similarity) still pair, at their similarity times WEAK_PAIR_VALUE
+WEAK_PAIR_FLOOR = 0.6
+WEAK_PAIR_VALUE = 0.75
+#: ... and at most this many edits apart (Tom/Tim, not Tikhonskaya/Poklonskaya)
+WEAK_PAIR_EDITS = 2
+#: score multiplier when each name has a word the other lacks (a substitution, not an addition)
+CONFLICT = 0.7
+_SON_OF = {"bin", "ibn", "ben", "bint", "binti", "ould", "walad"}
+#: score multiplier when both names carry legal forms of different families (LLC vs JSC, ANO vs LLC)
+FORM_MISMATCH = 0.8
+
+_sim_cache: dict[tuple[str, str], float] = {}
+_NS = OSA.normalized_similarity
+
+
+def _floor(n: int) -> float:
+    # short tokens need to be nearly identical: "Snow"/"Snoe" are two vessels
+    if n <= 3:
+        return 1.01
+    if n <= 5:
+        return 0.79
+    if n <= 7:
+        return 0.7
+    return 0.66
+
+
+def token_similarity(a: Token, b: Token) -> float:
+    """Similarity of two tokens (0 when they should not be paired).
+
+    >>> from kgraph.resolve.normalize import Token
+    >>> token_similarity(Token("zitotrans"), Token("tsitotrans"))
+    0.97
+    >>> token_similarity(Token("j"), Token("joachim"))
+    0.9
+    >>> token_similarity(Token("2004", "number"), Token("2005", "number"))
+    0.0
+    """
+    if a.text == b.text:
+        return 1.0
+    if a.kind == NUMBER or b.kind == NUMBER:
+        return 0.0
+    if a.key == b.key:
+        return 0.97
+    ck = (a.text, b.text)
+    s = _sim_cache.get(ck)
+    if s is not None:
+        return s
+    la, lb = len(a.text), len(b.text)
+    if la == 1 or lb == 1:
+        # initials: "J" for "Joachim"
+        s = 0.9 if a.text[0] == b.text[0] else 0.0
+    elif a.kind == PARTICLE or b.kind == PARTICLE:
+        s = 0.0
+    else:
+        short, long_ = (a.text, b.text) if la < lb else (b.text, a.text)
+        if len(short) >= 3 and long_.startswith(short):
+            # a truncation or short form: "Ben" / "Benjamin", "Abd" / "Abdul", "Int" / "International"
+            s = max(PREFIX_SIM, _NS(a.text, b.text))
+        elif len(long_) > 2 * len(short) + 1 and not (a.abjad or b.abjad):
+            s = 0.0  # too different in length to be one word
+        else:
+            s = max(_NS(a.text, b.text), _NS(a.key, b.key))
+            if s < _floor(min(la, lb)) or a.text[0] != b.text[0] and a.key[0] != b.key[0] and s < 0.8:
+                s = 0.0
+            if a.abjad != b.abjad:
+                # Arabic/Hebrew/Khmer spelling has few vowels: compare consonant skeletons
+                sa, sb = skeleton(a.text), skeleton(b.text)
+                if len(sa) >= 2 and len(sb) >= 2:
+                    sk = _NS(sa, sb) * 0.95
+                    if sk >= 0.8 and sk > s:
+                        s = sk
+    if len(_sim_cache) > 500_000:
+        _sim_cache.clear()
+    _sim_cache[ck] = s
+    return s
+
+
+def _merge_compounds(a: Name, b: Name) -> list[Token]:
+    """``b``'s words with runs joined that spell one token of ``a``: adjacent parts
+    (Good Will / Goodwill) or initials (US / United States, PLA / People's Liberation Army)."""
+    hits_c = a.keys & b.compounds.keys() if b.compounds else ()
+    hits_a = a.short & b.acronyms.keys() if b.acronyms else ()
+    words = b.words
+    if not hits_c and not hits_a:
+        return words
+    spans: dict[int, tuple[int, Token]] = {}
+    for k in hits_c:
+        i = b.compounds[k]
+        spans[i] = (2, Token(words[i].text + words[i + 1].text, WORD, key=k))
+    for initials in hits_a:
+        i, size = b.acronyms[initials]
+        if i not in spans or spans[i][0] < size:
+            key = next(t.key for t in a.words if t.text == initials)
+            spans[i] = (size, Token(initials, WORD, key=key))
+    out: list[Token] = []
+    i = 0
+    while i < len(words):
+        if i in spans:
+            size, tok = spans[i]
+            out.append(tok)
+            i += size
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def _align(a: list[Token], b: list[Token]) -> tuple[list[tuple[int, int, float]], set[int], set[int]]:
+    cands = []
+    for i, ta in enumerate(a):
+        for j, tb in enumerate(b):
+            if ta.text == tb.text:
+                cands.append((1.0, i, j))
+            elif ta.key == tb.key and ta.kind != NUMBER:
+                cands.append((0.97, i, j))
+            else:
+                s = token_similarity(ta, tb)
+                if s > 0.0:
+                    cands.append((s, i, j))
+    if len(cands) > 1:
+        cands.sort(key=lambda c: -c[0])
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    pairs = []
+    for s, i, j in cands:
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        pairs.append((i, j, s))
+    return pairs, used_a, used_b
+
+
+def _weak_pairs(a, b, used_a, used_b):
+    """Leftover word tokens paired at their plain edit similarity when at least half alike
+    (Tom/Tim, Mosk/Musk, Sechev/Sechin): a likely typo or variant, scored for what it is."""
+    cands = []
+    for i, ta in enumerate(a):
+        if i in used_a or ta.kind != WORD or len(ta.text) < 3:
+            continue
+        for j, tb in enumerate(b):
+            if j in used_b or tb.kind != WORD or len(tb.text) < 3:
+                continue
+            s = _NS(ta.text, tb.text)
+            if s >= WEAK_PAIR_FLOOR and OSA.distance(ta.text, tb.text) <= WEAK_PAIR_EDITS:
+                cands.append((s, i, j))
+    cands.sort(key=lambda c: -c[0])
+    pairs = []
+    for s, i, j in cands:
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        pairs.append((i, j, s * WEAK_PAIR_VALUE))
+    return pairs
+
+
+def _full(words: list[Token], used: set[int]) -> bool:
+    n = 0
+    for i in used:
+        t = words[i]
+        if t.kind in (WORD, NUMBER) and not t.patronymic:
+            n += 1
+    return n >= 2 or len(words) == 1
+
+
+def _patronymic_flip(a: list[Token], b: list[Token], pairs) -> bool:
+    """"Salman bin Muhammad" vs "Muhammad bin Salman": father and son swapped around bin/ibn."""
+    pa = [i for i, t in enumerate(a) if t.text in _SON_OF]
+    pb = [j for j, t in enumerate(b) if t.text in _SON_OF]
+    if not pa or not pb:
+        return False
+    match = {i: j for i, j, _ in pairs}
+    for i in pa:
+        if i + 1 in match and i > 0 and i - 1 in match:
+            j_after, j_before = match[i + 1], match[i - 1]
+            if j_after < j_before:
+                return True
+    return False
+
+
+def _score(a: Name, b: Name, explain: list | None = None, person: bool = True) -> float:
+    wa, wb = a.words, b.words
+    if not wa or not wb:
+        # names made only of forms/aviation words: compare as written
+        return 1.0 if [t.text for t in a.tokens] == [t.text for t in b.tokens] and a.tokens else 0.0
+    if a.joined and a.joined == b.joined:
+        score = 1.0
+        if explain is not None:
+            explain.append(("joined", a.joined, b.joined, 1.0))
+    else:
+        wb = _merge_compounds(a, b)
+        if wb is b.words:
+            wa = _merge_compounds(b, a)
+        pairs, used_a, used_b = _align(wa, wb)
+        if len(used_a) < len(wa) and len(used_b) < len(wb):
+            pairs += _weak_pairs(wa, wb, used_a, used_b)
+        num = 0.0
+        den = 0.0
+        for i, j, s in pairs:
+            w = wa[i].weight + wb[j].weight
+            if wa[i].kind == PARTICLE or wb[j].kind == PARTICLE:
+                w = min(wa[i].weight, wb[j].weight) * 2
+            num += s * w
+            den += w
+            if explain is not None:
+                explain.append(("token", wa[i].text, wb[j].text, round(s, 3)))
+        if num == 0.0:
+            return 0.0
+        left_a = [t for i, t in enumerate(wa) if i not in used_a and t.kind != PARTICLE]
+        left_b = [t for j, t in enumerate(wb) if j not in used_b and t.kind != PARTICLE]
+        # a side whose every identifying token found a partner is contained in the other:
+        # the other's extra tokens (a middle name, a qualifier) cost less than a mismatch
+        subset = SUBSET_FACTOR if person else SUBSET_FACTOR_ORG
+        # containment is lenient only when the contained name is a name by itself: two identifying
+        # words, not a given name and a patronymic ("Sergei Nikolaevich" is half of thousands)
+        fa = subset if not left_b and _full(wb, used_b) else 1.0
+        fb = subset if not left_a and _full(wa, used_a) else 1.0
+        for i, t in enumerate(wa):
+            if i not in used_a:
+                den += t.weight * fa
+                if explain is not None:
+                    explain.append(("extra", t.text, None, 0.0))
+        for j, t in enumerate(wb):
+            if j not in used_b:
+                den += t.weight * fb
+                if explain is not None:
+                    explain.append(("extra", None, t.text, 0.0))
+        score = num / den if den else 0.0
+        if left_a and left_b and any(t.kind == WORD for t in left_a) and any(t.kind == WORD for t in left_b):
+            # each side has a word the other lacks: a different given name, family or clan name
+            score *= CONFLICT
+            if explain is not None:
+                explain.append(("conflict", [t.text for t in left_a], [t.text for t in left_b], CONFLICT))
+        if a.sonof and b.sonof and _patronymic_flip(wa, wb, pairs):
+            score *= CONFLICT
+            if explain is not None:
+                explain.append(("patronymic", None, None, CONFLICT))
+    if a.syllabic and b.syllabic and a.syllabic != b.syllabic:
+        # two names in Chinese/Japanese/Korean characters: homophones are different names (高石 / 高市)
+        cs = Levenshtein.normalized_similarity(a.syllabic, b.syllabic)
+        if cs < score:
+            score = cs
+            if explain is not None:
+                explain.append(("characters", a.syllabic, b.syllabic, round(cs, 3)))
+    if a.forms and b.forms and not _forms_compatible(a.forms, b.forms):
+        score *= FORM_MISMATCH
+        if explain is not None:
+            explain.append(("forms", a.forms, b.forms, FORM_MISMATCH))
+    if a.numbers and b.numbers and a.numbers != b.numbers:
+        score *= NUMBER_MISMATCH
+        if explain is not None:
+            explain.append(("numbers", sorted(a.numbers), sorted(b.numbers), NUMBER_MISMATCH))
+    return score
+
+
+def _forms_compatible(fa: list[str], fb: list[str]) -> bool:
+    # "Co" and "Corp" go with anything: "Gazprom Co" may be an LLC or a JSC
+    fam_a = {FORM_FAMILY.get(f, f) for f in fa} - {"corp"}
+    fam_b = {FORM_FAMILY.get(f, f) for f in fb} - {"corp"}
+    return not fam_a or not fam_b or bool(fam_a & fam_b)
+
+
+def compare(a: Name, b: Name, person: bool = True) -> float:
+    """Similarity of two analysed names, 0..1; ``person=False`` for organisations, vessels."""
+    return _score(a, b, None, person)
+
+
+def compare_texts(a: str, b: str, person: bool = True) -> float:
+    """Similarity of two names as written (any script).
+
+    >>> compare_texts("OOO Aviakon", "Aviakon LLC")
+    1.0
+    """
+    best = 0.0
+    for na in analyze_all(a):
+        for nb in analyze_all(b):
+            s = compare(na, nb, person)
+            if s > best:
+                best = s
+    return best
+
+
+def explain(a: str, b: str, person: bool = True) -> dict:
+    """The token alignment behind :func:`compare_texts`, for people."""
+    na, nb = analyze_all(a)[0], analyze_all(b)[0]
+    steps: list = []
+    score = _score(na, nb, steps, person)
+    return {
+        "score": round(score, 4),
+        "a": [t.text for t in na.tokens],
+        "b": [t.text for t in nb.tokens],
+        "steps": [{"step": s[0], "a": s[1], "b": s[2], "value": s[3]} for s in steps],
+    }
+
+
+def score_names(query: str, names: list[str]) -> tuple[float, str | None]:
+    """Best score of a query against a candidate's names: (score, the name that scored it).
+
+    The query is analysed once; names are analysed once per process (cached).
+
+    >>> score_names("Авиакон Цитотранс", ["JSC AVIACON ZITOTRANS", "AVIACON AIR CARGO"])
+    (1.0, 'JSC AVIACON ZITOTRANS')
+    """
+    qs = [q for q in analyze_all(query) if q.tokens]
+    best, matched = 0.0, None
+    for raw in names:
+        for n in analyze_all(raw):
+            for q in qs:
+                s = _score(q, n)
+                if s > best:
+                    best, matched = s, raw
+                    if s >= 1.0:
+                        return best, matched
+    return best, matched

@@ -1,0 +1,241 @@
+"""Clusters: judgements first, stable ids, clusters as data, saved resolutions, derived links, candidates."""
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from kgraph.datadir import DataDir
+from kgraph.model import Edge, Node, Provenance, record_from_json
+from kgraph.resolve import Resolution, resolve, write_clusters
+from kgraph.resolve.entity import Entity
+from kgraph.resolve.index import LookupIndex, candidate_pairs, query_keys
+from kgraph.resolve.judgements import Judgement, add_judgement, compact, load_judgements
+
+
+@pytest.fixture
+def aviacon(fixtures):
+    recs = [record_from_json(json.loads(line)) for line in open(fixtures / "resolve" / "aviacon.jsonl", encoding="utf-8")]
+    return [r for r in recs if isinstance(r, Node)], [r for r in recs if not isinstance(r, Node)]
+
+
+def org(node_id: str, name: str, source: str = "test", **props) -> Node:
+    return Node(node_id, "Organization", {"name": [name], **props}, Provenance(source, node_id.split("-")[-1]))
+
+
+def test_aviacon_records_of_four_lists_form_one_cluster(aviacon):
+    nodes, edges = aviacon
+    res = resolve(nodes, edges)
+    cluster = res.clusters["ofac-40181"]
+    assert {"ofac-40181", "ca-sema-eddeda8f89db741a4d9b", "ua-nsdc-12345", "ru-aircraft-db-op-azs"} <= set(cluster)
+    assert res.canonical["ofac-99001"] == "ofac-99001"  # Avia Traffic Company stays apart
+    # every input id is in canonical, non-matchable ones map to themselves
+    assert set(res.canonical) == {n.id for n in nodes}
+    assert res.canonical["flightlog-ra78765-2026-01-29-ulli-urss"] == "flightlog-ra78765-2026-01-29-ulli-urss"
+    for m in res.matches:
+        assert m.decision in {"merge", "possible", "judged-same", "judged-different", "judged-unsure"}
+        assert m.evidence
+
+
+def test_records_with_one_id_count_as_one_member():
+    a1 = org("ofac-1", "Aviacon Zitotrans", "us_ofac_sdn")
+    a2 = Node("ofac-1", "Organization", {"alias": ["Авиакон Цитотранс"]}, Provenance("us_ofac_sdn", "1", "2025-01-01"))
+    b = org("ca-sema-2", "Авиакон Цитотранс", "ca_sema")
+    res = resolve([a1, a2, b], [])
+    assert res.clusters["ofac-1"] == ["ca-sema-2", "ofac-1"]
+    assert not any(m.a == m.b for m in res.matches)
+
+
+def test_records_of_one_list_can_merge():
+    # OFAC lists one entity under several programs / entries
+    res = resolve([org("ofac-1", "Mahan Air", "us_ofac_sdn"), org("ofac-2", "MAHAN AIRLINES", "us_ofac_sdn")], [])
+    assert res.canonical["ofac-2"] == res.canonical["ofac-1"] == "ofac-1"
+
+
+def test_canonical_id_follows_source_priority_then_smallest_id():
+    nodes = [org("zz-9", "Neka Novin", "other_list"), org("ca-sema-5", "Neka Novin", "ca_sema"),
+             org("ofac-7", "NEKA NOVIN", "us_ofac_sdn"), org("ua-nsdc-1", "Нека Новин", "ua_nsdc"),
+             org("faa-3", "Neka Novin", "us_faa")]
+    res = resolve(nodes, [])
+    assert set(res.clusters) == {"ofac-7"}
+    res = resolve([n for n in nodes if n.prov.source != "us_ofac_sdn"], [])
+    assert set(res.clusters) == {"ca-sema-5"}
+    res = resolve([org("x-b", "Neka Novin", "other"), org("x-a", "Neka Novin", "other")], [])
+    assert set(res.clusters) == {"x-a"}
+
+
+def test_cluster_ids_are_stable_across_two_builds(aviacon):
+    nodes, edges = aviacon
+    first = resolve(nodes, edges)
+    shuffled = nodes[:]
+    random.Random(3).shuffle(shuffled)
+    second = resolve(shuffled, edges[::-1])
+    assert first.canonical == second.canonical
+    assert first.clusters == second.clusters
+    assert [(m.a, m.b, m.decision) for m in first.matches] == [(m.a, m.b, m.decision) for m in second.matches]
+
+
+# -- judgements --------------------------------------------------------------------
+
+
+def test_same_judgement_joins_records_below_threshold():
+    nodes = [org("ofac-1", "Basij Resistance Force", "us_ofac_sdn"), org("ca-sema-2", "Basij-e Mostazafan", "ca_sema")]
+    assert resolve(nodes, []).canonical["ca-sema-2"] == "ca-sema-2"
+    res = resolve(nodes, [], judgements=[("ofac-1", "ca-sema-2", "same")])
+    assert res.canonical["ca-sema-2"] == "ofac-1"
+    assert [m.decision for m in res.matches] == ["judged-same"]
+
+
+def test_different_judgement_beats_a_perfect_score():
+    nodes = [org("ofac-1", "Mahan Air", "us_ofac_sdn"), org("ca-sema-2", "Mahan Air", "ca_sema")]
+    res = resolve(nodes, [], judgements=[("ca-sema-2", "ofac-1", "different")])
+    assert res.canonical["ca-sema-2"] == "ca-sema-2"
+    assert res.matches[0].decision == "judged-different"
+
+
+def test_different_judgement_cuts_transitive_merges():
+    # a ~ b and b ~ c score high, but an analyst said a and c differ: c must not join a through b
+    nodes = [org("ofac-1", "Neka Novin", "us_ofac_sdn"), org("x-2", "Neka Novin", "other"),
+             org("ca-sema-3", "Neka Novin", "ca_sema")]
+    res = resolve(nodes, [], judgements=[("ofac-1", "ca-sema-3", "different")])
+    assert res.canonical["ofac-1"] != res.canonical["ca-sema-3"]
+    blocked = [m for m in res.matches if m.decision == "possible"]
+    assert blocked and any(e["feature"] == "blocked" for m in blocked for e in m.evidence)
+
+
+def test_strong_negative_evidence_cuts_transitive_merges():
+    # two people with different birth years share a name-only record: the chain must not join them
+    nodes = [Node("ofac-1", "Person", {"name": ["Ali Hammud"], "birthDate": ["1964"]}, Provenance("us_ofac_sdn", "1")),
+             Node("ofac-2", "Person", {"name": ["Ali Hammud"], "birthDate": ["1973"]}, Provenance("us_ofac_sdn", "2")),
+             Node("ca-sema-3", "Person", {"name": ["Ali Hamoud"]}, Provenance("ca_sema", "3"))]
+    res = resolve(nodes, [])
+    assert res.canonical["ofac-1"] != res.canonical["ofac-2"]
+
+
+def test_unsure_judgement_leaves_the_review_list_but_merges_nothing():
+    nodes = [org("ofac-1", "Neka Novin Trading", "us_ofac_sdn"), org("ca-sema-2", "Neka Novin", "ca_sema")]
+    res = resolve(nodes, [], judgements=[("ofac-1", "ca-sema-2", "unsure")])
+    assert res.matches[0].decision == "judged-unsure"
+    assert res.canonical["ca-sema-2"] == "ca-sema-2"
+
+
+def test_judgement_store_last_wins_and_survives_compaction(tmp_path):
+    path = tmp_path / "judgements.jsonl"
+    add_judgement(path, "a", "b", "same", user="ana", note="same INN")
+    add_judgement(path, "b", "a", "different", user="bo")
+    with open(path, "a", encoding="utf-8") as f:
+        f.write('{"a": "c", "b": "d", "judgem')  # a torn line from a crash
+    current = load_judgements(path)
+    assert current[("a", "b")].judgement == "different" and current[("a", "b")].user == "bo"
+    assert compact(path) == 1
+    assert load_judgements(path) == current
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["timestamp"]
+
+
+def test_judgement_rejects_bad_input(tmp_path):
+    from kgraph.errors import KgraphError
+
+    with pytest.raises(KgraphError):
+        add_judgement(tmp_path / "j.jsonl", "a", "b", "maybe")
+    with pytest.raises(KgraphError):
+        add_judgement(tmp_path / "j.jsonl", "a", "a", "same")
+
+
+def test_judgements_from_a_datadir_apply(tmp_path, aviacon):
+    dd = DataDir(tmp_path)
+    add_judgement(dd.judgements_path, "ofac-40181", "ua-nsdc-12345", "different")
+    nodes, edges = aviacon
+    res = resolve(nodes, edges, judgements=load_judgements(dd))
+    assert res.canonical["ua-nsdc-12345"] != res.canonical["ofac-40181"]
+    assert isinstance(load_judgements(dd)[("ofac-40181", "ua-nsdc-12345")], Judgement)
+
+
+# -- clusters as data, save/load -----------------------------------------------------
+
+
+def test_write_clusters_names_source_records(tmp_path, aviacon):
+    nodes, edges = aviacon
+    res = resolve(nodes, edges)
+    out = tmp_path / "clusters.jsonl"
+    n = write_clusters(res, nodes, out)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert n == len(rows) == 2
+    aviacon_row = next(r for r in rows if r["id"] == "ofac-40181")
+    assert {"source": "us_ofac_sdn", "record": "40181", "node": "ofac-40181"} in aviacon_row["members"]
+    assert {"source": "ca_sema", "record": "Russia / Russie|1, Part 2|380",
+            "node": "ca-sema-eddeda8f89db741a4d9b"} in aviacon_row["members"]
+    assert write_clusters(res, {n.id: n.prov for n in nodes}, out, min_size=1) > 2
+
+
+def test_resolution_save_and_load_round_trip(tmp_path, aviacon):
+    nodes, edges = aviacon
+    res = resolve(nodes, edges)
+    res.save(tmp_path / "resolution")
+    back = Resolution.load(tmp_path)  # finds the resolution/ sub-directory a build uses
+    assert back.canonical == res.canonical
+    assert back.clusters == res.clusters
+    assert [m.to_dict() for m in back.matches] == [m.to_dict() for m in res.matches]
+    assert [e.to_json() for e in back.derived_edges] == [e.to_json() for e in res.derived_edges]
+    assert back.keys == res.keys
+
+
+# -- operators <-> aircraft ------------------------------------------------------------
+
+
+def test_operator_links_with_evidence(aviacon):
+    nodes, edges = aviacon
+    res = resolve(nodes, edges)
+    links = {(e.type, e.start, e.end): e for e in res.derived_edges}
+    ops = links[("OPERATES", "ofac-40181", "ofac-40185")]
+    evidence = json.loads(ops.first("evidence"))
+    features = {e["feature"] for e in evidence}
+    # OFAC "Linked To", the registry's operator name and ICAO code, and a flight's callsign prefix
+    assert {"listed_link", "operatorName", "operator_icao", "callsign"} <= features
+    assert float(ops.first("score")) >= 0.9
+    assert ops.prov.source == "us_ofac_sdn"
+    assert ("OPERATES", "ofac-40181", "ofac-40182") in links  # linked by OFAC only
+    assert ("OPERATES", "ofac-40181", "ofac-40183") not in links  # no evidence given for it in the fixture
+
+
+def test_operator_name_must_resolve_unambiguously():
+    plane = Node("faa-1", "Airplane", {"registrationNumber": ["N1"], "operatorName": ["Neka Novin"]},
+                 Provenance("us_faa", "1"))
+    twins = [Node("x-1", "Organization", {"name": ["Neka Novin"], "country": ["IR"]}, Provenance("a", "1")),
+             Node("x-2", "Organization", {"name": ["Neka Novin"], "country": ["RU"]}, Provenance("b", "2"))]
+    res = resolve([plane, *twins], [], judgements=[("x-1", "x-2", "different")])
+    assert not res.derived_edges
+
+
+def test_linked_to_between_people_gives_no_operator_edge():
+    nodes = [Node("ofac-1", "Person", {"name": ["A B"]}, Provenance("us_ofac_sdn", "1")),
+             Node("ofac-2", "Organization", {"name": ["C D"]}, Provenance("us_ofac_sdn", "2"))]
+    edges = [Edge("LINKED_TO", "ofac-1", "ofac-2", {"relation": ["Linked To"]}, Provenance("us_ofac_sdn", "1"))]
+    assert resolve(nodes, edges).derived_edges == []
+
+
+# -- candidates and lookup -----------------------------------------------------------------
+
+
+def test_candidates_skip_over_frequent_keys_and_other_families():
+    nodes = [org(f"x-{i}", f"Air Cargo {w}", "s") for i, w in enumerate(
+        ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India", "Juliet"])]
+    nodes.append(Node("p-1", "Airplane", {"name": ["Alpha"]}, Provenance("s", "p")))
+    ents = [Entity.from_nodes([n]) for n in nodes]
+    pairs = candidate_pairs(ents, max_key_freq=5)
+    assert pairs == set()  # "air", "cargo" say nothing; an Airplane is never paired with an Organization
+
+
+def test_query_keys_and_lookup_index(aviacon):
+    nodes, _ = aviacon
+    from kgraph.resolve.entity import MATCHABLE
+
+    ents = [Entity.from_nodes([n]) for n in nodes if n.type in MATCHABLE]
+    idx = LookupIndex(ents)
+    for q, expected in [("Авиакон Цитотранс", "ofac-40181"), ("AVIAKON TSITOTRANS", "ofac-40181"),
+                        ("ra 78765", "ofac-40185"), ("1533AD", "ru-aircraft-db-1533ad"), ("83486590", "ofac-40185"),
+                        ("6658039390", "ofac-40181"), ("ofac-40185", "ofac-40185"), ("AZS", "ru-aircraft-db-op-azs")]:
+        hits = idx.search(q)
+        assert hits and expected in [e.id for e, s, _ in hits if s == hits[0][1]], (q, hits[:3])
+    assert "i:tail-RA78765" in query_keys("RA-78765")
