@@ -146,11 +146,16 @@ def ingest(
     SourceFormatError
         the file is not what the source publishes; nothing is written.
     """
+    import inspect
+
     from .sources import check_assertions, ingester
 
     dd = _datadir(datadir)
     module = ingester(source)
     src = module.SOURCE
+    if "config" in inspect.signature(module.parse).parameters:
+        # readers configured by the user (registry column mappings) get config.toml
+        options.setdefault("config", dd.config())
     started = time.perf_counter()
     with dd.lock(f"ingest {source}"):
         fetch_note = None
