@@ -374,14 +374,13 @@ def parse(path: str | Path, *, snapshot: str | None = None, report: ParseReport 
     ``config`` (config.toml as a dict), or ``mapping`` is a mapping dict. With
     neither, the list is told from the file name (``aircraft.db``,
     ``carscurr.txt``...), and a folder yields every known list found in it;
-    per-list counts are in ``report.info["datasets"]``.
+    per-list counts are in ``report.by_dataset()``.
     """
     path = Path(path)
     jobs = _jobs(path, mapping if mapping is not None else preset, name, config)
     report = report if report is not None else ParseReport(jobs[0][0], str(path))
-    per = report.info.setdefault("datasets", {})
     for list_name, m, file in jobs:
-        before = (report.read, report.kept, report.rejected)
+        report.dataset = list_name  # counts add up per list as well
         conv = _Converter(m, report)
         # the ru_aircraft_db preset reads the database or a CSV export of its table alike
         sqlite = _is_sqlite(file) if m["format"] == "sqlite" and file.suffix.lower() in (".csv", ".txt") \
@@ -389,8 +388,6 @@ def parse(path: str | Path, *, snapshot: str | None = None, report: ParseReport 
         rows = _sqlite_rows(file, m, report) if sqlite else _csv_rows(file, m, report)
         yield from report.count(_records(rows, conv, m.get("key") or "registration", list_name, file, report,
                                          snapshot))
-        per[list_name] = {k: now - was for k, now, was in
-                          zip(("read", "kept", "rejected"), (report.read, report.kept, report.rejected), before)}
 
 
 def _records(rows, conv: _Converter, key_field: str, list_name: str, path: Path, report: ParseReport,

@@ -98,22 +98,19 @@ def _parse(module, path: Path, snapshot_date: str, name: str, *, allow_empty: bo
     if invalid:
         report.info["schema_invalid"] = invalid
     reports = {}
+    counts = report.by_dataset()
     for dataset, recs in grouped.items():
         r = ParseReport(source=dataset, path=report.path)
         for rec in recs:
             (r.nodes if isinstance(rec, Node) else r.edges)[rec.type] += 1
+        # the record-loss audit: per dataset when the ingester split it, else the whole parse
+        own = counts.get(dataset) or (
+            {"read": report.read, "kept": report.kept, "rejected": report.rejected} if len(grouped) == 1 else None
+        )
+        if own:
+            r.read, r.kept, r.rejected = own["read"], own["kept"], own["rejected"]
+        r.unknown_fields, r.warnings, r.info = report.unknown_fields, report.warnings, report.info
         reports[dataset] = r
-    # the record-loss audit counts source records, which the module reports once for all datasets
-    if len(reports) == 1:
-        only = next(iter(reports.values()))
-        only.read, only.kept, only.rejected = report.read, report.kept, report.rejected
-        only.unknown_fields, only.warnings, only.info = report.unknown_fields, report.warnings, report.info
-    else:
-        for dataset, r in reports.items():
-            per = report.info.get("datasets", {}).get(dataset, {})
-            r.read, r.kept, r.rejected = per.get("read", 0), per.get("kept", 0), per.get("rejected", 0)
-            r.warnings = report.warnings
-            r.unknown_fields = report.unknown_fields
     if not reports and report.read == 0 and not allow_empty:
         raise SourceFormatError(target, None, f"no {name} records found")
     reports.setdefault("_all", report)
@@ -193,7 +190,7 @@ def ingest(
             allow_empty = (src.assertions.get("read") or [1])[0] == 0
             grouped, reports = _parse(module, work, snapshot_date, src.name, allow_empty=allow_empty, **options)
             overall = reports.pop("_all")
-            passed = check_assertions(src, reports) if check else []
+            passed = check_assertions(src, reports, grouped) if check else []
         except BaseException:
             if staging is not None:
                 shutil.rmtree(staging, ignore_errors=True)

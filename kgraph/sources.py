@@ -24,11 +24,11 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
+from typing import Any, Iterable
 
 from .errors import NotFound, QualityError
 
-__all__ = ["Source", "SourceFile", "INGESTERS", "ingester", "source_of", "check_assertions"]
+__all__ = ["Source", "SourceFile", "INGESTERS", "ingester", "source_of", "check_assertions", "fill_rates"]
 
 
 @dataclass(frozen=True)
@@ -98,32 +98,78 @@ def source_of(name: str) -> Source:
     return ingester(name).SOURCE
 
 
-def check_assertions(source: Source, reports: dict[str, Any], *, fill: dict[str, float] | None = None) -> list[str]:
-    """Check parse reports against a source's declared ranges; raise :class:`QualityError` when outside.
+def fill_rates(records: Iterable[Any], keys: Iterable[str]) -> dict[str, float]:
+    """Share of the nodes of a type that carry a property, for "Type.property" keys."""
+    wanted: dict[str, list[str]] = {}
+    for key in keys:
+        node_type, prop = key.split(".", 1)
+        wanted.setdefault(node_type, []).append(prop)
+    total: dict[str, int] = {}
+    filled: dict[str, int] = {}
+    for rec in records:
+        props = wanted.get(getattr(rec, "type", None)) if hasattr(rec, "id") else None
+        if props is None:
+            continue
+        total[rec.type] = total.get(rec.type, 0) + 1
+        for prop in props:
+            if rec.props.get(prop):
+                k = f"{rec.type}.{prop}"
+                filled[k] = filled.get(k, 0) + 1
+    return {f"{t}.{p}": filled.get(f"{t}.{p}", 0) / total[t] for t, ps in wanted.items() if total.get(t) for p in ps}
 
-    ``reports`` maps dataset name -> :class:`kgraph.model.ParseReport`.
-    ``fill`` maps "Type.property" -> measured fill rate (0..1).
-    Returns the checks that passed, as text, for the ingest summary.
-    """
-    a = source.assertions or {}
-    passed: list[str] = []
-    failures: list[str] = []
-    read = sum(r.read for r in reports.values())
+
+def _check(label: str, a: dict[str, Any], read: int, nodes: dict[str, int], fill: dict[str, float],
+           passed: list[str], failures: list[str]) -> None:
     if "read" in a:
         lo, hi = a["read"]
-        (passed if lo <= read <= hi else failures).append(f"{read} records read (expected {lo}..{hi})")
-    nodes: dict[str, int] = {}
-    for r in reports.values():
-        for t, n in r.nodes.items():
-            nodes[t] = nodes.get(t, 0) + n
+        (passed if lo <= read <= hi else failures).append(f"{label}{read} records read (expected {lo}..{hi})")
     for t, (lo, hi) in (a.get("nodes") or {}).items():
         n = nodes.get(t, 0)
-        (passed if lo <= n <= hi else failures).append(f"{n} {t} nodes (expected {lo}..{hi})")
+        (passed if lo <= n <= hi else failures).append(f"{label}{n} {t} nodes (expected {lo}..{hi})")
     for key, minimum in (a.get("fill") or {}).items():
-        rate = (fill or {}).get(key)
+        rate = fill.get(key)
         if rate is None:
             continue
-        (passed if rate >= minimum else failures).append(f"{key} filled in {rate:.1%} (expected >= {minimum:.0%})")
+        (passed if rate >= minimum else failures).append(f"{label}{key} filled in {rate:.1%} (expected >= {minimum:.0%})")
+
+
+def check_assertions(source: Source, reports: dict[str, Any], records: dict[str, list] | None = None) -> list[str]:
+    """Check a parse against a source's declared ranges; raise :class:`QualityError` when outside.
+
+    ``reports`` maps dataset name -> :class:`kgraph.model.ParseReport`;
+    ``records`` maps dataset name -> its records (for fill rates). Ranges
+    at the top of ``assertions`` apply to the whole parse; ranges under
+    ``assertions["datasets"][name]`` apply to that dataset when it is present
+    (so a parse of only one of OFAC's two lists is checked against that list's
+    ranges). Returns the checks that passed, as text, for the ingest summary.
+    """
+    a = source.assertions or {}
+    records = records or {}
+    passed: list[str] = []
+    failures: list[str] = []
+
+    def nodes_of(rs) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in rs:
+            for t, n in r.nodes.items():
+                out[t] = out.get(t, 0) + n
+        return out
+
+    def fill_of(spec, names) -> dict[str, float]:
+        keys = list((spec.get("fill") or {}).keys())
+        return fill_rates((rec for n in names for rec in records.get(n, [])), keys) if keys else {}
+
+    top = {k: v for k, v in a.items() if k != "datasets"}
+    if top:
+        _check("", top, sum(r.read for r in reports.values()), nodes_of(reports.values()), fill_of(top, reports),
+               passed, failures)
+    for name, spec in (a.get("datasets") or {}).items():
+        if name in reports:
+            r = reports[name]
+            _check(f"{name}: ", spec, r.read, nodes_of([r]), fill_of(spec, [name]), passed, failures)
     if failures:
-        raise QualityError(f"{source.name}: quality check failed: " + "; ".join(failures))
+        raise QualityError(
+            f"{source.name}: quality check failed: " + "; ".join(failures)
+            + " (an excerpt or sample? ingest it with --no-check)"
+        )
     return passed

@@ -229,7 +229,7 @@ def test_folder_with_several_lists_and_the_ccarcs_zip(tmp_path):
         z.write(REG / "carscurr.txt", "carscurr.txt")
         z.writestr("carsownr.txt", "")
     nodes, _, report, recs = run(tmp_path)
-    assert report.info["datasets"] == {"ru_aircraft_db": {"read": 7, "kept": 6, "rejected": 1},
+    assert report.by_dataset() == {"ru_aircraft_db": {"read": 7, "kept": 6, "rejected": 1},
                                        "ca_ccarcs": {"read": 5, "kept": 4, "rejected": 1}}
     assert {r.prov.source for r in recs} == {"ru_aircraft_db", "ca_ccarcs"}
     assert nodes["ca-ccarcs-CGSKY"].props["icao24"] == ["c0754d"]
