@@ -17,23 +17,27 @@ import importlib
 
 __version__ = "0.1.0"
 
-# public name -> module that defines it (PEP 562 lazy attributes)
+# public name -> module that defines it (PEP 562 lazy attributes). No module
+# directly under kgraph/ may share a public function's name: importing it
+# would bind the module over the function.
 _API = {
     "demo": "kgraph.pipeline",
     "ingest": "kgraph.pipeline",
     "build": "kgraph.pipeline",
     "stats": "kgraph.pipeline",
-    "update": "kgraph.update",
-    "lookup": "kgraph.lookup",
+    "update": "kgraph.refresh",
+    "lookup": "kgraph.lookup_index",
     "show": "kgraph.card",
     "query": "kgraph.graph.query",
     "export": "kgraph.graph.export",
-    "changes": "kgraph.changes",
+    "changes": "kgraph.changelog",
+    "watch_add": "kgraph.changelog",
+    "watch_list": "kgraph.changelog",
+    "watch_remove": "kgraph.changelog",
     "judge": "kgraph.resolve.judgements",
     "review": "kgraph.resolve.judgements",
-    "view": "kgraph.view",
+    "view": "kgraph.htmlview",
     "DataDir": "kgraph.datadir",
-    "schema": "kgraph.schema",
     "Node": "kgraph.model",
     "Edge": "kgraph.model",
     "Provenance": "kgraph.model",

@@ -200,6 +200,11 @@ class DataDir:
             for p in self.root.glob(pattern):
                 shutil.rmtree(p, ignore_errors=True)
                 n += 1
+        # the new `current` link of a swap cut short before its rename (rmtree refuses links)
+        for p in self.root.glob("graph/.current-*"):
+            with contextlib.suppress(OSError):
+                p.unlink()
+                n += 1
         for p in self.root.rglob(".*.tmp"):
             with contextlib.suppress(OSError):
                 p.unlink()
@@ -266,7 +271,12 @@ class DataDir:
                 raise Locked(f"data directory {self.root} is in use by {holder}; wait for it to finish") from None
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"`{command}` (pid {os.getpid()})".encode(), 0)
-            self.cleanup_staging()
-            yield
+            try:
+                self.cleanup_staging()
+                yield
+            finally:
+                # the holder's name means something only while it holds the lock; cleared, a command
+                # that changed nothing (a refused file) leaves the data directory byte for byte as it was
+                os.ftruncate(fd, 0)
         finally:
             os.close(fd)

@@ -120,6 +120,23 @@ def redact(value: Any) -> str:
     return _HEADER.sub(lambda m: f"{m['name']}{m['sep']}{REDACTED}", text)
 
 
+def _clip(text: str, limit: int) -> str:
+    """``text`` redacted, then cut to ``limit`` characters, never showing part of a secret.
+
+    Redaction comes first (a secret cut in two no longer matches), and a tail
+    that is the start of a registered secret (a body read up to a byte limit
+    can stop inside one) is replaced too.
+    """
+    text = redact(text)[:limit]
+    with _secrets_lock:
+        secrets = list(_secrets)
+    for secret in secrets:
+        for k in range(min(len(secret), len(text)) - 1, 3, -1):
+            if text.endswith(secret[:k]):
+                return text[:-k] + REDACTED
+    return text
+
+
 class _RedactingFilter(logging.Filter):
     """Rewrites log records of urllib3/requests/kgraph so that URLs with keys never reach a handler."""
 
@@ -273,12 +290,12 @@ def _describe(exc: BaseException, timeout: tuple[float, float]) -> str:
     if any(s in text for s in ("NameResolution", "Name or service not known", "nodename nor servname", "name resolution")):
         return "host name not found"
     if "SSL" in text or "certificate" in text:
-        return "TLS error: " + redact(str(exc))[:160]
+        return "TLS error: " + _clip(str(exc), 160)
     if any(s in text for s in ("IncompleteRead", "Connection broken", "ChunkedEncoding", "InvalidChunkLength")):
         return "connection closed before the end of the body (truncated)"
     if any(s in text for s in ("reset by peer", "RemoteDisconnected", "Connection aborted", "ConnectionReset")):
         return "connection reset by the server"
-    return redact(str(exc)).replace("\n", " ")[:200]
+    return _clip(str(exc).replace("\n", " "), 200)
 
 
 def _open(session: requests.Session, method: str, url: str, *, headers: dict, params: Any, data: Any,
@@ -320,7 +337,7 @@ def _status_text(resp: requests.Response) -> str:
         head = b""
     if sniff(head) == "html":
         return text + " (an HTML page)"
-    hint = " ".join(head.decode("utf-8", "replace").split())[:120]
+    hint = _clip(" ".join(redact(head.decode("utf-8", "replace")).split()), 120)
     return f"{text}: {hint}" if hint else text
 
 

@@ -15,14 +15,16 @@ True
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import json
 import logging
 import shutil
 import time
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .datadir import DataDir, atomic_write_json, utc_stamp
 from .errors import KgraphError, SourceFormatError
@@ -41,6 +43,23 @@ DEMO_SOURCES = [
     ("airports", "airports"),
     ("flightlog", "flightlog"),
 ]
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector while millions of records are alive.
+
+    Records hold no reference cycles; with the collector on, its full passes
+    over every live record took half of the load and resolve stages (measured
+    with bench/pipeline.py). Reference counting still frees everything.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _datadir(datadir: DataDir | str | Path | None) -> DataDir:
@@ -73,9 +92,21 @@ def _stage_local(dd: DataDir, name: str, from_path: Path) -> Path:
             json.dumps({"from": str(from_path.resolve()), "copied_at": dt.datetime.now(dt.timezone.utc).isoformat()})
         )
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _discard_staging(staging)
         raise
     return staging
+
+
+def _discard_staging(staging: Path) -> None:
+    """Remove a raw staging folder, and its source's folder when that is left empty.
+
+    A refused first ingest of a source then leaves the data directory exactly as it was.
+    """
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.parent.rmdir()
+    except OSError:  # other snapshots are there: keep it
+        pass
 
 
 def _parse(module, path: Path, snapshot_date: str, name: str, *, allow_empty: bool = False, **options) -> tuple[dict[str, list[Record]], dict[str, ParseReport]]:
@@ -88,8 +119,14 @@ def _parse(module, path: Path, snapshot_date: str, name: str, *, allow_empty: bo
     if len(entries) == 1 and entries[0].is_file():
         target = entries[0]
     invalid = 0
+    from .schema import schema
+
+    # the common case (every property known) is one set comparison; validate() says what is wrong
+    known = {**{("n", t): frozenset(n.properties) for t, n in schema().nodes.items()},
+             **{("e", t): frozenset(r.properties) for t, r in schema().rels.items()}}
     for rec in module.parse(target, snapshot=snapshot_date, report=report, **options):
-        problems = validate(rec)
+        props = known.get(("n" if isinstance(rec, Node) else "e", rec.type))
+        problems = validate(rec) if props is None or not props.issuperset(rec.props) else None
         if problems:
             invalid += 1
             report.warn("record does not fit the schema", record=rec.prov.record, problems="; ".join(problems))
@@ -113,6 +150,12 @@ def _parse(module, path: Path, snapshot_date: str, name: str, *, allow_empty: bo
         reports[dataset] = r
     if not reports and report.read == 0 and not allow_empty:
         raise SourceFormatError(target, None, f"no {name} records found")
+    if not reports and report.read and not report.kept and not allow_empty:
+        # every record refused (an HTML page or another file under the expected name, read as rows)
+        reason = next((w for w in report.warnings if w.startswith("rejected: ")), None)
+        first = f" (first: {reason[len('rejected: '):]})" if reason else ""
+        raise SourceFormatError(target, None, f"none of the {report.read} records read could be used{first}; "
+                                              f"not a {name} file?")
     reports.setdefault("_all", report)
     return grouped, reports
 
@@ -143,84 +186,142 @@ def ingest(
     SourceFormatError
         the file is not what the source publishes; nothing is written.
     """
+    dd = _datadir(datadir)
+    with dd.lock(f"ingest {source}"):
+        return ingest_locked(dd, source, from_path=from_path, check=check, progress=progress, offline=offline,
+                             **options)
+
+
+def ingest_locked(
+    dd: DataDir,
+    source: str,
+    *,
+    from_path: str | Path | None = None,
+    check: bool = True,
+    progress: bool = False,
+    offline: bool = False,
+    reparse_unchanged: bool = True,
+    **options: Any,
+) -> dict[str, Any]:
+    """:func:`ingest` for a caller that already holds ``dd.lock()`` (``kgraph update`` holds it once).
+
+    ``reparse_unchanged=False``: when the source answers "unchanged" and its
+    records were parsed from that very snapshot, they are kept as they are
+    (no parse; ``fetch_status`` is ``unchanged`` and ``reused`` is True).
+    The summary's ``fetch_status`` is ``fresh``, ``unchanged``, ``fallback``
+    (the source failed: ``fetch_error`` says why, the last good snapshot was
+    used), ``offline`` or ``local`` (``from_path``).
+    """
     import inspect
 
     from .sources import check_assertions, ingester
 
-    dd = _datadir(datadir)
     module = ingester(source)
     src = module.SOURCE
     if "config" in inspect.signature(module.parse).parameters:
         # readers configured by the user (registry column mappings) get config.toml
         options.setdefault("config", dd.config())
     started = time.perf_counter()
-    with dd.lock(f"ingest {source}"):
-        fetch_note = None
-        fresh_raw = False  # a snapshot fetched in this run, to set aside if it does not parse
-        if from_path is not None:
-            staging = _stage_local(dd, src.name, Path(from_path).expanduser())
-        elif offline:
-            snaps = dd.raw_snapshots(src.name)
-            if not snaps:
-                raise KgraphError(f"{src.name}: no raw snapshot held; run `kgraph ingest {src.name}` online first")
-            staging = None
-            raw = snaps[-1]
-        else:
-            import functools
+    fetch_note = fetch_error = None
+    fresh_raw = False  # a snapshot fetched in this run, to set aside if it does not parse
+    if from_path is not None:
+        staging = _stage_local(dd, src.name, Path(from_path).expanduser())
+        fetch_status = "local"
+    elif offline:
+        snaps = dd.raw_snapshots(src.name)
+        if not snaps:
+            raise KgraphError(f"{src.name}: no raw snapshot held; run `kgraph ingest {src.name}` online first")
+        staging = None
+        raw = snaps[-1]
+        fetch_status = "offline"
+    else:
+        import functools
 
-            from .fetch import fetch_source
+        from .fetch import fetch_source
 
-            fetcher = None
-            if hasattr(module, "fetch"):
-                # API sources (NSDC, OpenSky flights) write their responses themselves
-                fetcher = functools.partial(module.fetch, **options.pop("fetch_options", {}))
-            result = fetch_source(dd, src, config=dd.config(), progress=progress, fallback=True, fetcher=fetcher)
-            staging = None
-            raw = Path(result.path)
-            fresh_raw = bool(result.fresh and not result.unchanged and not result.error)
-            if result.error:
-                fetch_note = f"fetch failed ({result.error}); using the last good snapshot {raw.name}"
-            elif result.unchanged:
-                fetch_note = "unchanged since the last snapshot"
-        stamp = utc_stamp()
-        work = staging if staging is not None else raw
-        snapshot_date = dt.date.today().isoformat() if staging is not None else _stamp_date(work.name)
-        try:
-            # an API source may legitimately answer "nothing" (OpenSky: no flights in the period)
-            allow_empty = (src.assertions.get("read") or [1])[0] == 0
+        fetcher = None
+        if hasattr(module, "fetch"):
+            # API sources (NSDC, OpenSky flights) write their responses themselves
+            fetcher = functools.partial(module.fetch, **options.pop("fetch_options", {}))
+        result = fetch_source(dd, src, config=dd.config(), progress=progress, fallback=True, fetcher=fetcher)
+        staging = None
+        raw = Path(result.path)
+        fresh_raw = bool(result.fresh and not result.unchanged and not result.error)
+        fetch_status = "fresh"
+        if result.error:
+            fetch_status, fetch_error = "fallback", result.error
+            fetch_note = f"fetch failed ({result.error}); using the last good snapshot {raw.name}"
+        elif result.unchanged:
+            fetch_status = "unchanged"
+            fetch_note = "unchanged since the last snapshot"
+        if fetch_status != "fresh" and not reparse_unchanged:
+            kept = _parsed_from(dd, src, raw)
+            if kept is not None:
+                return {**kept, "fetch": fetch_note, "fetch_status": fetch_status, "fetch_error": fetch_error,
+                        "seconds": round(time.perf_counter() - started, 3)}
+    stamp = utc_stamp()
+    work = staging if staging is not None else raw
+    snapshot_date = dt.date.today().isoformat() if staging is not None else _stamp_date(work.name)
+    try:
+        # an API source may legitimately answer "nothing" (OpenSky: no flights in the period)
+        allow_empty = (src.assertions.get("read") or [1])[0] == 0
+        with _gc_paused():
             grouped, reports = _parse(module, work, snapshot_date, src.name, allow_empty=allow_empty, **options)
-            overall = reports.pop("_all")
-            passed = check_assertions(src, reports, grouped) if check else []
-        except BaseException:
-            if staging is not None:
-                shutil.rmtree(staging, ignore_errors=True)
-            elif fresh_raw:
-                # keep the bad download for diagnosis, out of the way of --offline and the next build
-                raw.rename(raw.with_name(f".rejected-{raw.name}"))
-            raise
+        overall = reports.pop("_all")
+        passed = check_assertions(src, reports, grouped) if check else []
+    except BaseException:
         if staging is not None:
-            raw = dd.publish_raw(staging, stamp)
-        datasets = {}
-        for dataset, recs in grouped.items():
-            datasets[dataset] = store.write_snapshot(
-                dd, dataset, raw.name, recs, reports[dataset], extra={"raw": str(raw), "ingester": src.name},
-                date=snapshot_date,
-            )
-            datasets[dataset].pop("diff", None)
-        return {
-            "source": src.name,
-            "raw": str(raw),
-            "snapshot": raw.name,
-            "datasets": datasets,
-            "read": overall.read,
-            "kept": overall.kept,
-            "rejected": overall.rejected,
-            "warnings": overall.warnings,
-            "unknown_fields": dict(overall.unknown_fields),
-            "checks": passed,
-            "fetch": fetch_note,
-            "seconds": round(time.perf_counter() - started, 3),
-        }
+            _discard_staging(staging)
+        elif fresh_raw:
+            # keep the bad download for diagnosis, out of the way of --offline and the next build
+            raw.rename(raw.with_name(f".rejected-{raw.name}"))
+        raise
+    if staging is not None:
+        raw = dd.publish_raw(staging, stamp)
+    datasets = {}
+    for dataset, recs in grouped.items():
+        datasets[dataset] = store.write_snapshot(
+            dd, dataset, raw.name, recs, reports[dataset], extra={"raw": str(raw), "ingester": src.name},
+            date=snapshot_date,
+        )
+        datasets[dataset].pop("diff", None)
+    return {
+        "source": src.name,
+        "raw": str(raw),
+        "snapshot": raw.name,
+        "datasets": datasets,
+        "read": overall.read,
+        "kept": overall.kept,
+        "rejected": overall.rejected,
+        "warnings": overall.warnings,
+        "unknown_fields": dict(overall.unknown_fields),
+        "checks": passed,
+        "fetch": fetch_note,
+        "fetch_status": fetch_status,
+        "fetch_error": fetch_error,
+        "reused": False,
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+
+
+def _parsed_from(dd: DataDir, src, raw: Path) -> dict[str, Any] | None:
+    """The summary of records already parsed from raw snapshot ``raw`` (None if any dataset was not)."""
+    datasets = {}
+    for dataset in src.datasets:
+        summary = store.snapshot_summary(dd, dataset)
+        if summary is not None and summary.get("raw") == str(raw) and summary.get("ingester") == src.name:
+            datasets[dataset] = {k: v for k, v in summary.items() if k != "diff"}
+            datasets[dataset]["changes"] = {"added": 0, "removed": 0, "changed": 0}
+    if not datasets or any(d.get("snapshot") != raw.name for d in datasets.values()):
+        return None
+    reports = [d.get("report") or {} for d in datasets.values()]
+    first = reports[0]
+    return {
+        "source": src.name, "raw": str(raw), "snapshot": raw.name, "datasets": datasets,
+        "read": sum(r.get("read") or 0 for r in reports), "kept": sum(r.get("kept") or 0 for r in reports),
+        "rejected": sum(r.get("rejected") or 0 for r in reports), "warnings": list(first.get("warnings") or []),
+        "unknown_fields": dict(first.get("unknown_fields") or {}), "checks": [], "reused": True,
+    }
 
 
 def _stamp_date(stamp: str) -> str:
@@ -265,59 +366,87 @@ def load_records(dd: DataDir) -> tuple[list[Node], list[Edge], dict[str, Any]]:
     return nodes, edges, audit
 
 
+#: sources that are civil aircraft registers (their registrations are "current")
+REGISTRY_SOURCES = ("us_faa", "opensky_aircraft", "ru_aircraft_db", "ca_ccarcs")
+
+
 def build(*, datadir: DataDir | str | Path | None = None, progress: bool = False) -> dict[str, Any]:
     """Resolve every stored record and build a new graph, swapped in atomically; returns build.json."""
-    from .graph import build_graph, write_store
-    from .lookup import write_index
+    dd = _datadir(datadir)
+    with dd.lock("build"):
+        return build_locked(dd)
+
+
+def build_locked(dd: DataDir, *, on_stage: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """:func:`build` for a caller that already holds ``dd.lock()``.
+
+    ``on_stage(name)`` is called as each stage starts: ``load``, ``resolve``,
+    ``graph``, ``store``, ``index`` (for a progress display).
+    """
+    with _gc_paused():
+        return _build(dd, on_stage)
+
+
+def _build(dd: DataDir, on_stage: Callable[[str], None] | None) -> dict[str, Any]:
+    from .changelog import archive_facts, write_facts
+    from .graph import build_tables, write_build
+    from .lookup_index import index_rows, write_index
     from .resolve import resolve
     from .resolve.judgements import load_judgements
 
-    dd = _datadir(datadir)
+    stage = on_stage or (lambda name: None)
     t0 = time.perf_counter()
-    with dd.lock("build"):
-        nodes, edges, audit = load_records(dd)
-        if not nodes:
-            raise KgraphError(f"no records in {dd.root}; run `kgraph ingest SOURCE` (or `kgraph demo`) first")
-        timings = {"load": time.perf_counter() - t0}
+    stage("load")
+    nodes, edges, audit = load_records(dd)
+    if not nodes:
+        raise KgraphError(f"no records in {dd.root}; run `kgraph ingest SOURCE` (or `kgraph demo`) first")
+    timings = {"load": time.perf_counter() - t0}
+    stage("resolve")
+    t = time.perf_counter()
+    resolution = resolve(nodes, edges, judgements=load_judgements(dd))
+    timings["resolve"] = time.perf_counter() - t
+    stage("graph")
+    t = time.perf_counter()
+    registries = {n.prov.source for n in nodes if n.prov.source in REGISTRY_SOURCES or n.prov.source.endswith("_registry")}
+    tables = build_tables(nodes, edges, resolution, registry_sources=registries)
+    timings["graph"] = time.perf_counter() - t
+    source_of = {n.id: n.prov.source for n in nodes}
+    for a in audit.values():
+        a["merged"] = 0
+    for members in resolution.clusters.values():
+        if len(members) > 1:
+            for m in members:
+                if source_of.get(m) in audit:
+                    audit[source_of[m]]["merged"] += 1
+    del nodes, edges, source_of
+    staging = dd.new_build_dir()
+    try:
+        stage("store")
         t = time.perf_counter()
-        resolution = resolve(nodes, edges, judgements=load_judgements(dd))
-        timings["resolve"] = time.perf_counter() - t
+        extra = {
+            "sources": audit,
+            "clusters": sum(1 for m in resolution.clusters.values() if len(m) > 1),
+            "merged_records": sum(len(m) for m in resolution.clusters.values() if len(m) > 1),
+        }
+        info = write_build(tables, staging, extra=extra)
+        timings["store"] = time.perf_counter() - t
+        stage("index")
         t = time.perf_counter()
-        graph = build_graph(nodes, edges, resolution)
-        timings["graph"] = time.perf_counter() - t
-        staging = dd.new_build_dir()
-        try:
-            t = time.perf_counter()
-            write_store(graph, staging)
-            timings["store"] = time.perf_counter() - t
-            t = time.perf_counter()
-            write_index(graph, staging)
-            resolution.save(staging / "resolution")
-            timings["index"] = time.perf_counter() - t
-            source_of = {n.id: n.prov.source for n in nodes}
-            for a in audit.values():
-                a["merged"] = 0
-            for members in resolution.clusters.values():
-                if len(members) > 1:
-                    for m in members:
-                        if source_of.get(m) in audit:
-                            audit[source_of[m]]["merged"] += 1
-            info = {
-                "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                "sources": audit,
-                "graph": graph.audit,
-                "clusters": sum(1 for m in resolution.clusters.values() if len(m) > 1),
-                "merged_records": sum(len(m) for m in resolution.clusters.values() if len(m) > 1),
-                "timings": {k: round(v, 3) for k, v in timings.items()},
-            }
-            atomic_write_json(staging / "build.json", info)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        target = dd.publish_build(staging)
-        info["path"] = str(target)
-        info["seconds"] = round(time.perf_counter() - t0, 3)
-        return info
+        write_index(index_rows(tables, resolution), staging)
+        resolution.save(staging / "resolution")
+        # the facts `kgraph changes` compares across builds (sanctioned set, links, flights)
+        write_facts(tables, staging, dd)
+        timings["index"] = time.perf_counter() - t
+        info["timings"] = {k: round(v, 3) for k, v in timings.items()}
+        atomic_write_json(staging / "build.json", info)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    target = dd.publish_build(staging)
+    archive_facts(dd, target)
+    info["path"] = str(target)
+    info["seconds"] = round(time.perf_counter() - t0, 3)
+    return info
 
 
 def stats(*, datadir: DataDir | str | Path | None = None) -> dict[str, Any]:
@@ -351,7 +480,7 @@ def demo(*, datadir: DataDir | str | Path | None = None) -> dict[str, Any]:
     built = build(datadir=dd)
     result = chain("ofac-40181", datadir=dd)
     result["ingested"] = {k: v["kept"] for k, v in ingested.items()}
-    result["graph"] = built["graph"]
+    result["graph"] = built["counts"]
     result["seconds"] = round(time.perf_counter() - t0, 3)
     result["datadir"] = str(dd.root)
     return result

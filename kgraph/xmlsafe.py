@@ -58,6 +58,20 @@ def check_prolog(path: str | Path) -> None:
         )
 
 
+def _check_doctype(path: str | Path, docinfo, line: int | None) -> None:
+    """Refuse what the prolog check cannot see: a DOCTYPE placed after 64 KB of comments or whitespace.
+
+    The parser never resolves entities, but a file that declares them is not a list
+    publication and its entity references would silently drop text from the records.
+    """
+    dtd = docinfo.internalDTD
+    if docinfo.system_url or docinfo.public_id or (dtd is not None and dtd.entities()):
+        raise SourceFormatError(
+            path, f"DOCTYPE before line {line}" if line else "DOCTYPE",
+            "XML declares entities or an external DTD; refused (possible XXE or entity-expansion attack)",
+        )
+
+
 def _parser_kwargs() -> dict:
     return dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True)
 
@@ -79,6 +93,8 @@ def iterparse_safe(
         for event, elem in etree.iterparse(str(path), events=("start", "end"), **_parser_kwargs()):
             if event == "start":
                 depth += 1
+                if depth == 1:
+                    _check_doctype(path, elem.getroottree().docinfo, elem.sourceline)
                 if depth > max_depth:
                     raise SourceFormatError(path, elem.sourceline, f"elements nested deeper than {max_depth}; refused")
                 if want_start and (tags is None or localname(elem.tag) in tags):
@@ -100,11 +116,13 @@ def parse_safe(path: str | Path, *, max_depth: int = MAX_DEPTH):
 
     check_prolog(path)
     try:
-        root = etree.parse(str(path), etree.XMLParser(**_parser_kwargs())).getroot()
+        tree = etree.parse(str(path), etree.XMLParser(**_parser_kwargs()))
+        root = tree.getroot()
     except etree.XMLSyntaxError as e:
         raise SourceFormatError(path, e.lineno, f"malformed XML: {e.msg}") from None
     except (UnicodeError, OSError) as e:
         raise SourceFormatError(path, None, f"cannot decode XML: {e}") from None
+    _check_doctype(path, tree.docinfo, root.sourceline)
     stack = [(root, 1)]
     while stack:
         elem, d = stack.pop()

@@ -122,7 +122,7 @@ def build(dd, as_json):
     if as_json:
         output_json(info)
         return
-    g = info.get("graph", {})
+    g = info.get("counts", {})
     click.echo(
         f"Built {info['path']} in {info['seconds']:.1f} s: "
         f"{sum((g.get('nodes') or {}).values())} nodes, {sum((g.get('edges') or {}).values())} edges, "

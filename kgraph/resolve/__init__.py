@@ -120,9 +120,13 @@ class Resolution:
             "keys": self.keys,
             "warnings": self.warnings,
         }
+        import orjson
+
         with atomic_path(path) as tmp:
-            with gzip.open(tmp, "wt", encoding="utf-8") as f:
-                json.dump(doc, f, ensure_ascii=False, separators=(",", ":"))
+            # written at every build, millions of keys at full size: orjson and gzip level 1 (the default,
+            # 9, took most of the build's index stage in bench/pipeline.py)
+            with gzip.open(tmp, "wb", compresslevel=1) as f:
+                f.write(orjson.dumps(doc))
         return path
 
     @classmethod

@@ -120,6 +120,10 @@ def derive_links(
         return clusters.pop() if len(clusters) == 1 else None
 
     # 2./3. operator names and codes on airplane records
+    found: dict[str, list] = {}
+    # a record that states its operator/owner as an Organization record (OpenSky, the FAA) needs no name
+    # search: that record is resolved like any other, and the builder maps the stated edge to clusters
+    stated = {(e.end, e.type) for e in edges if e.type in ("OPERATES", "OWNS")}
     for eid, ent in entities.items():
         if ent.type != "Airplane":
             continue
@@ -135,8 +139,12 @@ def derive_links(
         if name_index is None:
             continue
         for prop, kind in (("operatorName", "OPERATES"), ("ownerName", "OWNS")):
+            if (eid, kind) in stated:
+                continue
             for name in ent.props.get(prop, []):
-                hits = [(e, s) for e, s, _ in name_index.search(name, limit=5) if s >= NAME_LINK_MIN]
+                hits = found.get(name)
+                if hits is None:  # a registry names the same few thousand operators on 600k airframes
+                    hits = found[name] = [(e, s) for e, s, _ in name_index.search(name, limit=5) if s >= NAME_LINK_MIN]
                 clusters = {canonical.get(e.id, e.id) for e, s in hits if s >= hits[0][1] - 0.02} if hits else set()
                 if len(clusters) != 1:
                     # no organisation, or several equally good ones: not enough to say who

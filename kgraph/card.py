@@ -1,0 +1,407 @@
+"""Entity cards: everything the graph knows about one node, each fact with its source.
+
+:func:`show` returns the card of any node as data: names in every script,
+identifiers, every listing (authority, program, dates, source link),
+addresses, linked entities with the evidence of each link, aircraft with
+their registrations over time, the latest flights and the countries visited.
+:func:`chain` returns the analyst's chain for an operator: operator ->
+sanctions -> aircraft -> flights -> airports -> countries. The ``render_*``
+functions print them for people (rich); ``--json`` prints the data.
+
+>>> import kgraph
+>>> card = kgraph.show("ofac-40185")                       # doctest: +SKIP
+>>> card["registrations"][0]["tail"], card["listings"][0]["program"]  # doctest: +SKIP
+('RA-78765', 'RUSSIA-EO14024')
+"""
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from .datadir import DataDir
+from .errors import NotFound
+
+__all__ = ["show", "chain", "render_card", "render_chain", "scripts_of"]
+
+#: latest flights shown on a card
+FLIGHT_LIMIT = 25
+_NAME_PROPS = ("name", "alias", "weakAlias", "previousName", "firstName", "lastName")
+
+# the type first: a node read across all tables comes back with list columns flattened
+# to text where another table has a single-valued column of the same name
+Q_TYPE = "MATCH (n) WHERE n.id = $id RETURN n.type LIMIT 1"
+Q_LISTINGS = """
+MATCH (n {id: $id})-[r:SANCTIONED_UNDER]->(p:Program)
+OPTIONAL MATCH (p)-[:ISSUED_BY]->(a:Authority)
+RETURN a.caption AS authority, a.id AS authority_id, p.caption AS program, p.id AS program_id,
+       r.listingDate AS listingDate, r.firstSeen AS firstSeen, r.startDate AS startDate, r.endDate AS endDate,
+       r.status AS status, r.decree AS decree, r.sourceUrl AS sourceUrl, r.sources AS sources
+ORDER BY authority, program
+"""
+# the relationship types that carry a score and evidence, one query each
+Q_SCORED = {
+    rel: (
+        f"MATCH (n {{id: $id}})-[r:{rel}]-(m) "
+        f"RETURN m.id AS id, m.type AS type, m.caption AS caption, m.sanctioned AS sanctioned, "
+        f"r.score AS score, r.evidence AS evidence, r.sources AS sources, "
+        f"{'r.judgement' if rel == 'SAME_AS' else chr(39) * 2} AS judgement ORDER BY score DESC, id"
+    )
+    for rel in ("OPERATES", "OWNS", "SAME_AS")
+}
+Q_LINKS = """
+MATCH (n {id: $id})-[r:LINKED_TO|HAS_ADDRESS|HAS_IDENTIFIER|LOCATED_IN]-(m)
+RETURN label(r) AS relationship, m.id AS id, m.type AS type, m.caption AS caption, m.sanctioned AS sanctioned,
+       r.sources AS sources
+ORDER BY relationship, type, id
+"""
+Q_REGISTRATIONS = """
+MATCH (n:Airplane {id: $id})-[r:REGISTERED_AS]->(g:Registration)
+RETURN g.caption AS tail, r.validFrom AS validFrom, r.validUntil AS validUntil, r.current AS current,
+       r.sources AS sources
+ORDER BY coalesce(validFrom, ''), tail
+"""
+Q_FLIGHTS = """
+MATCH (a:Airplane)-[:PERFORMED]->(f:Flight)
+WHERE a.id IN $aircraft
+OPTIONAL MATCH (f)-[:DEPARTED_FROM]->(dep)
+OPTIONAL MATCH (dep)-[:LOCATED_IN]->(dc:Country)
+OPTIONAL MATCH (f)-[:ARRIVED_AT]->(arr)
+OPTIONAL MATCH (arr)-[:LOCATED_IN]->(ac:Country)
+RETURN a.id AS aircraft, a.caption AS aircraft_caption, f.id AS id, f.name AS name,
+       f.departureDate AS departureDate, f.departureDateLatest AS departureDateLatest,
+       f.arrivalDate AS arrivalDate, f.arrivalDateLatest AS arrivalDateLatest,
+       f.departureTime AS departureTime, f.arrivalTime AS arrivalTime,
+       dep.id AS dep_id, dep.type AS dep_type, dep.caption AS dep_caption, dc.code AS dep_country,
+       arr.id AS arr_id, arr.type AS arr_type, arr.caption AS arr_caption, ac.code AS arr_country,
+       f.departureCountry AS departureCountry, f.arrivalCountry AS arrivalCountry,
+       f.citation AS citation, f.sourceUrl AS sourceUrl, f.notes AS notes, f.sources AS sources
+ORDER BY coalesce(arrivalDate, departureDate, '') DESC, coalesce(departureDate, '') DESC, id DESC
+LIMIT $limit
+"""
+Q_AIRCRAFT = """
+MATCH (o {id: $id})-[r:OPERATES|OWNS|LINKED_TO]-(a:Airplane)
+RETURN a.id AS id, a.caption AS caption, a.sanctioned AS sanctioned, label(r) AS relationship,
+       a.serialNumber AS msn, a.icao24 AS icao24, a.model AS model, a.registrationNumber AS tails,
+       r.sources AS sources
+ORDER BY id, relationship
+"""
+Q_COUNTRY_NAMES = "MATCH (c:Country) WHERE c.code IN $codes RETURN c.code, c.caption"
+
+
+def scripts_of(text: str) -> list[str]:
+    """Unicode scripts a name is written in: ``['Cyrillic']`` for ``Авиакон``.
+
+    >>> scripts_of("Авиакон Zitotrans")
+    ['Cyrillic', 'Latin']
+    """
+    found = []
+    for ch in text:
+        if ch.isalpha():
+            try:
+                script = unicodedata.name(ch).split(" ")[0].title()
+            except ValueError:
+                continue
+            if script not in found:
+                found.append(script)
+    return sorted(found)
+
+
+def _sources(value: Any) -> list[dict[str, Any]]:
+    if not value:
+        return []
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return []
+    return [{"source": s.get("source"), "record": s.get("record"), "snapshot": s.get("snapshot")} for s in value]
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _rows(store, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    cols, rows = store.query(cypher, params)
+    return [dict(zip(cols, r)) for r in rows]
+
+
+def _store(datadir):
+    from .graph import open_store
+
+    dd = datadir if isinstance(datadir, DataDir) else DataDir(datadir)
+    return open_store(dd.require_graph())
+
+
+def _node(store, node_id: str) -> dict[str, Any]:
+    from .schema import schema
+
+    found = store.query(Q_TYPE, {"id": node_id})[1]
+    if not found:
+        raise NotFound(f"no node {node_id!r} in the graph; find ids with `kgraph lookup`")
+    node_type = schema().node(found[0][0]).name  # a schema name, never text from the data
+    return store.query(f"MATCH (n:{node_type}) WHERE n.id = $id RETURN n", {"id": node_id})[1][0][0]
+
+
+def _flights(store, aircraft: list[str], limit: int) -> list[dict[str, Any]]:
+    out = []
+    for r in _rows(store, Q_FLIGHTS, {"aircraft": aircraft, "limit": limit}):
+        def end(prefix: str, country_field: str) -> dict[str, Any]:
+            kind = r[f"{prefix}_type"]
+            code = r[f"{prefix}_country"] or (r[f"{prefix}_id"][len("country-"):] if kind == "Country" else None)
+            return {"id": r[f"{prefix}_id"], "type": kind, "name": r[f"{prefix}_caption"],
+                    "country": code or r[country_field]}
+        out.append({
+            "id": r["id"], "aircraft": r["aircraft"], "aircraft_caption": r["aircraft_caption"], "name": r["name"],
+            "departureDate": r["departureDate"], "departureDateLatest": r["departureDateLatest"],
+            "arrivalDate": r["arrivalDate"], "arrivalDateLatest": r["arrivalDateLatest"],
+            "departureTime": r["departureTime"], "arrivalTime": r["arrivalTime"],
+            "from": end("dep", "departureCountry"), "to": end("arr", "arrivalCountry"),
+            "citation": r["citation"] or [], "sourceUrl": r["sourceUrl"] or [], "notes": r["notes"] or [],
+            "sources": _sources(r["sources"]),
+        })
+    return out
+
+
+def _countries(store, flights: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    visits = Counter(f["to"]["country"] for f in flights if f["to"].get("country"))
+    last: dict[str, str] = {}
+    for f in flights:
+        code = f["to"].get("country")
+        when = f.get("arrivalDateLatest") or f.get("arrivalDate") or ""
+        if code and when > last.get(code, ""):
+            last[code] = when
+    names = dict(store.query(Q_COUNTRY_NAMES, {"codes": list(visits)})[1]) if visits else {}
+    return [{"code": c, "name": names.get(c, c), "visits": n, "last": last.get(c)}
+            for c, n in sorted(visits.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def show(node_id: str, *, datadir: DataDir | str | Path | None = None, flights: int = FLIGHT_LIMIT) -> dict[str, Any]:
+    """The card of one node, as data (see the module docstring for what it holds)."""
+    from .schema import schema
+
+    with _store(datadir) as store:
+        n = _node(store, node_id)
+        ntype = n.get("type")
+        spec = schema().nodes.get(ntype)
+        props = {k: v for k, v in n.items() if k not in ("id", "type", "caption", "names", "sanctioned", "sources")}
+        names = []
+        for prop in _NAME_PROPS:
+            vals = props.get(prop) or []
+            for v in [vals] if isinstance(vals, str) else vals:
+                names.append({"name": v, "kind": prop, "scripts": scripts_of(v)})
+        for v in n.get("names") or []:
+            if not any(x["name"] == v for x in names):
+                names.append({"name": v, "kind": "other", "scripts": scripts_of(v)})
+        identifiers = []
+        for prop in spec.identifiers if spec else []:
+            vals = props.get(prop)
+            for v in vals if isinstance(vals, list) else [vals] if vals else []:
+                identifiers.append({"property": prop, "label": spec.properties[prop].label, "value": v})
+        details = {}
+        for prop, v in props.items():
+            if v in (None, [], "") or prop in _NAME_PROPS or (spec and prop in spec.identifiers):
+                continue
+            label = spec.properties[prop].label if spec and prop in spec.properties else prop
+            details[prop] = {"label": label, "value": v}
+        listings = []
+        for r in _rows(store, Q_LISTINGS, {"id": node_id}):
+            r["sources"] = _sources(r["sources"])
+            listings.append(r)
+        links = []
+        for rel, q in Q_SCORED.items():
+            for r in _rows(store, q, {"id": node_id}):
+                links.append({"relationship": rel, "id": r["id"], "type": r["type"], "caption": r["caption"],
+                              "sanctioned": r["sanctioned"], "score": r["score"], "evidence": _json(r["evidence"]),
+                              "judgement": r.get("judgement") or None, "sources": _sources(r["sources"])})
+        for r in _rows(store, Q_LINKS, {"id": node_id}):
+            links.append({"relationship": r["relationship"], "id": r["id"], "type": r["type"],
+                          "caption": r["caption"], "sanctioned": r["sanctioned"], "score": None, "evidence": None,
+                          "judgement": None, "sources": _sources(r["sources"])})
+        card: dict[str, Any] = {
+            "id": node_id, "type": ntype, "caption": n.get("caption"), "sanctioned": bool(n.get("sanctioned")),
+            "names": names, "identifiers": identifiers, "details": details, "sources": _sources(n.get("sources")),
+            "listings": listings,
+            "addresses": [l for l in links if l["relationship"] == "HAS_ADDRESS"],
+            "links": [l for l in links if l["relationship"] not in ("HAS_ADDRESS", "HAS_IDENTIFIER", "LOCATED_IN")],
+            "countries": [l for l in links if l["relationship"] == "LOCATED_IN"],
+        }
+        aircraft_ids: list[str] = []
+        if ntype == "Airplane":
+            card["registrations"] = [
+                {**r, "sources": _sources(r["sources"])} for r in _rows(store, Q_REGISTRATIONS, {"id": node_id})
+            ]
+            aircraft_ids = [node_id]
+        else:
+            card["aircraft"] = _aircraft(store, node_id)
+            aircraft_ids = [a["id"] for a in card["aircraft"]]
+        if aircraft_ids:
+            card["flights"] = _flights(store, aircraft_ids, flights)
+            card["countries_visited"] = _countries(store, _flights(store, aircraft_ids, 100_000))
+        return card
+
+
+def _aircraft(store, node_id: str) -> list[dict[str, Any]]:
+    merged: dict[str, dict[str, Any]] = {}
+    for r in _rows(store, Q_AIRCRAFT, {"id": node_id}):
+        a = merged.setdefault(r["id"], {
+            "id": r["id"], "caption": r["caption"], "sanctioned": r["sanctioned"], "msn": r["msn"] or [],
+            "icao24": r["icao24"] or [], "model": r["model"] or [], "tails": r["tails"] or [],
+            "relationships": [], "sources": [],
+        })
+        a["relationships"].append(r["relationship"])
+        a["sources"] += [s for s in _sources(r["sources"]) if s not in a["sources"]]
+    return list(merged.values())
+
+
+def chain(operator_id: str, *, datadir: DataDir | str | Path | None = None) -> dict[str, Any]:
+    """Operator -> sanctions -> aircraft -> flights -> airports -> countries, each fact with its source."""
+    card = show(operator_id, datadir=datadir, flights=100_000)
+    flights_by_aircraft: dict[str, list] = {}
+    for f in card.get("flights", []):
+        flights_by_aircraft.setdefault(f["aircraft"], []).append(f)
+    for fl in flights_by_aircraft.values():
+        fl.sort(key=lambda f: (f.get("departureDate") or "", f.get("arrivalDate") or "", f["id"]))
+    aircraft = []
+    for a in card.get("aircraft", []):
+        aircraft.append({**a, "flights": flights_by_aircraft.get(a["id"], [])})
+    aircraft.sort(key=lambda a: (-len(a["flights"]), a["caption"] or a["id"]))
+    return {
+        "operator": {"id": card["id"], "type": card["type"], "name": card["caption"], "sanctioned": card["sanctioned"],
+                     "sources": card["sources"]},
+        "sanctions": card["listings"],
+        "aircraft": aircraft,
+        "countries_visited": card.get("countries_visited", []),
+    }
+
+
+# -- rendering ----------------------------------------------------------------
+def _cite(sources: list[dict[str, Any]]) -> str:
+    return "; ".join(f"{s['source']} {s['record']}" for s in sources if s.get("source")) or "derived"
+
+
+def _dates(first: str | None, latest: str | None) -> str:
+    if not first:
+        return "date unknown"
+    return first if not latest or latest == first else f"{first}..{latest}"
+
+
+def _end(e: dict[str, Any]) -> str:
+    if not e.get("id"):
+        return "?"
+    if e.get("type") == "Country":
+        return f"{e.get('name') or e.get('country')} (country only)"
+    code = e["id"].split("-", 1)[1] if e["id"].startswith("airport-") else e["id"]
+    return f"{code} {e.get('name') or ''} ({e.get('country') or '?'})".replace("  ", " ")
+
+
+def render_chain(result: dict[str, Any], console) -> None:
+    """Print a :func:`chain` as a tree."""
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    op = result["operator"]
+    mark = " [bold red]SANCTIONED[/]" if op.get("sanctioned") else ""
+    tree = Tree(f"[bold]{escape(op['name'] or op['id'])}[/] ({op['type']}, {op['id']}){mark}  "
+                f"[dim]{escape(_cite(op['sources']))}[/]")
+    sanctions = tree.add("[bold]Sanctions[/]")
+    for s in result["sanctions"]:
+        when = f"listed {s['listingDate']}" if s.get("listingDate") else (
+            f"first seen {s['firstSeen']}" if s.get("firstSeen") else "date not stated")
+        sanctions.add(f"{escape(s.get('authority') or '?')}: [bold]{escape(s.get('program') or '')}[/], {when}  "
+                      f"[dim]{escape(_cite(s['sources']))}[/]")
+    planes = tree.add(f"[bold]Aircraft[/] ({len(result['aircraft'])})")
+    for a in result["aircraft"]:
+        ids = ", ".join(filter(None, [
+            f"MSN {'/'.join(a['msn'])}" if a["msn"] else "", f"ICAO {'/'.join(x.upper() for x in a['icao24'])}" if a["icao24"] else "",
+            "/".join(a["model"][:1]),
+        ]))
+        mark = " [red]sanctioned[/]" if a.get("sanctioned") else ""
+        node = planes.add(f"[bold]{escape(a['caption'] or a['id'])}[/] ({escape(ids)}){mark} "
+                          f"{'/'.join(sorted(set(a['relationships']))).lower().replace('_', ' ')}  "
+                          f"[dim]{escape(_cite(a['sources']))}[/]")
+        if a["flights"]:
+            fl = node.add(f"Flights ({len(a['flights'])})")
+            for f in a["flights"]:
+                cite = "; ".join(f.get("citation") or []) or _cite(f["sources"])
+                fl.add(f"{_dates(f['departureDate'], f['departureDateLatest'])}: {escape(_end(f['from']))} -> "
+                       f"{escape(_end(f['to']))}, arrived {_dates(f['arrivalDate'], f['arrivalDateLatest'])}  "
+                       f"[dim]{escape(cite)} ({escape(_cite(f['sources']))})[/]")
+    if result.get("countries_visited"):
+        tree.add("[bold]Countries visited[/]: " + ", ".join(
+            f"{escape(c['name'])} ({c['visits']})" for c in result["countries_visited"]))
+    console.print(tree)
+
+
+def render_card(card: dict[str, Any], console) -> None:
+    """Print a :func:`show` card for people."""
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.tree import Tree
+
+    mark = " [bold red]SANCTIONED[/]" if card["sanctioned"] else ""
+    tree = Tree(f"[bold]{escape(card['caption'] or card['id'])}[/] ({card['type']}, {card['id']}){mark}")
+    tree.add(f"[dim]sources: {escape(_cite(card['sources']))}[/]")
+    if card["names"]:
+        names = tree.add("[bold]Names[/]")
+        for n in card["names"]:
+            names.add(f"{escape(n['name'])}  [dim]{n['kind']}, {'/'.join(n['scripts']) or '-'}[/]")
+    if card["identifiers"]:
+        ids = tree.add("[bold]Identifiers[/]")
+        for i in card["identifiers"]:
+            ids.add(f"{escape(i['label'])}: {escape(str(i['value']))}")
+    if card["details"]:
+        det = tree.add("[bold]Details[/]")
+        for d in card["details"].values():
+            v = d["value"]
+            det.add(f"{escape(d['label'])}: {escape(', '.join(map(str, v)) if isinstance(v, list) else str(v))}")
+    if card["listings"]:
+        lst = tree.add("[bold]Listings[/]")
+        for s in card["listings"]:
+            when = s.get("listingDate") or (f"first seen {s['firstSeen']}" if s.get("firstSeen") else "")
+            url = "; ".join(s.get("sourceUrl") or []) if isinstance(s.get("sourceUrl"), list) else s.get("sourceUrl") or ""
+            lst.add(f"{escape(s.get('authority') or '?')}: [bold]{escape(s.get('program') or '')}[/] {when} "
+                    f"{escape(s.get('status') or '')} [dim]{escape(_cite(s['sources']))} {escape(url)}[/]")
+    if card["addresses"]:
+        adr = tree.add("[bold]Addresses[/]")
+        for a in card["addresses"]:
+            adr.add(f"{escape(a['caption'] or a['id'])}  [dim]{escape(_cite(a['sources']))}[/]")
+    if card["links"]:
+        lk = tree.add("[bold]Linked[/]")
+        for l in card["links"]:
+            score = f" score {l['score']:.2f}" if isinstance(l.get("score"), (int, float)) else ""
+            lk.add(f"{l['relationship'].lower().replace('_', ' ')} {escape(l['caption'] or l['id'])} "
+                   f"({l['type']}, {l['id']}){score}{' [red]sanctioned[/]' if l.get('sanctioned') else ''} "
+                   f"[dim]{escape(_cite(l['sources']))}[/]")
+    if card.get("registrations"):
+        reg = tree.add("[bold]Registrations[/]")
+        for r in card["registrations"]:
+            span = f"{r.get('validFrom') or '?'} .. {r.get('validUntil') or ('now' if r.get('current') else '?')}"
+            reg.add(f"{escape(r['tail'] or '')} {span}{' (on a civil register)' if r.get('current') else ''} "
+                    f"[dim]{escape(_cite(r['sources']))}[/]")
+    if card.get("aircraft"):
+        ac = tree.add(f"[bold]Aircraft[/] ({len(card['aircraft'])})")
+        for a in card["aircraft"]:
+            ac.add(f"{escape(a['caption'] or a['id'])} ({a['id']}){' [red]sanctioned[/]' if a.get('sanctioned') else ''} "
+                   f"[dim]{escape(_cite(a['sources']))}[/]")
+    console.print(tree)
+    if card.get("flights"):
+        table = Table(title=f"Latest flights ({len(card['flights'])})")
+        for col in ("departed", "from", "to", "arrived", "aircraft", "source"):
+            table.add_column(col)
+        for f in card["flights"]:
+            table.add_row(_dates(f["departureDate"], f["departureDateLatest"]), _end(f["from"]), _end(f["to"]),
+                          _dates(f["arrivalDate"], f["arrivalDateLatest"]), f["aircraft_caption"] or "",
+                          "; ".join(f.get("citation") or []) or _cite(f["sources"]))
+        console.print(table)
+    if card.get("countries_visited"):
+        console.print("Countries visited: " + ", ".join(
+            f"{c['name']} ({c['visits']}, last {c['last'] or '?'})" for c in card["countries_visited"]))

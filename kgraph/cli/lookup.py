@@ -1,0 +1,78 @@
+"""Lookup and entity cards: `kgraph lookup`, `kgraph show`."""
+from __future__ import annotations
+
+import click
+
+from . import output_json, pass_datadir
+
+
+@click.command()
+@click.argument("query")
+@click.option("--limit", "-n", default=10, show_default=True, help="Hits to show.")
+@click.option("--type", "types", multiple=True, help="Only nodes of this type (repeatable): Organization, Airplane...")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, best match first.")
+@pass_datadir
+def lookup(dd, query, limit, types, as_json):
+    """Find nodes by name in any script or romanisation, tail, ICAO hex, MSN,
+    tax or registration number, node id or source record id.
+
+    Each hit shows its type, names, lists and programs, score and why it
+    matched. `--json` prints an array of {id, type, name, score, why,
+    sources: [{source, record}], programs, sanctioned}.
+
+    \b
+    Example:
+        kgraph lookup "Авиакон Цитотранс"
+        kgraph lookup "ra 78765" --json
+        kgraph lookup 1533ad
+    """
+    from ..lookup_index import lookup as run_lookup
+
+    hits = run_lookup(query, limit=limit, datadir=dd, types=types or None)
+    if as_json:
+        output_json(hits)
+        return
+    if not hits:
+        click.echo(f"No match for {query!r}.")
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"Lookup: {query}")
+    for col in ("score", "id", "type", "name", "lists and programs", "why"):
+        table.add_column(col, justify="right" if col == "score" else "left")
+    for h in hits:
+        name = escape(h["name"]) + (" [bold red](sanctioned)[/]" if h["sanctioned"] else "")
+        table.add_row(f"{h['score']:.2f}", h["id"], h["type"], name, escape("; ".join(h["programs"])),
+                      escape("; ".join(h["why"][:2])))
+    Console().print(table)
+
+
+@click.command()
+@click.argument("node_id")
+@click.option("--flights", default=25, show_default=True, help="Latest flights to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print the card as JSON.")
+@pass_datadir
+def show(dd, node_id, flights, as_json):
+    """Print the card of one node: names in every script, identifiers, every
+    listing with its source, addresses, linked entities with the evidence,
+    aircraft with registrations over time, latest flights, countries visited.
+
+    NODE_ID comes from `kgraph lookup` (e.g. ofac-40181, ofac-40185).
+
+    \b
+    Example:
+        kgraph show ofac-40185
+        kgraph show ofac-40181 --json
+    """
+    from ..card import render_card
+    from ..card import show as run_show
+
+    card = run_show(node_id, datadir=dd, flights=flights)
+    if as_json:
+        output_json(card)
+        return
+    from rich.console import Console
+
+    render_card(card, Console())

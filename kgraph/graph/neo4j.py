@@ -1,0 +1,679 @@
+"""Neo4j: load the built graph into a Neo4j server, and run the query library there.
+
+For teams that outgrow one machine: the embedded store stays the reference,
+and ``kgraph neo4j load`` copies the current build into Neo4j 5.26+ (any
+edition, Aura included) where several analysts can query it at once.
+
+Loading (:func:`load_neo4j`, :func:`load_tables`):
+
+1. one uniqueness constraint on ``id`` per node label (the same statements as
+   the Cypher export, :func:`kgraph.graph.export_neo4j.constraints`), so
+   every ``MERGE`` below is an index seek, not a label scan;
+2. with ``wipe``, kgraph's nodes are deleted in batches: nodes carrying one
+   of the schema's labels *and* the matching ``type`` property; other labels,
+   and their relationships among themselves, are never touched;
+3. nodes, one label at a time, then relationships, one (type, start label,
+   end label) at a time, in batches of ``batch_size`` rows::
+
+       UNWIND $rows AS row MERGE (n:Airplane {id: row.id}) SET n += row.props
+
+   each batch in a managed transaction (``session.execute_write``) that the
+   driver retries on transient errors. Relationships are merged on (start,
+   type, end): the build keeps one relationship per (type, start, end), so a
+   second load changes no count. On a reload ``props`` carries every column
+   of the table, nulls included, so a value the new build no longer has is
+   cleared (``SET +=`` removes a property set to null) while properties
+   someone else added to kgraph's nodes survive. A label (relationship
+   type) with nothing in the database yet is written with ``CREATE`` and
+   without the nulls instead: there is nothing to match or clear, and a
+   fresh load costs the server less (a load interrupted and rerun finds the
+   label filled and merges).
+
+Labels and relationship types are the only text ever placed in a query; they
+come from the schema (checked again here), every value is a parameter.
+Every query text goes through one function, :func:`_send`, which
+:func:`record_queries` can watch: the tests use it to show that the texts do
+not depend on the data.
+
+Values keep the embedded store's types (:mod:`kgraph.graph.tables`): lists
+of strings as string lists, dates as ISO text, JSON columns as text, numbers
+as floats, booleans as booleans.
+
+Connection settings come from the arguments or the environment:
+``NEO4J_URI``, ``NEO4J_USERNAME`` (default ``neo4j``), ``NEO4J_PASSWORD``
+(or the variable named by ``password_env``) and ``NEO4J_DATABASE`` (default
+``neo4j``). The password is never printed, logged or put in an error
+message. Every failure is one :class:`kgraph.errors.Neo4jError` line.
+
+Example
+-------
+>>> cfg = settings(uri="bolt://127.0.0.1:7687", auth=("neo4j", "s3cret-pw"))
+>>> cfg
+Neo4jSettings(uri='bolt://127.0.0.1:7687', user='neo4j', password=***, database='neo4j')
+>>> node_statement("Airplane")
+'UNWIND $rows AS row MERGE (n:Airplane {id: row.id}) SET n += row.props'
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+from ..errors import KgraphError, Neo4jError
+from ..schema import schema
+from .tables import GraphTables
+
+__all__ = ["Neo4jSettings", "Neo4jGraph", "settings", "connect", "load_neo4j", "load_tables", "run_query",
+           "record_queries", "node_statement", "rel_statement", "wipe_statement", "DEFAULT_BATCH_SIZE"]
+
+log = logging.getLogger("kgraph.neo4j")
+
+DEFAULT_BATCH_SIZE = 5000
+DEFAULT_WORKERS = 2
+DEFAULT_DATABASE = "neo4j"
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+_NAME = re.compile(r"^[A-Z][A-Za-z_]*$")
+
+
+# -- settings and connection -----------------------------------------------------------------
+@dataclass(frozen=True)
+class Neo4jSettings:
+    """Where and as whom to connect. ``repr`` never shows the password."""
+
+    uri: str
+    user: str
+    password: str | None = field(default=None, repr=False)
+    database: str = DEFAULT_DATABASE
+    password_env: str = "NEO4J_PASSWORD"
+
+    def __repr__(self) -> str:
+        return (f"Neo4jSettings(uri={self.uri!r}, user={self.user!r}, "
+                f"password={'***' if self.password else None}, database={self.database!r})")
+
+    @property
+    def auth(self) -> tuple[str, str] | None:
+        return None if self.password is None else (self.user, self.password)
+
+    @property
+    def where(self) -> str:
+        """The server as it may be shown: URI (any user:password@ part removed) and database."""
+        return f"{redact_uri(self.uri)} (database {self.database})"
+
+
+def redact_uri(uri: str) -> str:
+    """A URI without a ``user:password@`` part.
+
+    >>> redact_uri("neo4j+s://me:pw@db.example:7687")
+    'neo4j+s://***@db.example:7687'
+    """
+    return re.sub(r"^([a-z0-9+.-]+://)[^@/]*@", r"\1***@", uri, flags=re.I)
+
+
+def settings(uri: str | None = None, auth: tuple[str, str] | None = None, database: str | None = None, *,
+             user: str | None = None, password_env: str | None = None) -> Neo4jSettings:
+    """Connection settings from the arguments, else ``NEO4J_URI``/``NEO4J_USERNAME``/``NEO4J_PASSWORD``.
+
+    ``auth`` is a (user, password) pair; without it the password is read from
+    the environment variable ``password_env`` (default ``NEO4J_PASSWORD``); a
+    server without authentication needs none. There is no default URI: a
+    load must name its target.
+    """
+    uri = uri or os.environ.get("NEO4J_URI")
+    if not uri:
+        raise Neo4jError("no Neo4j server configured, so the neo4j backend is not available: "
+                         "set NEO4J_URI (and NEO4J_USERNAME, NEO4J_PASSWORD) or pass --uri")
+    env = password_env or "NEO4J_PASSWORD"
+    if auth is not None:
+        user, password = auth
+    else:
+        user = user or os.environ.get("NEO4J_USERNAME") or "neo4j"
+        password = os.environ.get(env) or None
+    return Neo4jSettings(uri=uri, user=user, password=password,
+                         database=database or os.environ.get("NEO4J_DATABASE") or DEFAULT_DATABASE,
+                         password_env=env)
+
+
+def _one_line(text: str, limit: int = 240) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _reason(e: BaseException) -> str:
+    """The useful part of a driver error: '... (reason [Errno 111] Connection refused)' -> 'Connection refused'."""
+    text = str(e)
+    m = re.search(r"reason (?:\[Errno -?\d+\] )?([^)]+)\)", text)
+    if m:
+        return m.group(1)
+    if "handshake" in text.lower():
+        return "the server does not answer the Bolt handshake (not a Neo4j Bolt port, or it is hanging)"
+    message = getattr(e, "message", None) or text or type(e).__name__
+    # "Couldn't connect to host:port (resolved to (...)):" says nothing the URI does not
+    return re.sub(r"^Couldn't connect to \S+ \(resolved to \(.*?\)\):\s*", "", message)
+
+
+def translate(e: BaseException, cfg: Neo4jSettings, doing: str = "") -> Neo4jError:
+    """One-line :class:`Neo4jError` for a driver or socket error (no password, no traceback)."""
+    import neo4j.exceptions as ne
+
+    where = cfg.where
+    prefix = f"{doing}: " if doing else ""
+    if isinstance(e, ne.AuthError):
+        msg = (f"{prefix}Neo4j at {where} refused the credentials of user {cfg.user!r} "
+               f"(check NEO4J_USERNAME and the password in ${cfg.password_env})")
+    elif _connection_lost(e) and not isinstance(e, ne.TransientError):
+        msg = f"{prefix}cannot reach Neo4j at {where}: {_reason(e)}"
+    elif isinstance(e, (ne.ConfigurationError, ValueError)):
+        msg = f"{prefix}bad Neo4j connection settings for {redact_uri(cfg.uri)}: {_reason(e)}"
+    elif isinstance(e, ne.Neo4jError):
+        code = getattr(e, "code", None) or ""
+        msg = f"{prefix}Neo4j at {where} refused the operation: {code + ': ' if code else ''}{_reason(e)}"
+    else:
+        msg = f"{prefix}Neo4j at {where}: {type(e).__name__}: {_reason(e)}"
+    msg = _one_line(msg)
+    if cfg.password and cfg.password in msg:  # the server never echoes it; this keeps it that way
+        msg = msg.replace(cfg.password, "***")
+    return Neo4jError(msg)
+
+
+def _connection_lost(e: BaseException) -> bool:
+    import neo4j.exceptions as ne
+
+    return isinstance(e, (ne.ServiceUnavailable, ne.SessionExpired, ne.ConnectionAcquisitionTimeoutError,
+                          ne.TransientError, OSError))
+
+
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    import neo4j.exceptions as ne
+
+    return (ne.Neo4jError, ne.DriverError, OSError, ValueError)
+
+
+# -- the one place query text is sent ------------------------------------------------------------
+_RECORDERS: list[list[str]] = []
+_RECORD_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def record_queries() -> Iterator[list[str]]:
+    """Collect the text of every query this module sends while the block runs (for the tests).
+
+    >>> with record_queries() as sent:
+    ...     pass
+    >>> sent
+    []
+    """
+    sent: list[str] = []
+    with _RECORD_LOCK:
+        _RECORDERS.append(sent)
+    try:
+        yield sent
+    finally:
+        with _RECORD_LOCK:
+            _RECORDERS.remove(sent)
+
+
+def _send(run: Callable[..., Any], text: str, params: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    """Run ``text`` with ``params`` through ``run`` (``tx.run`` or ``driver.execute_query``), recording the text."""
+    if _RECORDERS:
+        with _RECORD_LOCK:
+            for sent in _RECORDERS:
+                sent.append(text)
+    if kwargs:
+        return run(text, params or {}, **kwargs)
+    return run(text, params or {})
+
+
+def _checked(name: str, allowed) -> str:
+    """A label or relationship type from the schema, and only that, for a query text."""
+    if name not in allowed or not _NAME.match(name):
+        raise KgraphError(f"{name!r} is not a label of the kgraph schema")
+    return name
+
+
+def node_statement(label: str, *, create: bool = False) -> str:
+    """The statement for one batch of nodes of ``label``: MERGE on id, or CREATE into an empty label."""
+    label = _checked(label, schema().nodes)
+    return f"UNWIND $rows AS row {'CREATE' if create else 'MERGE'} (n:{label} {{id: row.id}}) SET n += row.props"
+
+
+def rel_statement(rel_type: str, start_label: str, end_label: str, *, create: bool = False) -> str:
+    """The statement for one batch of relationships of one (type, start label, end label).
+
+    MERGE on (start, type, end); CREATE when the database holds no
+    relationship of this type yet. Returns how many rows found both ends.
+    """
+    s = schema()
+    rel_type = _checked(rel_type, s.rels)
+    a, b = _checked(start_label, s.nodes), _checked(end_label, s.nodes)
+    return (f"UNWIND $rows AS row MATCH (a:{a} {{id: row.start}}) MATCH (b:{b} {{id: row.end}}) "
+            f"{'CREATE' if create else 'MERGE'} (a)-[r:{rel_type}]->(b) SET r += row.props RETURN count(r) AS merged")
+
+
+def _empty(graph: "Neo4jGraph") -> tuple[set[str], set[str]]:
+    """Labels and relationship types of the schema with nothing in the database (count store: no scan)."""
+    s = schema()
+    counts = graph.counts()
+    return ({n for n, c in counts["nodes"].items() if not c}, {r for r in s.rels if not counts["edges"].get(r)})
+
+
+def wipe_statement(label: str) -> str:
+    """Delete one batch of kgraph's nodes of ``label`` (with their relationships); returns the count."""
+    label = _checked(label, schema().nodes)
+    return f"MATCH (n:{label}) WHERE n.type = $type WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
+
+
+# -- values -------------------------------------------------------------------------------------
+def plain(value: Any) -> Any:
+    """A Neo4j result value as plain JSON-able data, shaped like the embedded store's (:func:`.store.plain`)."""
+    from neo4j.graph import Node, Path, Relationship
+
+    if isinstance(value, Node):
+        out = {k: plain(v) for k, v in value.items() if v is not None}
+        if "type" not in out and value.labels:
+            out["type"] = sorted(value.labels)[0]
+        return out
+    if isinstance(value, Relationship):
+        out = {k: plain(v) for k, v in value.items() if v is not None}
+        out.setdefault("type", value.type)
+        out.setdefault("label", value.type)
+        return out
+    if isinstance(value, Path):
+        return {"nodes": [plain(n) for n in value.nodes], "relationships": [plain(r) for r in value.relationships]}
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    return value
+
+
+# -- the connection -----------------------------------------------------------------------------
+class Neo4jGraph:
+    """An open connection to a Neo4j database holding (or about to hold) a kgraph graph.
+
+    ``query(cypher, params)`` returns ``(columns, rows)`` with plain values,
+    like :meth:`kgraph.graph.store.Store.query`, so the query library runs
+    unchanged (``kgraph.graph.query.query(name, backend="neo4j", store=g)``).
+    Queries run in read transactions: ``--cypher`` text cannot write, as on
+    the embedded store, which is opened read-only.
+    """
+
+    def __init__(self, cfg: Neo4jSettings, *, connection_timeout: float = 5.0, retry_seconds: float = 30.0):
+        import neo4j
+
+        self.settings = cfg
+        scheme = cfg.uri.split("://", 1)[0].lower() if "://" in cfg.uri else ""
+        if scheme not in BOLT_SCHEMES:
+            # the 6.x driver would take http:// as its preview HTTP API, which needs extra packages
+            raise Neo4jError(f"bad Neo4j URI {redact_uri(cfg.uri)!r}: use one of "
+                             f"{', '.join(s + '://' for s in BOLT_SCHEMES)} (e.g. bolt://localhost:7687)")
+        if "@" in cfg.uri.split("://", 1)[1].split("/", 1)[0]:
+            raise Neo4jError(f"bad Neo4j URI {redact_uri(cfg.uri)!r}: give the user in --user or NEO4J_USERNAME and "
+                             "the password in NEO4J_PASSWORD, not in the URI")
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                cfg.uri, auth=cfg.auth, connection_timeout=connection_timeout,
+                # bounds the Bolt handshake too: a port that accepts and never answers fails in time
+                connection_acquisition_timeout=2 * connection_timeout,
+                max_transaction_retry_time=retry_seconds, notifications_min_severity="OFF",
+                user_agent="kgraph")
+        except _driver_errors() as e:
+            raise translate(e, cfg) from None
+
+    def __repr__(self) -> str:
+        return f"Neo4jGraph({self.settings.where})"
+
+    def __enter__(self) -> "Neo4jGraph":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        try:
+            self._driver.close()
+        except Exception:  # noqa: BLE001 - closing a driver of a dead server may fail; nothing to do
+            pass
+
+    def verify(self) -> None:
+        """Fail with one clear line when the server is unreachable or refuses the credentials or database."""
+        try:
+            self._driver.verify_connectivity()
+            self._driver.execute_query("RETURN 1", database_=self.settings.database)
+        except _driver_errors() as e:
+            raise translate(e, self.settings) from None
+
+    def session(self):
+        return self._driver.session(database=self.settings.database)
+
+    def write(self, text: str, params: dict[str, Any] | None = None) -> list[Any]:
+        """Run one statement in a managed write transaction (retried on transient errors); returns its records.
+
+        Errors become one :class:`Neo4jError` line.
+        """
+        try:
+            return self._write(text, params)
+        except _driver_errors() as e:
+            raise translate(e, self.settings) from None
+
+    def _write(self, text: str, params: dict[str, Any] | None = None) -> list[Any]:
+        def work(tx):
+            return list(_send(tx.run, text, params))
+
+        with self.session() as s:
+            return s.execute_write(work)
+
+    def query(self, cypher: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
+        """Run Cypher with parameters in a read transaction; returns ``(column names, rows)`` with plain values."""
+        import neo4j
+        import neo4j.exceptions as ne
+
+        try:
+            result = _send(self._driver.execute_query, cypher, params, routing_=neo4j.RoutingControl.READ,
+                           database_=self.settings.database)
+        except (ne.CypherSyntaxError, ne.CypherTypeError) as e:
+            raise KgraphError(f"query failed: {_one_line(_reason(e), 400)}") from None
+        except ne.ClientError as e:
+            if e.code and e.code.startswith("Neo.ClientError.Statement."):
+                raise KgraphError(f"query failed: {_one_line(_reason(e), 400)}") from None
+            raise translate(e, self.settings, "query") from None
+        except _driver_errors() as e:
+            raise translate(e, self.settings, "query") from None
+        return list(result.keys), [[plain(v) for v in rec.values()] for rec in result.records]
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """``{"nodes": {label: n}, "edges": {type: n}}`` for kgraph's labels and types (like ``Store.counts``)."""
+        s = schema()
+        nodes = {name: self.query(f"MATCH (n:{_checked(name, s.nodes)}) RETURN count(n)")[1][0][0] for name in s.nodes}
+        edges = {}
+        for name in s.rels:
+            n = self.query(f"MATCH ()-[r:{_checked(name, s.rels)}]->() RETURN count(r)")[1][0][0]
+            if n:
+                edges[name] = n
+        return {"nodes": nodes, "edges": edges}
+
+
+def connect(uri: str | None = None, auth: tuple[str, str] | None = None, database: str | None = None, *,
+            user: str | None = None, password_env: str | None = None, connection_timeout: float = 5.0,
+            retry_seconds: float = 30.0, verify: bool = True) -> Neo4jGraph:
+    """Open a :class:`Neo4jGraph` (settings as in :func:`settings`), checked with one round trip."""
+    cfg = settings(uri, auth, database, user=user, password_env=password_env)
+    graph = Neo4jGraph(cfg, connection_timeout=connection_timeout, retry_seconds=retry_seconds)
+    if verify:
+        try:
+            graph.verify()
+        except BaseException:
+            graph.close()
+            raise
+    return graph
+
+
+_SHARED: dict[tuple, Neo4jGraph] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def _shared_graph() -> Neo4jGraph:
+    """One connection per configuration from the environment, reused by :func:`run_query` and closed at exit."""
+    cfg = settings()
+    key = (cfg.uri, cfg.user, cfg.database, hashlib.sha256((cfg.password or "").encode()).hexdigest())
+    with _SHARED_LOCK:
+        graph = _SHARED.get(key)
+        if graph is None:
+            if not _SHARED:
+                import atexit
+
+                atexit.register(_close_shared)
+            graph = _SHARED[key] = Neo4jGraph(cfg)
+    return graph
+
+
+def _close_shared() -> None:
+    with _SHARED_LOCK:
+        for graph in _SHARED.values():
+            graph.close()
+        _SHARED.clear()
+
+
+def run_query(cypher: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
+    """Run Cypher on the Neo4j server named by the environment (the ``--backend neo4j`` of ``kgraph query``)."""
+    return _shared_graph().query(cypher, params)
+
+
+# -- loading ------------------------------------------------------------------------------------
+def _node_rows(table, start: int, stop: int, nulls: bool) -> list[dict[str, Any]]:
+    """Batch parameters: ``{"id", "props"}`` per node; ``nulls`` keeps null columns (they clear stale values)."""
+    names = table.names[1:]  # id first, then the rest of the columns
+    if nulls:
+        return [{"id": row[0], "props": dict(zip(names, row[1:]))} for row in table.rows[start:stop]]
+    return [{"id": row[0], "props": {k: v for k, v in zip(names, row[1:]) if v is not None}}
+            for row in table.rows[start:stop]]
+
+
+def _rel_rows(table, start: int, stop: int, nulls: bool) -> list[dict[str, Any]]:
+    names = table.names
+    if nulls:
+        return [{"start": row[0], "end": row[1], "props": dict(zip(names, row[2:]))} for row in table.rows[start:stop]]
+    return [{"start": row[0], "end": row[1], "props": {k: v for k, v in zip(names, row[2:]) if v is not None}}
+            for row in table.rows[start:stop]]
+
+
+class _Progress:
+    """A rich progress bar on stderr (or nothing), plus the caller's per-batch hook."""
+
+    def __init__(self, show: bool, total_nodes: int, total_rels: int, hook: Callable[[str, int, int], None] | None):
+        self.hook = hook
+        self.bar = None
+        self.tasks: dict[str, Any] = {}
+        if show:
+            from rich.console import Console
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                                       TimeRemainingColumn)
+
+            self.bar = Progress(TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("{task.fields[rate]}"),
+                                TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True),
+                                transient=False)
+            self.tasks["nodes"] = self.bar.add_task("nodes", total=total_nodes, rate="")
+            self.tasks["relationships"] = self.bar.add_task("relationships", total=total_rels, rate="")
+            self.bar.start()
+        self.started = {"nodes": None, "relationships": None}
+
+    def advance(self, kind: str, n: int, done: int, total: int) -> None:
+        if self.started[kind] is None:
+            self.started[kind] = time.perf_counter()
+        if self.bar is not None:
+            elapsed = max(time.perf_counter() - self.started[kind], 1e-9)
+            self.bar.update(self.tasks[kind], advance=n, rate=f"{done / elapsed:,.0f}/s")
+        if self.hook is not None:
+            self.hook(kind, done, total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _run_jobs(fn: Callable[[Any], int], jobs: list[Any], workers: int) -> Iterator[int]:
+    """``fn(job)`` for every job, by ``workers`` threads (a few jobs in flight), yielding results in order."""
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield fn(job)
+        return
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    pending: deque = deque()
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kgraph-neo4j") as pool:
+        try:
+            for job in jobs:
+                pending.append(pool.submit(fn, job))
+                if len(pending) >= workers + 1:  # bounded: rows are built in the worker, per batch
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for f in pending:
+                f.cancel()
+
+
+def load_tables(tables: GraphTables, *, uri: str | None = None, auth: tuple[str, str] | None = None,
+                database: str | None = None, wipe: bool = False, batch_size: int = DEFAULT_BATCH_SIZE,
+                user: str | None = None, password_env: str | None = None, progress: bool = False,
+                on_batch: Callable[[str, int, int], None] | None = None, connection_timeout: float = 5.0,
+                retry_seconds: float = 30.0, workers: int = DEFAULT_WORKERS,
+                graph: Neo4jGraph | None = None) -> dict[str, Any]:
+    """Load :class:`GraphTables` into Neo4j; returns a summary (counts, seconds, nodes/s, rels/s).
+
+    Parameters
+    ----------
+    tables : GraphTables
+        The graph (``tables_from_store(store)`` reads a build back).
+    uri, auth, database, user, password_env
+        Connection settings (:func:`settings`); or pass an open ``graph``.
+    wipe : bool
+        Delete kgraph's nodes first (nodes with a schema label and the
+        matching ``type``), so the database holds exactly this build.
+    batch_size : int
+        Rows per transaction.
+    progress : bool
+        Show a progress bar on stderr.
+    on_batch : callable(kind, rows done, rows total), optional
+        Called after each committed batch (``kind`` is ``"nodes"`` or
+        ``"relationships"``).
+    workers : int
+        Node batches written in parallel (relationships always by one writer).
+    retry_seconds : float
+        How long the driver retries a batch on transient errors (a server
+        restarting, a lock timeout) before the load fails.
+
+    Raises
+    ------
+    Neo4jError
+        One line naming the server and the cause; what was committed stays
+        (rerunning the load completes it: every write is a MERGE).
+    """
+    if batch_size < 1:
+        raise KgraphError("--batch-size must be at least 1")
+    own = graph is None
+    if own:
+        graph = connect(uri, auth, database, user=user, password_env=password_env,
+                        connection_timeout=connection_timeout, retry_seconds=retry_seconds)
+    assert graph is not None
+    cfg = graph.settings
+    s = schema()
+    total_nodes, total_rels = tables.node_count, tables.edge_count
+    summary: dict[str, Any] = {"uri": redact_uri(cfg.uri), "database": cfg.database, "nodes": total_nodes,
+                               "relationships": total_rels, "batch_size": batch_size, "wiped": 0}
+    stage, done_nodes, done_rels = "creating constraints", 0, 0
+    bar = _Progress(progress, total_nodes, total_rels, on_batch)
+    t0 = time.perf_counter()
+    try:
+        from .export_neo4j import constraints
+
+        for text in constraints():
+            graph._write(text.rstrip(";"))
+        graph._write("CALL db.awaitIndexes($seconds)", {"seconds": 300})
+        if wipe:
+            stage = "wiping kgraph's nodes"
+            for label in s.nodes:
+                text = wipe_statement(label)
+                while True:
+                    deleted = graph._write(text, {"type": label, "limit": batch_size})[0]["deleted"]
+                    summary["wiped"] += deleted
+                    if not deleted:
+                        break
+        t_nodes = time.perf_counter()
+        stage = "loading nodes"
+
+        def write_nodes(job) -> int:
+            text, table, start, create = job
+            rows = _node_rows(table, start, start + batch_size, nulls=not create)
+            graph._write(text, {"rows": rows})
+            return len(rows)
+
+        # MERGE finds nothing to match in an empty label: CREATE does the same for less (the uniqueness
+        # constraint still guards the ids). A load interrupted and rerun finds the label filled: MERGE.
+        empty_labels, empty_types = _empty(graph)
+        jobs = [(node_statement(label, create=label in empty_labels), table, start, label in empty_labels)
+                for label, table in tables.nodes.items()
+                for start in range(0, len(table.rows), batch_size)]
+        for n in _run_jobs(write_nodes, jobs, workers):
+            done_nodes += n
+            bar.advance("nodes", n, done_nodes, total_nodes)
+        t_rels = time.perf_counter()
+        stage = "loading relationships"
+        missing = 0
+        # one writer: relationship batches lock both end nodes, and hubs (countries, programs) sit in
+        # every batch, so parallel writers would mostly wait for each other or deadlock and retry
+        for table in tables.rels.values():
+            create = table.type in empty_types
+            text = rel_statement(table.type, table.start_type, table.end_type, create=create)
+            for start in range(0, len(table.rows), batch_size):
+                rows = _rel_rows(table, start, start + batch_size, nulls=not create)
+                merged = graph._write(text, {"rows": rows})[0]["merged"]
+                missing += len(rows) - merged
+                done_rels += len(rows)
+                bar.advance("relationships", len(rows), done_rels, total_rels)
+        t_end = time.perf_counter()
+    except _driver_errors() as e:
+        done = f" after {done_nodes:,} of {total_nodes:,} nodes and {done_rels:,} of {total_rels:,} relationships"
+        err = translate(e, cfg, f"Neo4j load failed while {stage}{done if done_nodes else ''}")
+        if _connection_lost(e):
+            raise Neo4jError(f"{err}; rerun the load to complete it (it is idempotent)") from None
+        raise err from None
+    finally:
+        bar.close()
+        if own:
+            graph.close()
+    if missing:
+        # every relationship's ends are nodes of the same build: a shortfall means the database lost nodes
+        log.warning("%d relationships were not loaded: an end node is missing in Neo4j", missing)
+    node_s, rel_s = t_rels - t_nodes, t_end - t_rels
+    summary.update({
+        "missing_ends": missing,
+        "seconds": round(t_end - t0, 3),
+        "node_seconds": round(node_s, 3),
+        "relationship_seconds": round(rel_s, 3),
+        "nodes_per_s": round(total_nodes / node_s) if node_s > 0 else None,
+        "rels_per_s": round(total_rels / rel_s) if rel_s > 0 else None,
+    })
+    return summary
+
+
+def load_neo4j(datadir=None, *, uri: str | None = None, auth: tuple[str, str] | None = None,
+               database: str | None = None, wipe: bool = False, batch_size: int = DEFAULT_BATCH_SIZE,
+               **options: Any) -> dict[str, Any]:
+    """Load the data directory's current graph into Neo4j (``kgraph neo4j load``); returns a summary.
+
+    The build is read back from the embedded store
+    (:func:`kgraph.graph.tables.tables_from_store`), so Neo4j receives
+    exactly what ``kgraph query`` sees. Other options: see :func:`load_tables`.
+
+    Example
+    -------
+    >>> load_neo4j(uri="bolt://127.0.0.1:7687", wipe=True)   # doctest: +SKIP
+    {'nodes': 30000, 'relationships': 51000, 'nodes_per_s': 21000, ...}
+    """
+    from .store import open_store
+    from .tables import tables_from_store
+
+    cfg = settings(uri, auth, database, user=options.pop("user", None), password_env=options.pop("password_env", None))
+    # connect first: a wrong password or an unreachable server fails before a large build is read
+    graph = Neo4jGraph(cfg, connection_timeout=options.pop("connection_timeout", 5.0),
+                       retry_seconds=options.pop("retry_seconds", 30.0))
+    try:
+        graph.verify()
+        with open_store(datadir=datadir) as store:
+            tables = tables_from_store(store)
+            build = str(store.build_dir)
+        summary = load_tables(tables, graph=graph, wipe=wipe, batch_size=batch_size, **options)
+    finally:
+        graph.close()
+    summary["build"] = build
+    return summary

@@ -1,0 +1,207 @@
+"""Merged nodes and edges -> typed table rows, fast (the last step of :func:`kgraph.graph.build.build_tables`).
+
+At full size this turns ~1M nodes and ~3M edges into rows, so the per-value
+work is kept to a C-level check (``str.isprintable``) with the general
+:func:`kgraph.graph.tables.coerce` only for the values that need it, and the
+provenance JSON is assembled from cached pieces instead of ``json.dumps``
+per row (same text, ~5x faster).
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from typing import Any, Callable
+
+from ..model import Provenance
+from ..schema import NODE_COLUMNS, schema
+from .tables import GraphTables, RelTable, clean_text, coerce, rel_columns
+
+__all__ = ["prov_json", "converter", "node_names", "NAME_PROPS", "to_tables"]
+
+NAME_PROPS = ("name", "alias", "weakAlias", "previousName")
+_OTHER_NAMES = {"alias", "weakAlias", "previousName", "firstName", "lastName"}
+
+_SAFE = re.compile(r"[\w .,:;/|@+()#&'*-]*").fullmatch  # characters JSON writes as they are
+_JSTR: dict[str | None, str] = {None: "null"}
+
+
+def _jstr(s: str | None) -> str:
+    cached = _JSTR.get(s)
+    if cached is not None:
+        return cached
+    return '"' + s + '"' if _SAFE(s) else json.dumps(s, ensure_ascii=False)
+
+
+def _jconst(s: str | None) -> str:
+    """JSON text of a value that repeats (source names, snapshots): cached."""
+    v = _JSTR.get(s)
+    if v is None:
+        v = _JSTR[s] = _jstr(s)
+    return v
+
+
+def prov_json(provs: list[Provenance]) -> str:
+    """``[{"source":..,"record":..,"snapshot":..}, ...]``, the text of compact ``json.dumps``.
+
+    >>> prov_json([Provenance("ca_sema", 'Russia / Russie|1, "Part 2"', None)])
+    '[{"source":"ca_sema","record":"Russia / Russie|1, \\\\"Part 2\\\\"","snapshot":null}]'
+    """
+    return "[" + ",".join('{"source":' + _jconst(p.source) + ',"record":' + _jstr(p.record)
+                          + ',"snapshot":' + _jconst(p.snapshot) + "}" for p in provs) + "]"
+
+
+def _prov_cells(p: Provenance) -> tuple[str, str, str | None, str]:
+    """source, record, snapshot (cleaned) and the one-element sources JSON of a provenance."""
+    return (_text(p.source), _text(p.record), None if p.snapshot is None else _text(p.snapshot),
+            '[{"source":' + _jconst(p.source) + ',"record":' + _jstr(p.record)
+            + ',"snapshot":' + _jconst(p.snapshot) + "}]")
+
+
+def _text(x: str) -> str:
+    return x if x.isprintable() else clean_text(x)
+
+
+def _strings(v: list[str]) -> list[str] | None:
+    for x in v:
+        if not x.isprintable():
+            return coerce("strings", v)
+    return list(v) if v else None
+
+
+def _first(v: list[str]) -> str | None:
+    x = v[0] if v else None
+    if x is None or not x.isprintable():
+        return coerce("string", v)
+    return x
+
+
+def converter(kind: str) -> Callable[[Any], Any]:
+    """A fast function from a property's list of strings to its stored value."""
+    if kind == "strings":
+        return _strings
+    if kind in ("string", "date", "json"):
+        return _first
+    return lambda v, _k=kind: coerce(_k, v)
+
+
+def node_names(node_type: str, props: dict[str, list[str]]) -> list[str]:
+    """Every name-like value of a node: names and aliases, first + last name, an airframe's tails."""
+    out: dict[str, None] = {}
+    for p in NAME_PROPS:
+        for v in props.get(p, ()):
+            out[v] = None
+    firsts, lasts = props.get("firstName"), props.get("lastName")
+    if firsts and lasts:
+        out[f"{firsts[0]} {lasts[0]}"] = None
+    if node_type == "Airplane":
+        for p in ("registrationNumber", "previousRegistrationNumber"):
+            for v in props.get(p, ()):
+                out[v] = None
+    elif node_type == "Registration":
+        for v in props.get("registrationNumber", ()):
+            out[v] = None
+    return list(out)
+
+
+def to_tables(merged: dict[str, Any], types: dict[str, str], edges: dict[tuple[str, str, str], Any],
+              edge_order: Callable[[str], Callable[[Any], Any]], inactive: frozenset[str]) -> tuple[GraphTables, Counter]:
+    """Rows for every merged node and accumulated edge; returns the tables and dropped property counts.
+
+    ``edges`` maps (type, start, end) to one assertion or a list of them
+    (objects with ``props`` and ``prov``); ``edge_order(type)`` gives the sort
+    key that decides which assertion comes first.
+    """
+    s = schema()
+    out = GraphTables.empty()
+    sanctioned: set[str] = set()
+    # one Provenance object is shared by a record and the edges derived from it: format it once
+    # (keyed by id(): every provenance stays alive, held by the records, while this runs)
+    prov_cells: dict[int, tuple] = {}
+    # per relationship type: column name -> (row index, converter); the row starts with 6 fixed cells
+    rel_specs = {name: {c.name: (6 + i, converter(c.kind)) for i, c in enumerate(rel_columns(name)[4:])}
+                 for name in s.rels}
+    pads = {name: (None,) * len(spec) for name, spec in rel_specs.items()}
+    tables: dict[tuple[str, str, str], list] = {}
+    cells_of = prov_cells.get
+    for (rel, a, b), asserts in edges.items():
+        if asserts.__class__ is list:
+            asserts.sort(key=edge_order(rel))
+            props: dict[str, list[str]] = {}
+            provs: list[Provenance] = []
+            for x in asserts:
+                for k, vals in x.props.items():
+                    have = props.get(k)
+                    if have is None:
+                        props[k] = list(vals)
+                    else:
+                        have.extend(v for v in vals if v not in have)
+                if x.prov not in provs:
+                    provs.append(x.prov)
+            cells = _prov_cells(provs[0])
+            row = [a, b, cells[0], cells[1], cells[2], prov_json(provs), *pads[rel]]
+        else:
+            props, first = asserts.props, asserts.prov
+            cells = cells_of(id(first))
+            if cells is None:
+                cells = prov_cells[id(first)] = _prov_cells(first)
+            row = [a, b, *cells, *pads[rel]]
+        if props:
+            if rel == "SANCTIONED_UNDER" and (props.get("status") or [""])[0].strip().lower() not in inactive:
+                sanctioned.add(a)
+            spec = rel_specs[rel]
+            for k, v in props.items():
+                hit = spec.get(k)
+                if hit is not None:
+                    row[hit[0]] = hit[1](v)
+        elif rel == "SANCTIONED_UNDER":
+            sanctioned.add(a)
+        key = (rel, types[a], types[b])
+        rows = tables.get(key)
+        if rows is None:
+            rows = tables[key] = out.rel_table(*key).rows
+        rows.append(row)
+    dropped: Counter = Counter()
+    specs = {}
+    base = len(NODE_COLUMNS)
+    for name, table in out.nodes.items():
+        nt = s.node(name)
+        cols = table.columns[base:]
+        # types whose only name-like property is `name` take it as it is (no aliases, tails or person names)
+        simple = name not in ("Airplane", "Registration") and not (set(nt.properties) & _OTHER_NAMES)
+        specs[name] = ({c.name: (base + i, converter(c.kind)) for i, c in enumerate(cols)}, (None,) * len(cols),
+                       nt.caption, table.rows, simple)
+    for cid, m in merged.items():
+        name = m.type
+        index, pad, caption_props, rows, simple = specs[name]
+        props = m.props
+        caption = cid
+        for p in caption_props:
+            v = props.get(p)
+            if v:
+                caption = v[0]
+                break
+        provs = m.provs
+        if len(provs) == 1:
+            cells = cells_of(id(provs[0]))
+            sources = cells[3] if cells is not None else prov_json(provs)
+        else:
+            sources = prov_json(provs)
+        names = props.get("name") if simple else node_names(name, props)
+        row = [cid, name, caption if caption.isprintable() else clean_text(caption),
+               None if not names else _strings(names), cid in sanctioned, sources, *pad]
+        for k, v in props.items():
+            hit = index.get(k)
+            if hit is None:
+                dropped[f"{name}.{k}"] += 1
+            else:
+                row[hit[0]] = hit[1](v)
+        rows.append(row)
+    # ids with control characters (never seen in practice) are cleaned like every other text
+    renamed = {cid: clean_text(cid) for cid in merged if not cid.isprintable()}
+    if renamed:
+        for table in (*out.nodes.values(), *out.rels.values()):
+            for row in table.rows:
+                for i in (0, 1) if isinstance(table, RelTable) else (0,):
+                    row[i] = renamed.get(row[i], row[i])
+    return out, dropped

@@ -1,0 +1,318 @@
+"""Lookup: find nodes by anything an analyst might type.
+
+A name or alias in any script or romanisation (``Авиакон Цитотранс``,
+``AVIAKON TSITOTRANS``), a tail in any spacing (``RA78765``, ``ra 78765``),
+an ICAO hex (``1533ad``), an MSN, a tax or registration number, a node id
+(``ofac-40181``) or a source record id (``40181``).
+
+The build writes a small SQLite index beside the graph (``lookup.sqlite``):
+one row per node (what a hit shows) and one row per key (node id, source
+record, identifier value, name keys from :mod:`kgraph.resolve`). A lookup
+turns the query into keys the same way, fetches the candidates in one
+indexed query and ranks them; it never opens the graph store, so it answers
+in milliseconds and the CLI starts fast.
+
+>>> import kgraph, tempfile
+>>> dd = kgraph.DataDir(tempfile.mkdtemp())
+>>> _ = kgraph.demo(datadir=dd)                                 # doctest: +SKIP
+>>> kgraph.lookup("RA78765", datadir=dd)[0]["id"]               # doctest: +SKIP
+'ofac-40185'
+"""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import unicodedata
+from pathlib import Path
+from typing import Any, Iterable
+
+from .datadir import DataDir
+from .errors import KgraphError
+
+try:  # the index is written at every build: orjson writes its JSON columns several times faster
+    import orjson
+
+    def _dumps(obj: Any) -> str:
+        return orjson.dumps(obj).decode()
+
+    _loads = orjson.loads
+except ImportError:  # pragma: no cover - orjson is a dependency; the standard library is the fallback
+    def _dumps(obj: Any) -> str:
+        return json.dumps(obj, ensure_ascii=False)
+
+    _loads = json.loads
+
+__all__ = ["lookup", "write_index", "index_rows", "identifier_value"]
+
+INDEX_NAME = "lookup.sqlite"
+#: candidates scored per query at most (the best keys are fetched first)
+CANDIDATE_CAP = 2000
+#: node types not filed under name keys: a flight's name is its generated caption ("RA-78765 ULLI ->
+#: URSS, 2026-01-20"), a million of them at full size; flights are found by id and source record
+NO_NAME_KEYS = frozenset({"Flight"})
+_ALNUM = re.compile(r"[^0-9A-Za-z]+")
+# identifier-like: has a digit, no spaces beyond separators, short
+_IDENT_LIKE = re.compile(r"^[\w\-./ ]{2,40}$")
+# a registration mark written with its dash, digits or not (B-ADCD, EC-QAWB, A6-DFKG)
+_MARK = re.compile(r"^[A-Za-z0-9]{1,2}-[A-Za-z0-9]{2,5}$")
+#: a name key held by more nodes than this (n:airfield, the n:vt of every VT- tail) is common: it only
+#: counts when no rarer key of the query found anything, and then for this many nodes
+KEY_ROWS_CAP = 1000
+#: name candidates scored per query at most, those sharing the most keys with the query first
+NAME_SCORE_CAP = 100
+
+
+def identifier_value(text: str) -> str | None:
+    """Compare form of an identifier value: ASCII letters and digits, upper case.
+
+    >>> identifier_value("RA-78765"), identifier_value("ra 78765"), identifier_value("1533ad")
+    ('RA78765', 'RA78765', '1533AD')
+    """
+    v = _ALNUM.sub("", unicodedata.normalize("NFKC", text)).upper()
+    return v or None
+
+
+def _ident_variants(text: str) -> list[str]:
+    v = identifier_value(text)
+    if not v:
+        return []
+    out = [v]
+    stripped = v.lstrip("0")
+    if stripped and stripped != v:
+        out.append(stripped)  # MSNs lose their leading zeros in some registries
+    if v.startswith("0X") and len(v) > 2:
+        out.append(v[2:])
+    return out
+
+
+# -- writing ------------------------------------------------------------------
+_SCHEMA = """
+CREATE TABLE node (
+  id TEXT PRIMARY KEY, type TEXT NOT NULL, caption TEXT, names TEXT, sources TEXT,
+  programs TEXT, sanctioned INTEGER, summary TEXT
+);
+CREATE TABLE key (key TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, label TEXT);
+"""
+
+
+def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
+    """Write ``lookup.sqlite`` into a build directory; returns the number of nodes indexed.
+
+    ``rows`` are node dicts with ``id``, ``type``, ``caption``, ``names`` (list),
+    ``sources`` (list of {source, record, snapshot}; ``sources_json``, its JSON text, is stored as it
+    is when given), ``members`` (member node
+    ids folded into this node), ``identifiers`` (list of identifier values),
+    ``programs`` (list of text), ``sanctioned`` (bool) and ``summary`` (text).
+    """
+    from .resolve import name_keys
+
+    path = Path(build_dir) / INDEX_NAME
+    if path.exists():
+        path.unlink()
+    keys_of: dict[str, list[str]] = {}  # name -> its keys: names repeat across records and clusters
+    con = sqlite3.connect(path)
+    try:
+        con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+        n = 0
+        node_batch: list[tuple] = []
+        key_batch: list[tuple] = []
+        for row in rows:
+            nid = row["id"]
+            node_batch.append((
+                nid, row["type"], row.get("caption") or nid, _dumps(row.get("names") or []),
+                row.get("sources_json") or _dumps(row.get("sources") or []),
+                _dumps(row.get("programs") or []), int(bool(row.get("sanctioned"))),
+                row.get("summary") or "",
+            ))
+            keys: dict[str, tuple[str, str]] = {}
+            for member in {nid, *(row.get("members") or [])}:
+                keys[f"node:{member.lower()}"] = ("id", member)
+            # source record ids find the entity itself, not the addresses and numbers it states
+            stated = row["type"] in ("Address", "Identifier", "Program", "Authority")
+            for src in [] if stated else row.get("sources") or []:
+                rec = src.get("record")
+                if rec:
+                    keys.setdefault(f"record:{rec.lower()}", ("record", f"{src.get('source')} {rec}"))
+            for ident in row.get("identifiers") or []:
+                for v in _ident_variants(ident):
+                    keys.setdefault(f"ident:{v}", ("identifier", ident))
+            for name in [] if row["type"] in NO_NAME_KEYS else row.get("names") or []:
+                found = keys_of.get(name)
+                if found is None:
+                    found = keys_of[name] = [f"name:{k}" for k in name_keys(name)]
+                for k in found:
+                    keys.setdefault(k, ("name", name))
+            key_batch.extend((k, nid, kind, label) for k, (kind, label) in keys.items())
+            n += 1
+            if len(key_batch) > 50_000:
+                con.executemany("INSERT INTO node VALUES (?,?,?,?,?,?,?,?)", node_batch)
+                con.executemany("INSERT INTO key VALUES (?,?,?,?)", key_batch)
+                node_batch, key_batch = [], []
+        con.executemany("INSERT INTO node VALUES (?,?,?,?,?,?,?,?)", node_batch)
+        con.executemany("INSERT INTO key VALUES (?,?,?,?)", key_batch)
+        con.execute("CREATE INDEX key_key ON key(key)")
+        con.commit()
+    finally:
+        con.close()
+    return n
+
+
+def index_rows(tables, resolution=None) -> Iterable[dict[str, Any]]:
+    """The rows :func:`write_index` takes, from a built graph's tables (:class:`kgraph.graph.GraphTables`).
+
+    Identifiers are the schema's identifier properties of each type; the
+    programs of a node are read from its SANCTIONED_UNDER relationships.
+    """
+    from .schema import schema
+
+    s = schema()
+    clusters = getattr(resolution, "clusters", None) or {}
+    captions = {}
+    for t in ("Program", "Authority"):
+        for rec in tables.nodes[t].records():
+            captions[rec["id"]] = rec.get("caption") or rec["id"]
+    authority_of = {}
+    for key, rel in tables.rels.items():
+        if key[0] == "ISSUED_BY":
+            for start, end, _ in rel.records():
+                authority_of[start] = captions.get(end, end)
+    programs: dict[str, list[str]] = {}
+    for key, rel in tables.rels.items():
+        if key[0] == "SANCTIONED_UNDER":
+            for start, end, _ in rel.records():
+                label = f"{authority_of.get(end, '?')}: {captions.get(end, end)}"
+                if label not in programs.setdefault(start, []):
+                    programs[start].append(label)
+    for node_type, table in tables.nodes.items():
+        idents = s.nodes[node_type].identifiers
+        for rec in table.records():
+            values: list[str] = []
+            for prop in idents:
+                v = rec.get(prop)
+                values.extend(v if isinstance(v, list) else [v] if v else [])
+            sources = rec.get("sources") or "[]"
+            yield {
+                "id": rec["id"],
+                "type": node_type,
+                "caption": rec.get("caption"),
+                "names": rec.get("names") or [],
+                "sources": _loads(sources) if isinstance(sources, str) else sources,
+                "sources_json": sources if isinstance(sources, str) else None,
+                "members": clusters.get(rec["id"], []),
+                "identifiers": values,
+                "programs": programs.get(rec["id"], []),
+                "sanctioned": rec.get("sanctioned"),
+                "summary": "",
+            }
+
+
+# -- reading ------------------------------------------------------------------
+def _query_keys(query: str) -> list[tuple[str, str]]:
+    """(key, kind) pairs to look up for a query, identifiers first."""
+    from .resolve import name_keys
+
+    q = query.strip()
+    keys: list[tuple[str, str]] = [(f"node:{q.lower()}", "id"), (f"record:{q.lower()}", "record")]
+    # identifiers: anything with a digit (tails, hex, MSN, tax numbers) or one short code (MUSA, AZS)
+    if _IDENT_LIKE.match(q) and (any(c.isdigit() for c in q) or (len(q) <= 8 and q.isalnum()) or _MARK.match(q)):
+        keys += [(f"ident:{v}", "identifier") for v in _ident_variants(q)]
+    keys += [(f"name:{k}", "name") for k in name_keys(q)]
+    seen: set[str] = set()
+    return [(k, kind) for k, kind in keys if not (k in seen or seen.add(k))]
+
+
+def lookup(
+    query: str, *, limit: int = 10, datadir: DataDir | str | Path | None = None, types: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
+    """Nodes matching ``query``, best first.
+
+    Each hit: ``id``, ``type``, ``name`` (display name), ``score`` (0..1),
+    ``why`` (what matched), ``sources`` ([{"source", "record"}]), ``programs``,
+    ``sanctioned``.
+
+    Examples
+    --------
+    >>> import kgraph
+    >>> [h["id"] for h in kgraph.lookup("Авиакон Цитотранс", limit=1)]   # doctest: +SKIP
+    ['ofac-40181']
+    """
+    from .resolve import score_names
+
+    dd = datadir if isinstance(datadir, DataDir) else DataDir(datadir)
+    path = dd.require_graph() / INDEX_NAME
+    q = (query or "").strip()
+    if not q:
+        return []
+    try:
+        q.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes on the command line arrive as lone surrogates
+        raise KgraphError("lookup: the query is not valid text (undecodable bytes or a lone surrogate)") from None
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        hits: dict[str, dict[str, Any]] = {}
+        name_hits: dict[str, int] = {}
+        common: list[list[tuple]] = []
+        # one indexed read per key, each capped: a common key's rows never crowd out a rare key's
+        for key, key_kind in _query_keys(q):
+            rows = con.execute("SELECT id, kind, label FROM key WHERE key = ? LIMIT ?",
+                               (key, KEY_ROWS_CAP + 1)).fetchall()
+            if key_kind == "name" and len(rows) > KEY_ROWS_CAP:
+                common.append(rows[:KEY_ROWS_CAP])
+                continue
+            for nid, kind, label in rows:
+                if key_kind != "name" and kind != "name":
+                    h = hits.setdefault(nid, {"score": 0.0, "why": []})
+                    h["score"] = 1.0
+                    h["why"].append(f"{kind} {label}")
+                else:
+                    name_hits[nid] = name_hits.get(nid, 0) + 1
+        for rows in common if not name_hits else ():
+            for nid, _, _ in rows:
+                name_hits[nid] = name_hits.get(nid, 0) + 1
+        # exact hits (id, source record, identifier) for a one-word query (a tail, a hex, an MSN, a tax
+        # number), or as many as asked for: names could only rank below them
+        if types or (len(hits) < limit and not (hits and " " not in q)):
+            # the nodes sharing the most name keys with the query are scored first
+            ranked = sorted(name_hits.items(), key=lambda kv: -kv[1])
+            for nid, _ in ranked[:min(NAME_SCORE_CAP, CANDIDATE_CAP)]:
+                hits.setdefault(nid, {"score": 0.0, "why": []})
+        if not hits:
+            return []
+        ids = list(hits)
+        rows = {}
+        for i in range(0, len(ids), 900):
+            chunk = ids[i : i + 900]
+            for r in con.execute(
+                f"SELECT id, type, caption, names, sources, programs, sanctioned, summary FROM node WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ):
+                rows[r[0]] = r
+    finally:
+        con.close()
+    wanted = set(types) if types else None
+    out = []
+    for nid, h in hits.items():
+        r = rows.get(nid)
+        if r is None or (wanted and r[1] not in wanted):
+            continue
+        names = _loads(r[3])
+        if h["score"] < 1.0:
+            best, matched = score_names(q, names)
+            if best <= 0:
+                continue
+            h["score"] = best
+            h["why"].append(f"name {matched!r}")
+        out.append({
+            "id": nid,
+            "type": r[1],
+            "name": r[2],
+            "score": round(h["score"], 4),
+            "why": h["why"],
+            "sources": [{"source": s["source"], "record": s["record"]} for s in _loads(r[4])],
+            "programs": _loads(r[5]),
+            "sanctioned": bool(r[6]),
+            "summary": r[7],
+        })
+    out.sort(key=lambda x: (-x["score"], not x["sanctioned"], x["type"] in ("Address", "Identifier"), x["id"]))
+    return out[: max(limit, 0)]
