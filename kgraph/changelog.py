@@ -49,6 +49,8 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
+import orjson
+
 from .datadir import DataDir, atomic_write, atomic_write_json
 from .errors import KgraphError, NoGraph, NotFound
 
@@ -94,12 +96,14 @@ def _designations(tables, info) -> tuple[list[list[Any]], dict[str, list[str]]]:
     programs: dict[str, list[str]] = {}
     out = []
     for _, rel in _rels(tables, "SANCTIONED_UNDER"):
-        i_src, i_status, i_listed, i_seen = (2 + rel.names.index(c) for c in ("sources", "status", "listingDate", "firstSeen"))
+        i_src, i_status, i_listed, i_seen = (2 + rel.names.index(c)
+                                             for c in ("sources", "status", "listingDate", "firstSeen"))
         for r in rel.rows:
             if (r[i_status] or "").strip().lower() in _INACTIVE:
                 continue
             entity, program = r[0], r[1]
-            date, kind = (r[i_listed], "listed") if r[i_listed] else (r[i_seen], "first seen") if r[i_seen] else (None, None)
+            date, kind = ((r[i_listed], "listed") if r[i_listed] else
+                          (r[i_seen], "first seen") if r[i_seen] else (None, None))
             try:
                 sources = json.loads(r[i_src] or "[]")
             except ValueError:
@@ -198,7 +202,7 @@ def write_facts(tables, build_dir: str | Path, datadir: DataDir | None = None) -
     watched = [e["id"] for e in load_watchlist(datadir)] if datadir is not None else []
     facts = facts_from_tables(tables, watched)
     path = Path(build_dir) / FACTS_FILE
-    atomic_write(path, gzip.compress(json.dumps(facts, ensure_ascii=False, separators=(",", ":")).encode(), 6))
+    atomic_write(path, gzip.compress(orjson.dumps(facts), 6))
     return path
 
 
@@ -211,7 +215,7 @@ def archive_facts(dd: DataDir, build_dir: str | Path) -> Path | None:
     hist.mkdir(parents=True, exist_ok=True)
     target = hist / f"{Path(build_dir).name}.json.gz"
     atomic_write(target, src.read_bytes())
-    _prune(hist)
+    _prune(dd)
     return target
 
 
@@ -228,36 +232,24 @@ def _stamp_time(name: str) -> dt.datetime | None:
 def _history(dd: DataDir) -> list[tuple[dt.datetime, Path]]:
     """Archived facts, oldest first, with their build times."""
     hist = dd.root / HISTORY_DIR
-    if not hist.is_dir():
-        return []
-    out = []
-    for p in hist.glob("*.json.gz"):
-        when = _stamp_time(p.name)
-        if when is not None and not p.name.startswith("."):
-            out.append((when, p))
-    return sorted(out)
+    found = [(_stamp_time(p.name), p) for p in hist.glob("*.json.gz") if not p.name.startswith(".")] \
+        if hist.is_dir() else []
+    return sorted((t, p) for t, p in found if t is not None)
 
 
-def _prune(hist: Path) -> None:
+def _prune(dd: DataDir) -> None:
     """Keep every build of the last KEEP_ALL_DAYS days and the last build of each older day."""
     cutoff = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=KEEP_ALL_DAYS)
-    last_of_day: dict[dt.date, Path] = {}
-    old = []
-    for p in sorted(hist.glob("*.json.gz")):
-        when = _stamp_time(p.name)
-        if when is None or when >= cutoff:
-            continue
-        old.append(p)
-        last_of_day[when.date()] = p
-    keep = set(last_of_day.values())
-    for p in old:
-        if p not in keep:
+    old = [(t, p) for t, p in _history(dd) if t < cutoff]
+    last_of_day = {t.date(): p for t, p in old}
+    for t, p in old:
+        if last_of_day[t.date()] != p:
             p.unlink(missing_ok=True)
 
 
 def _read_facts(path: Path) -> dict[str, Any]:
     try:
-        return json.loads(gzip.decompress(path.read_bytes()))
+        return orjson.loads(gzip.decompress(path.read_bytes()))
     except (OSError, ValueError, EOFError) as e:
         raise KgraphError(f"{path}: unreadable facts file ({e}); rebuild with `kgraph build`") from None
 
@@ -285,7 +277,8 @@ def parse_since(since: str | dt.date | dt.datetime | None, today: dt.date | None
     try:
         when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise KgraphError(f"--since {text!r}: give a date (2026-02-01), a date and time, or a number of days (7d)") from None
+        raise KgraphError(f"--since {text!r}: give a date (2026-02-01), a date and time, "
+                          "or a number of days (7d)") from None
     return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
 
 
@@ -395,8 +388,8 @@ def _concerning(report: dict[str, Any], watched: set[str], cur: dict[str, Any], 
     def about(plane: str, *ends: str | None) -> bool:
         return plane in planes or any(e in places for e in ends if e)
 
-    flights = [f for f in report["flights"]
-               if about(f["aircraft"], f["from"], f["to"], f"country-{f['from_country']}", f"country-{f['to_country']}")]
+    flights = [f for f in report["flights"] if about(f["aircraft"], f["from"], f["to"],
+                                                     f"country-{f['from_country']}", f"country-{f['to_country']}")]
     destinations = [x for x in report["destinations"] if about(x["aircraft"], x["airport"], f"country-{x['country']}")]
     return {**report, "designations": {"added": added, "removed": removed}, "by_authority": _per_list(added, removed),
             "aircraft": aircraft, "flights": flights, "destinations": destinations}
@@ -405,7 +398,8 @@ def _concerning(report: dict[str, Any], watched: set[str], cur: dict[str, Any], 
 def _baseline(dd: DataDir, graph: Path, cur: dict[str, Any], when: dt.datetime | None):
     """(baseline facts, description, its day, notes) for the current build and ``since``."""
     cur_time = _stamp_time(graph.name)
-    older = [(t, p) for t, p in _history(dd) if p.name != f"{graph.name}.json.gz" and (cur_time is None or t < cur_time)]
+    older = [(t, p) for t, p in _history(dd)
+             if p.name != f"{graph.name}.json.gz" and (cur_time is None or t < cur_time)]
     if when is not None and cur_time is not None and when > cur_time:
         return cur, {"kind": "build", "build": graph.name, "built_at": _iso(cur_time)}, when.date().isoformat(), [
             f"the current build ({cur_time:%Y-%m-%d %H:%M} UTC) predates {when:%Y-%m-%d %H:%M}: nothing changed since"]

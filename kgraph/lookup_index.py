@@ -51,6 +51,10 @@ CANDIDATE_CAP = 2000
 #: node types not filed under name keys: a flight's name is its generated caption ("RA-78765 ULLI ->
 #: URSS, 2026-01-20"), a million of them at full size; flights are found by id and source record
 NO_NAME_KEYS = frozenset({"Flight"})
+#: node types whose names are mostly their tail (OFAC names an aircraft "RA-78765"); such a name is filed
+#: under identifier keys, not name keys (600k registrations would file ~1.6M name keys of tail pieces)
+TAIL_NAMED = frozenset({"Airplane", "Registration"})
+_TAIL_NAME = re.compile(r"^[A-Za-z0-9]{1,3}-?[A-Za-z0-9]{1,6}$")
 _ALNUM = re.compile(r"[^0-9A-Za-z]+")
 # identifier-like: has a digit, no spaces beyond separators, short
 _IDENT_LIKE = re.compile(r"^[\w\-./ ]{2,40}$")
@@ -138,6 +142,11 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
                 for v in _ident_variants(ident):
                     keys.setdefault(f"ident:{v}", ("identifier", ident))
             for name in [] if row["type"] in NO_NAME_KEYS else row.get("names") or []:
+                if row["type"] in TAIL_NAMED and _TAIL_NAME.match(name):
+                    # an airframe or registration "named" by its tail: filed as the identifier it is
+                    for v in _ident_variants(name):
+                        keys.setdefault(f"ident:{v}", ("identifier", name))
+                    continue
                 found = keys_of.get(name)
                 if found is None:
                     found = keys_of[name] = [f"name:{k}" for k in name_keys(name)]
@@ -185,24 +194,27 @@ def index_rows(tables, resolution=None) -> Iterable[dict[str, Any]]:
                 if label not in programs.setdefault(start, []):
                     programs[start].append(label)
     for node_type, table in tables.nodes.items():
-        idents = s.nodes[node_type].identifiers
-        for rec in table.records():
+        # the columns read, by position: a dict per row of every column cost more than the rest (1M rows)
+        col = {name: i for i, name in enumerate(table.names)}
+        i_id, i_cap, i_names, i_src, i_sanc = (col[c] for c in ("id", "caption", "names", "sources", "sanctioned"))
+        i_idents = [col[p] for p in s.nodes[node_type].identifiers if p in col]
+        for r in table.rows:
             values: list[str] = []
-            for prop in idents:
-                v = rec.get(prop)
+            for i in i_idents:
+                v = r[i]
                 values.extend(v if isinstance(v, list) else [v] if v else [])
-            sources = rec.get("sources") or "[]"
+            sources = r[i_src] or "[]"
             yield {
-                "id": rec["id"],
+                "id": r[i_id],
                 "type": node_type,
-                "caption": rec.get("caption"),
-                "names": rec.get("names") or [],
+                "caption": r[i_cap],
+                "names": r[i_names] or [],
                 "sources": _loads(sources) if isinstance(sources, str) else sources,
                 "sources_json": sources if isinstance(sources, str) else None,
-                "members": clusters.get(rec["id"], []),
+                "members": clusters.get(r[i_id], []),
                 "identifiers": values,
-                "programs": programs.get(rec["id"], []),
-                "sanctioned": rec.get("sanctioned"),
+                "programs": programs.get(r[i_id], []),
+                "sanctioned": r[i_sanc],
                 "summary": "",
             }
 

@@ -46,7 +46,6 @@ Example
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import time
 from pathlib import Path
@@ -56,8 +55,6 @@ from .datadir import DataDir
 from .errors import ConfigError, KgraphError, NotFound
 
 __all__ = ["update", "configured_sources", "DEFAULT_SOURCES", "FLIGHT_SOURCES"]
-
-log = logging.getLogger("kgraph.update")
 
 #: what `kgraph update` fetches when config.toml says nothing
 DEFAULT_SOURCES = ("ofac", "canada", "nsdc", "faa", "opensky", "airports")
@@ -246,7 +243,8 @@ def _ingest_one(dd: DataDir, name: str, *, offline: bool, check: bool, config: d
                 return _source_row(name, "skipped", why)
             options["fetch_options"] = fetch_options
         elif not src.files and not hasattr(module, "fetch"):
-            return _source_row(name, "skipped", f"{name} has nothing to fetch; add files with `kgraph ingest {name} --from PATH`")
+            return _source_row(name, "skipped",
+                               f"{name} has nothing to fetch; add files with `kgraph ingest {name} --from PATH`")
     try:
         summary = ingest_locked(dd, name, check=check, offline=offline, reparse_unchanged=False, **options)
     except Exception as e:  # noqa: BLE001 - one broken source never stops the others

@@ -109,7 +109,8 @@ def test_new_flights_and_new_destination_countries(two_days):
     assert dest == {("RA-78765", "DZ"), ("RA-78765", "MR"), ("RA-78765", "DO"), ("RA-78765", "CU"),
                     ("EP-GOM", "SY")}
     cu = next(d for d in report["destinations"] if d["country"] == "CU")
-    assert (cu["country_name"], cu["date"], cu["airport_name"]) == ("Cuba", "2026-02-01", "San Antonio de los Baños Airfield")
+    assert (cu["country_name"], cu["date"], cu["airport_name"]) == \
+        ("Cuba", "2026-02-01", "San Antonio de los Baños Airfield")
 
 
 def test_a_rebuild_without_changes_reports_nothing(two_days, tmp_path):

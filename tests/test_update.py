@@ -196,3 +196,23 @@ def test_cli_update_exits_non_zero_only_when_nothing_could_be_built(http_server,
 def test_cli_update_help_has_an_example():
     result = CliRunner().invoke(cli, ["update", "--help"])
     assert result.exit_code == 0 and "kgraph update --offline" in result.output
+
+
+def test_daily_updates_feed_changes(http_server, offline_internet, datadir):
+    """Two days of `kgraph update`, then `kgraph changes` says what the second day brought."""
+    import kgraph
+
+    serve(http_server)
+    configure(datadir, http_server, sources=["ofac", "canada", "airports"])
+    update(datadir=datadir)
+    day2 = DAY1.parent / "day2" / "ofac"
+    for name in ("SDN.CSV", "ADD.CSV"):
+        http_server.route(f"/ofac/{name}", Reply(body=(day2 / name).read_bytes(), content_type="text/csv"))
+    summary = update(datadir=datadir)
+    assert summary["sources"]["ofac"]["added"] > 0 and summary["sources"]["ofac"]["removed"] > 0
+    assert summary["sources"]["canada"]["status"] == "unchanged"
+    report = kgraph.changes(datadir=datadir)
+    assert {r["id"] for r in report["designations"]["added"]} == {"ofac-40184", "ofac-27194"}
+    assert {r["id"] for r in report["designations"]["removed"]} == {"ofac-13109"}
+    assert {(r["operator"], r["aircraft"]) for r in report["aircraft"]} == {("ofac-40181", "ofac-40184"),
+                                                                           ("ofac-40181", "ofac-40185")}

@@ -184,7 +184,8 @@ def _render_update(summary: dict, console) -> None:
 @click.command()
 @click.option("--since", help="A date (2026-02-01), a date and time, or a number of days (7d); "
                               "default: since the previous build.")
-@click.option("--watchlist", is_flag=True, help="Only what concerns the watched entities, their aircraft and destinations.")
+@click.option("--watchlist", is_flag=True,
+              help="Only what concerns the watched entities, their aircraft and destinations.")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
               help="At most this many rows per table (--json gives everything).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -250,8 +251,8 @@ def _render_changes(report: dict, console, limit: int) -> None:
           [(r["list"] or r["authority"], r["program"], r["name"], r["type"], r["id"],
             f"{r['date']} ({r['date_kind']})" if r["date"] else "") for r in d["added"]])
     table("Removed designations", ["list", "program", "entity", "type", "id", "still in graph"],
-          [(r["list"] or r["authority"], r["program"], r["name"], r["type"], r["id"], "yes" if r["still_in_graph"] else "no")
-           for r in d["removed"]])
+          [(r["list"] or r["authority"], r["program"], r["name"], r["type"], r["id"],
+            "yes" if r["still_in_graph"] else "no") for r in d["removed"]])
     table("Aircraft newly linked to sanctioned operators", ["operator", "aircraft", "link", "aircraft listed"],
           [(f"{r['operator_name']} ({r['operator']})", f"{r['aircraft_name']} ({r['aircraft']})",
             r["relationship"].lower().replace("_", " "), "yes" if r["aircraft_sanctioned"] else "no")

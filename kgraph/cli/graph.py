@@ -126,12 +126,13 @@ def neo4j():
 @neo4j.command(name="load")
 @click.option("--uri", metavar="URI", help="Bolt URI of the server, e.g. bolt://localhost:7687 [$NEO4J_URI].")
 @click.option("--user", metavar="NAME", help="User name [$NEO4J_USERNAME, else neo4j].")
-@click.option("--password-env", metavar="VAR", default="NEO4J_PASSWORD", show_default=True,
-              help="Environment variable holding the password.")
+@click.option("--password-env", metavar="VAR",
+              help="Environment variable holding the password [default: NEO4J_PASSWORD].")
 @click.option("--ask-password", is_flag=True, help="Prompt for the password (hidden) instead.")
 @click.option("--database", metavar="NAME", help="Database [$NEO4J_DATABASE, else neo4j].")
 @click.option("--wipe", is_flag=True,
-              help="First delete kgraph's nodes (its labels only; other data is kept), to replace the graph.")
+              help="First delete kgraph's nodes with all their relationships (its labels only: other data is "
+                   "kept), to replace the graph.")
 @click.option("--batch-size", type=click.IntRange(1, 100_000), default=5000, show_default=True,
               help="Rows per transaction.")
 @click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
@@ -150,8 +151,9 @@ def load(dd, uri, user, password_env, ask_password, database, wipe, batch_size, 
     import os
     import sys
 
-    from ..graph.neo4j import load_neo4j
+    from ..graph.neo4j import load_neo4j, quiet_driver_unless_verbose
 
+    quiet_driver_unless_verbose()
     auth = None
     if ask_password:
         name = user or os.environ.get("NEO4J_USERNAME") or "neo4j"

@@ -10,8 +10,9 @@ The pipeline calls, in order::
 or :func:`build_graph` for all of it. A build directory holds::
 
     graph/<build id>/
-      store.lbdb      LadybugDB database (one file)
-      build.json      counts, the build audit, timings, versions
+      store.lbdb            LadybugDB database (one file; a .wal beside it only while a writer has it open)
+      build.json            counts, the build audit, timings, versions (+ what the caller adds via ``extra``)
+      resolution.json.gz    the resolution, when it has ``save`` (kgraph.resolve.Resolution does)
 
 Reading goes through :func:`open_store` (``store.query(cypher, params)``,
 ``store.counts()``), the query library (:func:`query`, :func:`library`),

@@ -129,6 +129,8 @@ def settings(uri: str | None = None, auth: tuple[str, str] | None = None, databa
         raise Neo4jError("no Neo4j server configured, so the neo4j backend is not available: "
                          "set NEO4J_URI (and NEO4J_USERNAME, NEO4J_PASSWORD) or pass --uri")
     env = password_env or "NEO4J_PASSWORD"
+    if auth is None and password_env and password_env not in os.environ:
+        raise Neo4jError(f"--password-env {password_env}: no such environment variable is set")
     if auth is not None:
         user, password = auth
     else:
@@ -163,7 +165,10 @@ def translate(e: BaseException, cfg: Neo4jSettings, doing: str = "") -> Neo4jErr
 
     where = cfg.where
     prefix = f"{doing}: " if doing else ""
-    if isinstance(e, ne.AuthError):
+    if isinstance(e, ne.AuthError) and cfg.password is None:
+        msg = (f"{prefix}Neo4j at {where} needs a password: set {cfg.password_env} "
+               "(or name another variable with --password-env, or use --ask-password)")
+    elif isinstance(e, ne.AuthError):
         msg = (f"{prefix}Neo4j at {where} refused the credentials of user {cfg.user!r} "
                f"(check NEO4J_USERNAME and the password in ${cfg.password_env})")
     elif _connection_lost(e) and not isinstance(e, ne.TransientError):
@@ -415,6 +420,18 @@ def connect(uri: str | None = None, auth: tuple[str, str] | None = None, databas
     return graph
 
 
+def quiet_driver_unless_verbose() -> None:
+    """Keep the driver's retry warnings off the terminal when the CLI runs without ``-v``.
+
+    The ``kgraph`` command sets its own logger to ERROR without ``-v``; the
+    driver's "Transaction failed and will be retried" lines (several, with
+    socket details) would otherwise precede the one ``Error:`` line that
+    says the same.
+    """
+    if not logging.getLogger("kgraph").isEnabledFor(logging.WARNING):
+        logging.getLogger("neo4j").setLevel(logging.ERROR)
+
+
 _SHARED: dict[tuple, Neo4jGraph] = {}
 _SHARED_LOCK = threading.Lock()
 
@@ -443,6 +460,7 @@ def _close_shared() -> None:
 
 def run_query(cypher: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
     """Run Cypher on the Neo4j server named by the environment (the ``--backend neo4j`` of ``kgraph query``)."""
+    quiet_driver_unless_verbose()
     return _shared_graph().query(cypher, params)
 
 

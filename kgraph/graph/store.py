@@ -19,7 +19,10 @@ chosen so that no value needs escaping:
   element;
 * rows with a newline inside a value are quoted with U+0002 and copied from a
   second file with ``PARALLEL=false`` (the parallel reader rejects quoted
-  newlines), so the common case keeps the parallel reader.
+  newlines), so the common case keeps the parallel reader;
+* only the columns that hold a value somewhere are written and named in the
+  COPY (most columns of most tables are empty), and each table's COPY runs
+  on a worker thread while the next table's CSV is written.
 
 Example
 -------
