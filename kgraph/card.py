@@ -59,9 +59,9 @@ ORDER BY relationship, type, id
 """
 Q_REGISTRATIONS = """
 MATCH (n:Airplane {id: $id})-[r:REGISTERED_AS]->(g:Registration)
-RETURN g.caption AS tail, r.validFrom AS validFrom, r.validUntil AS validUntil, r.current AS current,
-       r.sources AS sources
-ORDER BY coalesce(validFrom, ''), tail
+RETURN g.caption AS tail, r.validFrom AS validFrom, r.validUntil AS validUntil, r.firstSeen AS firstSeen,
+       r.current AS current, r.sources AS sources
+ORDER BY coalesce(validFrom, firstSeen, ''), tail
 """
 Q_FLIGHTS = """
 MATCH (a:Airplane)-[:PERFORMED]->(f:Flight)
@@ -385,6 +385,8 @@ def render_card(card: dict[str, Any], console) -> None:
         reg = tree.add("[bold]Registrations[/]")
         for r in card["registrations"]:
             span = f"{r.get('validFrom') or '?'} .. {r.get('validUntil') or ('now' if r.get('current') else '?')}"
+            if r.get("firstSeen") and not r.get("validFrom"):
+                span += f", first seen {r['firstSeen']}"
             reg.add(f"{escape(r['tail'] or '')} {span}{' (on a civil register)' if r.get('current') else ''} "
                     f"[dim]{escape(_cite(r['sources']))}[/]")
     if card.get("aircraft"):

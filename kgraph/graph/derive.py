@@ -3,8 +3,9 @@
 * **Registration** nodes (id ``tail-<normalised>``, caption the formatted
   tail) with ``REGISTERED_AS`` edges from each airframe that carried the tail.
   ``validFrom``/``validUntil`` come from the registry validity properties
-  (``registered``/``registeredUntil``); without them ``validFrom`` falls back
-  to the earliest snapshot that saw the tail (a "seen since" date). A previous
+  (``registered``/``registeredUntil``); ``firstSeen`` is the earliest snapshot
+  that saw the tail, kept apart so that "seen since" never reads as
+  "registered since". A previous
   tail (``previousRegistrationNumber``) ends where the current one began.
   ``current`` is true when a civil registry source asserts the tail and does
   not mark it deregistered. The same history, with only the registry dates
@@ -173,8 +174,10 @@ def derive_registrations(airframes: Iterable[tuple[str, list[Any]]], registry_so
             until = None if (h.open_until or not h.untils) else max(h.untils)
             validity.setdefault((cid, norm), []).append((start, until))
             props = {"current": ["true" if h.current else "false"]}
-            if start or h.seen:
-                props["validFrom"] = [start or min(h.seen)]
+            if start:
+                props["validFrom"] = [start]
+            if h.seen:
+                props["firstSeen"] = [min(h.seen)]
             if until:
                 props["validUntil"] = [until]
             asserts = [Assertion(props, h.provs[0])] + [Assertion({}, p) for p in h.provs[1:]]
@@ -213,8 +216,10 @@ def _one_tail(cid, m, tail, registry_sources, snaps, nodes, edges, validity, tai
     valid_until = until
     validity[(cid, norm)] = [(started, valid_until)]
     eprops = {"current": ["true" if current else "false"]}
-    if started or snap:
-        eprops["validFrom"] = [started or snap]
+    if started:
+        eprops["validFrom"] = [started]
+    if snap:
+        eprops["firstSeen"] = [snap]
     if valid_until:
         eprops["validUntil"] = [valid_until]
     rid = "tail-" + norm
