@@ -12,6 +12,7 @@ Layout::
       watchlist.json
       graph/<build id>/               one built graph (embedded store, lookup index, build.json)
       graph/current                   symlink to the live build, swapped atomically
+      history/<build id>.json.gz      the facts `kgraph changes` compares, one file per build
       lock                            held while a command writes
 
 The location is ``--data-dir``, else ``$KGRAPH_DATA_DIR``, else the platform's

@@ -410,15 +410,15 @@ def _build(dd: DataDir, on_stage: Callable[[str], None] | None) -> dict[str, Any
     registries = {n.prov.source for n in nodes if n.prov.source in REGISTRY_SOURCES or n.prov.source.endswith("_registry")}
     tables = build_tables(nodes, edges, resolution, registry_sources=registries)
     timings["graph"] = time.perf_counter() - t
-    source_of = {n.id: n.prov.source for n in nodes}
+    # the sources of merged records only: a map of every node (millions) would cost the build's peak memory
+    merged = {m for members in resolution.clusters.values() if len(members) > 1 for m in members}
+    source_of = {n.id: n.prov.source for n in nodes if n.id in merged}
     for a in audit.values():
         a["merged"] = 0
-    for members in resolution.clusters.values():
-        if len(members) > 1:
-            for m in members:
-                if source_of.get(m) in audit:
-                    audit[source_of[m]]["merged"] += 1
-    del nodes, edges, source_of
+    for m in merged:
+        if source_of.get(m) in audit:
+            audit[source_of[m]]["merged"] += 1
+    del nodes, edges, source_of, merged
     staging = dd.new_build_dir()
     try:
         stage("store")

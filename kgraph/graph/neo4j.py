@@ -388,9 +388,9 @@ class Neo4jGraph:
         except ne.ClientError as e:
             if e.code and e.code.startswith("Neo.ClientError.Statement."):
                 raise KgraphError(f"query failed: {_one_line(_reason(e), 400)}") from None
-            raise translate(e, self.settings, "query") from None
+            raise translate(e, self.settings) from None
         except _driver_errors() as e:
-            raise translate(e, self.settings, "query") from None
+            raise translate(e, self.settings) from None
         return list(result.keys), [[plain(v) for v in rec.values()] for rec in result.records]
 
     def counts(self) -> dict[str, dict[str, int]]:
@@ -639,6 +639,8 @@ def load_tables(tables: GraphTables, *, uri: str | None = None, auth: tuple[str,
                 done_rels += len(rows)
                 bar.advance("relationships", len(rows), done_rels, total_rels)
         t_end = time.perf_counter()
+    except Neo4jError as e:  # from a count (graph.query): already one line
+        raise Neo4jError(f"Neo4j load failed while {stage}: {e}") from None
     except _driver_errors() as e:
         done = f" after {done_nodes:,} of {total_nodes:,} nodes and {done_rels:,} of {total_rels:,} relationships"
         err = translate(e, cfg, f"Neo4j load failed while {stage}{done if done_nodes else ''}")
