@@ -79,7 +79,8 @@ def main() -> None:
     from kgraph.graph.neo4j import Neo4jGraph, load_tables, settings
 
     rust = packstream._rust_pack is not None
-    print(f"driver: neo4j {neo4j.__version__}, PackStream: {'Rust extension (neo4j-rust-ext)' if rust else 'pure Python'}")
+    codec = "Rust extension (neo4j-rust-ext)" if rust else "pure Python"
+    print(f"driver: neo4j {neo4j.__version__}, PackStream: {codec}")
     t0 = time.perf_counter()
     gc.disable()
     nodes, edges, res = generate(args.scale)

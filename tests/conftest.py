@@ -15,7 +15,8 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("KGRAPH_CORPUS", REPO.parent / "shared" / "corpus"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
-pytest_plugins = [p for p in ("tests.neo4j_server", "tests.httpserver") if (REPO / (p.replace(".", "/") + ".py")).exists()]
+# shared fixtures: the Neo4j test server, the misbehaving HTTP server, headless Chromium
+pytest_plugins = ["tests.neo4j_server", "tests.httpserver", "tests.browser"]
 
 
 def corpus_path(*parts: str) -> Path:

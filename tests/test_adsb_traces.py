@@ -15,7 +15,7 @@ from ingest import adsb_traces
 from kgraph.errors import ConfigError, FetchError, SourceFormatError
 from kgraph.flights import link_positions
 from kgraph.model import Edge, Node, ParseReport, validate
-from tests.httpserver import HTTPTestServer, Reply, http_server  # noqa: F401  (fixture)
+from tests.httpserver import HTTPTestServer, Reply
 from tests.mutations import damaged
 from tests.test_flights import airport_nodes
 

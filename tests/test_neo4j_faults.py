@@ -138,7 +138,8 @@ def test_wrong_credentials_are_one_clear_line_and_never_show_a_password(neo4j_se
                  ["-vv", "neo4j", "load"]):
         result = runner.invoke(cli, ["--data-dir", str(demo.root), *args])
         assert result.exit_code == 1
-        assert result.output.startswith("Error: Neo4j at ") and "refused the credentials of user 'nobody'" in result.output
+        assert result.output.startswith("Error: Neo4j at ")
+        assert "refused the credentials of user 'nobody'" in result.output
         assert_one_line(result.output, wrong, server.password)
     assert wrong not in caplog.text and server.password not in caplog.text
     no_password = runner.invoke(cli, ["--data-dir", str(demo.root), "neo4j", "load"],
@@ -160,7 +161,7 @@ def test_an_unreachable_server_is_one_clear_line_quickly(demo, tables):
     result = CliRunner(env={"NEO4J_URI": f"bolt://127.0.0.1:{closed}", "NEO4J_PASSWORD": "secret-pw-1"}).invoke(
         cli, ["--data-dir", str(demo.root), "neo4j", "load"])
     assert result.exit_code == 1
-    assert result.output == f"Error: cannot reach Neo4j at bolt://127.0.0.1:{closed} (database neo4j): Connection refused\n"
+    assert result.output == f"Error: {caught.value}\n"
     # a port that accepts connections and never answers (a hung server, a firewall): the connection timeout
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))

@@ -113,7 +113,8 @@ def test_one_uniqueness_constraint_per_label_comes_first(neo4j_clean, graph, tab
     n_labels = len(schema().nodes)
     assert all(text.startswith("CREATE CONSTRAINT") for text in sent[:n_labels])
     assert not any(text.startswith("CREATE CONSTRAINT") for text in sent[n_labels:])
-    _, rows = graph.query("SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties RETURN type, labelsOrTypes, properties")
+    _, rows = graph.query("SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties "
+                          "RETURN type, labelsOrTypes, properties")
     assert sorted((r[0], r[1][0], r[2][0]) for r in rows) == sorted(
         ("UNIQUENESS", label, "id") for label in schema().nodes)
     with pytest.raises(KgraphError, match="refused"):  # the constraint is real: a second node with that id fails
@@ -200,7 +201,7 @@ def test_cli_load_prints_a_summary_and_json(neo4j_clean, graph, demo, tables):
     runner = CliRunner(env=cli_env(neo4j_clean))
     result = runner.invoke(cli, ["--data-dir", str(demo.root), "neo4j", "load", "--batch-size", "4"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"loaded 30 nodes (") and "49 relationships" in result.output
+    assert result.output.startswith("loaded 30 nodes (") and "49 relationships" in result.output
     assert f"into {neo4j_clean.uri} (database neo4j)" in result.output
     result = runner.invoke(cli, ["--data-dir", str(demo.root), "neo4j", "load", "--wipe", "--json"])
     assert result.exit_code == 0, result.output
@@ -263,3 +264,12 @@ def test_load_query_texts_are_the_same_whatever_the_values(neo4j_clean, graph, t
     assert summary["wiped"] == tables.node_count
     assert {wipe_statement(label) for label in schema().nodes} <= set(wipe_texts)
     assert db_contents(graph) == ({}, [])
+
+
+def test_doctests():
+    import doctest
+
+    import kgraph.graph.neo4j as module
+
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0

@@ -12,7 +12,7 @@ from ingest import opensky_flights
 from kgraph.errors import ConfigError, FetchError, SourceFormatError
 from kgraph.model import Edge, Node, ParseReport, validate
 from tests.conftest import corpus_path
-from tests.httpserver import HTTPTestServer, Reply, Request, http_server  # noqa: F401  (fixture)
+from tests.httpserver import HTTPTestServer, Reply, Request
 from tests.mutations import damaged
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "flights" / "opensky"

@@ -23,7 +23,7 @@ from kgraph.errors import NotFound
 from kgraph.graph.analysis import HUB_TYPES, to_networkx
 from kgraph.model import Edge, Node, Provenance
 from kgraph.htmlview import render_html, view, view_data
-from tests.browser import artifact_path, browser  # noqa: F401 - the fixture
+from tests.browser import artifact_path
 
 OPERATOR = "ofac-40181"
 TAIL = "RA-78765"

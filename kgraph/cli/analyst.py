@@ -297,7 +297,7 @@ def watch_add(dd, target, as_json):
         kgraph watch add "Авиакон Цитотранс"
         kgraph watch add RA-78765
     """
-    from ..changelog import watch_add as run
+    from ..watchlist import watch_add as run
 
     entry = run(target, datadir=dd)
     if as_json:
@@ -318,7 +318,7 @@ def watch_list(dd, as_json):
     Example:
         kgraph watch list --json
     """
-    from ..changelog import watch_list as run
+    from ..watchlist import watch_list as run
 
     entries = run(datadir=dd)
     if as_json:
@@ -351,7 +351,7 @@ def watch_remove(dd, target, as_json):
     Example:
         kgraph watch remove ofac-40185
     """
-    from ..changelog import watch_remove as run
+    from ..watchlist import watch_remove as run
 
     gone = run(target, datadir=dd)
     if as_json:

@@ -690,8 +690,12 @@ def load_neo4j(datadir=None, *, uri: str | None = None, auth: tuple[str, str] | 
     try:
         graph.verify()
         with open_store(datadir=datadir) as store:
-            tables = tables_from_store(store)
             build = str(store.build_dir)
+            try:
+                tables = tables_from_store(store)
+            except RuntimeError as e:  # the store lacks a column of today's schema
+                raise KgraphError(f"cannot read the graph in {build} ({_one_line(str(e), 120)}): it was built by "
+                                  "another kgraph version; run `kgraph build` and load again") from None
         summary = load_tables(tables, graph=graph, wipe=wipe, batch_size=batch_size, **options)
     finally:
         graph.close()
