@@ -22,7 +22,7 @@ Usage::
     /tmp/kgvenv/bin/python bench/graph_scale.py [--scale 1.0] [--queries 200] [--skip-exports] [--keep DIR]
 
 Goals: embedded build <= 60 s; 2-hop p50 <= 5 ms. The Neo4j load rate is
-measured by bench/neo4j_load.py (``kgraph.graph.neo4j.load_tables`` on this generated graph).
+measured by bench/neo4j_load.py (``kgraph.graph.neo4j_load.load_tables`` on this generated graph).
 """
 from __future__ import annotations
 
@@ -274,11 +274,7 @@ def main() -> None:
             size = sum(f.stat().st_size for f in target.iterdir()) if target.is_dir() else target.stat().st_size
             print(f"  {fmt:12s} {time.perf_counter() - t0:6.1f} s  {size / 1e6:8,.0f} MB")
     store.close()
-    try:
-        from kgraph.graph.neo4j import load_tables  # noqa: F401 - hook for the Neo4j loader's bench
-        print("neo4j: load rate (nodes/s, rels/s) is measured by bench/neo4j_load.py --scale N")
-    except ImportError:
-        print("neo4j: loader not written yet (hook: kgraph.graph.neo4j.load_tables)")
+    print("neo4j: load rate (nodes/s, rels/s) is measured by bench/neo4j_load.py --scale N")
     if not args.keep:
         shutil.rmtree(root, ignore_errors=True)
 

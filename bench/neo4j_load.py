@@ -3,7 +3,7 @@
 Builds the graph of ``bench/graph_scale.py`` (generated kgraph records, the
 embedded builder's tables) at ``--scale`` (1.0 = ~1M nodes / ~3M edges;
 the default 0.1 = ~100k nodes / ~300k edges), then loads it into Neo4j with
-:func:`kgraph.graph.neo4j.load_tables` three times:
+:func:`kgraph.graph.neo4j_load.load_tables` three times:
 
 * ``fresh``: ``wipe=True`` into an empty database (every MERGE creates);
 * ``reload``: the same tables again (every MERGE matches; counts must not change);
@@ -76,7 +76,8 @@ def main() -> None:
 
     from graph_scale import generate
     from kgraph.graph import build_tables
-    from kgraph.graph.neo4j import Neo4jGraph, load_tables, settings
+    from kgraph.graph.neo4j import Neo4jGraph, settings
+    from kgraph.graph.neo4j_load import load_tables
 
     rust = packstream._rust_pack is not None
     codec = "Rust extension (neo4j-rust-ext)" if rust else "pure Python"

@@ -264,7 +264,8 @@ def _program(raw_country: str, schedule: str, prov: Provenance) -> tuple[str, li
 
 
 def _authority(snapshot: str | None) -> Node:
-    return Node(AUTHORITY_ID, "Authority", {"name": [LIST_TITLE], "publisher": ["Global Affairs Canada"],
+    return Node(AUTHORITY_ID, "Authority", {"name": [LIST_TITLE], "shortName": ["Canada SEMA"],
+                                            "publisher": ["Global Affairs Canada"],
                                             "country": ["CA"], "sourceUrl": [HOMEPAGE, URL]},
                 Provenance(DATASET, DATASET, snapshot))
 

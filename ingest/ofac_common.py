@@ -32,6 +32,7 @@ AUTHORITY_NAMES = {
     SDN: "OFAC Specially Designated Nationals and Blocked Persons List (SDN)",
     CONS: "OFAC Consolidated Sanctions List (non-SDN lists)",
 }
+AUTHORITY_SHORT_NAMES = {SDN: "US OFAC SDN", CONS: "US OFAC non-SDN"}
 AUTHORITY_URLS = {
     SDN: "https://ofac.treasury.gov/specially-designated-nationals-and-blocked-persons-list-sdn-human-readable-lists",
     CONS: "https://ofac.treasury.gov/consolidated-sanctions-list-non-sdn-lists",
@@ -267,7 +268,8 @@ class Catalog:
         aid = f"authority-{dataset}"
         if aid not in self.seen:
             self.seen.add(aid)
-            yield Node(aid, "Authority", {"name": [AUTHORITY_NAMES[dataset]], "publisher": [PUBLISHER],
+            yield Node(aid, "Authority", {"name": [AUTHORITY_NAMES[dataset]],
+                                          "shortName": [AUTHORITY_SHORT_NAMES[dataset]], "publisher": [PUBLISHER],
                                           "country": ["US"], "sourceUrl": [AUTHORITY_URLS[dataset]]},
                        Provenance(dataset, dataset, self.snapshot))
 

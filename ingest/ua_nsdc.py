@@ -444,7 +444,8 @@ def _listing(node: Node, actions: list | None, report: ParseReport) -> Edge:
 def _static(snapshot: str | None) -> list[Record]:
     prov = Provenance(DATASET, DATASET, snapshot)
     return [
-        Node(AUTHORITY_ID, "Authority", {"name": [REGISTER, "Державний реєстр санкцій"], "publisher": [PUBLISHER],
+        Node(AUTHORITY_ID, "Authority", {"name": [REGISTER, "Державний реєстр санкцій"],
+                                         "shortName": ["Ukraine NSDC"], "publisher": [PUBLISHER],
                                          "country": ["UA"], "sourceUrl": ["https://drs.nsdc.gov.ua/"]}, prov),
         Node(PROGRAM_ID, "Program", {"name": ["Ukraine NSDC sanctions (Law on Sanctions)"], "code": ["UA-SA1644"],
                                      "authority": [REGISTER],

@@ -291,7 +291,7 @@ def _cite(sources: list[dict[str, Any]]) -> str:
 def _dates(first: str | None, latest: str | None) -> str:
     if not first:
         return "date unknown"
-    return first if not latest or latest == first else f"{first}..{latest}"
+    return first if not latest or latest == first else f"{first} .. {latest}"
 
 
 def _end(e: dict[str, Any]) -> str:
@@ -384,9 +384,11 @@ def render_card(card: dict[str, Any], console) -> None:
     if card.get("registrations"):
         reg = tree.add("[bold]Registrations[/]")
         for r in card["registrations"]:
-            span = f"{r.get('validFrom') or '?'} .. {r.get('validUntil') or ('now' if r.get('current') else '?')}"
+            since = r.get("validFrom") or "registered since: not given"
+            until = r.get("validUntil") or ("current" if r.get("current") else "end not given")
+            span = f"{since} .. {until}"
             if r.get("firstSeen") and not r.get("validFrom"):
-                span += f", first seen {r['firstSeen']}"
+                span = f"first seen {r['firstSeen']}, {until}"
             reg.add(f"{escape(r['tail'] or '')} {span}{' (on a civil register)' if r.get('current') else ''} "
                     f"[dim]{escape(_cite(r['sources']))}[/]")
     if card.get("aircraft"):
@@ -398,7 +400,7 @@ def render_card(card: dict[str, Any], console) -> None:
     if card.get("flights"):
         table = Table(title=f"Latest flights ({len(card['flights'])})")
         for col in ("departed", "from", "to", "arrived", "aircraft", "source"):
-            table.add_column(col)
+            table.add_column(col, overflow="fold")
         for f in card["flights"]:
             table.add_row(_dates(f["departureDate"], f["departureDateLatest"]), _end(f["from"]), _end(f["to"]),
                           _dates(f["arrivalDate"], f["arrivalDateLatest"]), f["aircraft_caption"] or "",

@@ -180,7 +180,8 @@ def index_rows(tables, resolution=None) -> Iterable[dict[str, Any]]:
     captions = {}
     for t in ("Program", "Authority"):
         for rec in tables.nodes[t].records():
-            captions[rec["id"]] = rec.get("caption") or rec["id"]
+            # a table row has room for "US OFAC SDN", not the list's full title
+            captions[rec["id"]] = rec.get("shortName") or rec.get("caption") or rec["id"]
     authority_of = {}
     for key, rel in tables.rels.items():
         if key[0] == "ISSUED_BY":
@@ -198,6 +199,7 @@ def index_rows(tables, resolution=None) -> Iterable[dict[str, Any]]:
         col = {name: i for i, name in enumerate(table.names)}
         i_id, i_cap, i_names, i_src, i_sanc = (col[c] for c in ("id", "caption", "names", "sources", "sanctioned"))
         i_idents = [col[p] for p in s.nodes[node_type].identifiers if p in col]
+        summary = _summary_parts(s.nodes[node_type].summary, col)
         for r in table.rows:
             values: list[str] = []
             for i in i_idents:
@@ -215,8 +217,27 @@ def index_rows(tables, resolution=None) -> Iterable[dict[str, Any]]:
                 "identifiers": values,
                 "programs": programs.get(r[i_id], []),
                 "sanctioned": r[i_sanc],
-                "summary": "",
+                "summary": "; ".join(text.replace("\x00", _first(r[i])) for text, i in summary if r[i]),
             }
+
+
+def _summary_parts(templates, col: dict[str, int]) -> list[tuple[str, int]]:
+    """The schema's summary templates as (text with a \\x00 slot, column position), for columns present."""
+    import re
+
+    parts = []
+    for t in templates:
+        names = re.findall(r"{(\w+)}", t)
+        if len(names) == 1 and names[0] in col:
+            parts.append((t.replace("{" + names[0] + "}", "\x00"), col[names[0]]))
+    return parts
+
+
+def _first(value) -> str:
+    """A list value's first item (with "+N" when there are more); dates and text as they are."""
+    if isinstance(value, list):
+        return str(value[0]) + (f" (+{len(value) - 1})" if len(value) > 1 else "")
+    return str(value)
 
 
 # -- reading ------------------------------------------------------------------

@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -52,6 +53,8 @@ class NodeType:
     matchable: bool
     caption: tuple[str, ...]
     properties: dict[str, Property] = field(default_factory=dict)
+    #: Templates of the one-line summary lookups show ("MSN {serialNumber}"); an item whose property is empty is left out.
+    summary: tuple[str, ...] = ()
 
     @property
     def identifiers(self) -> list[str]:
@@ -128,7 +131,12 @@ def load(text: str) -> Schema:
             matchable=bool(spec.get("matchable", False)),
             caption=tuple(spec.get("caption", ["name"])),
             properties=props,
+            summary=tuple(spec.get("summary", ())),
         )
+        for item in nodes[name].summary:
+            unknown = set(re.findall(r"{(\w+)}", item)) - set(props)
+            if unknown:
+                raise ValueError(f"schema.yaml: {name}.summary names unknown propert(ies) {sorted(unknown)}")
     rels = {}
     for name, spec in raw["relationships"].items():
         between = tuple(tuple(pair) for pair in spec["between"])

@@ -100,6 +100,18 @@ def test_store_counts_match_the_tables_and_reopen_is_read_only(tmp_path):
         assert s.query("MATCH (c:Country {id: 'country-XX'}) RETURN count(*)")[1] == [[0]]
 
 
+def test_paths_come_back_as_their_nodes_and_relationships(tmp_path):
+    nodes, edges, res = aviacon()
+    write_build(build_tables(nodes, edges, res), tmp_path)
+    with open_store(tmp_path) as s:
+        _, rows = s.query("MATCH p = (n:Organization)-[:SANCTIONED_UNDER]->(x:Program) "
+                          "RETURN p, n.id, x.id ORDER BY x.id LIMIT 1")
+    path, start, end = rows[0]
+    assert [n["id"] for n in path["nodes"]] == [start, end]
+    assert [r["type"] for r in path["relationships"]] == ["SANCTIONED_UNDER"]
+    assert path["relationships"][0]["source"] in ("us_ofac_sdn", "ca_sema")
+
+
 def test_open_store_without_a_graph_says_so(tmp_path):
     with pytest.raises(NoGraph):
         open_store(datadir=DataDir(tmp_path / "empty"))

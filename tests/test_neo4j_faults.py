@@ -17,7 +17,8 @@ from click.testing import CliRunner
 from kgraph.cli import cli
 from kgraph.errors import Neo4jError
 from kgraph.graph import open_store
-from kgraph.graph.neo4j import connect, load_neo4j, load_tables
+from kgraph.graph.neo4j import connect
+from kgraph.graph.neo4j_load import load_neo4j, load_tables
 from tests.test_neo4j_load import (cli_env, db_contents, demo_datadir, expected_contents, graph_of, label_counts,
                                    read_tables)
 

@@ -17,8 +17,8 @@ from kgraph.cli import cli
 from kgraph.datadir import DataDir
 from kgraph.errors import KgraphError
 from kgraph.graph import open_store, tables_from_store
-from kgraph.graph.neo4j import (Neo4jGraph, connect, load_neo4j, load_tables, node_statement, record_queries,
-                                rel_statement, wipe_statement)
+from kgraph.graph.neo4j import Neo4jGraph, connect, record_queries
+from kgraph.graph.neo4j_load import load_neo4j, load_tables, node_statement, rel_statement, wipe_statement
 from kgraph.graph.tables import GraphTables, RelTable
 from kgraph.schema import schema
 

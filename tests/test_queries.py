@@ -170,17 +170,18 @@ def test_sanctions_of_an_entity(dd):
 
 def test_the_operator_chain(dd):
     cols, rows = run(dd, "operator-chain", operator="ofac-40181")
-    assert cols == ["operator", "programs", "aircraft", "aircraft_sanctioned", "departure_date", "arrival_date",
-                    "departure", "departure_country", "arrival", "arrival_country", "flight_id"]
+    assert cols == ["operator", "programs", "aircraft", "aircraft_sanctioned", "departure_date",
+                    "departure_date_latest", "arrival_date", "arrival_date_latest", "departure", "departure_country",
+                    "arrival", "arrival_country", "flight_id"]
     assert {tuple(r[1]) for r in rows} == {("RUSSIA-EO14024", CANADA)}
-    assert [(r[6], r[7], r[8], r[9]) for r in rows] == [
+    assert [(r[8], r[9], r[10], r[11]) for r in rows] == [
         ("Pulkovo Airport", "RU", "Sochi International Airport", "RU"),
         ("Sochi International Airport", "RU", "Algeria", "DZ"),
         ("Algeria", "DZ", "Mauritania", "MR"),
         ("Mauritania", "MR", "Dominican Republic", "DO"),
         ("Dominican Republic", "DO", MUSA, "CU"),
     ]
-    assert rows[-1][5] == "2026-02-01"
+    assert (rows[-1][6], rows[-1][7]) == ("2026-02-01", None)  # landed at MUSA on 1 February: one day, no range
 
 
 def test_aircraft_flights_and_neighbourhood(dd):
@@ -274,6 +275,13 @@ def test_cli_query_table_json_and_listing(dd):
                                           "first_landing": "2026-02-01", "last_landing": "2026-02-01"}]
     result = runner.invoke(cli, base + ["operator-chain", "-p", "operator=ofac-40181"])
     assert result.exit_code == 0 and "Pulkovo Airport" in result.output and "5 row(s)" in result.output
+    # thirteen columns do not fit 80 characters: one block per row, every value whole
+    narrow = CliRunner(env={"COLUMNS": "80"}).invoke(cli, base + ["operator-chain", "-p", "operator=ofac-40181"])
+    assert narrow.exit_code == 0 and "operator-chain: row 5 of 5" in narrow.output
+    assert MUSA in narrow.output and "flightlog-5" in narrow.output
+    wide = CliRunner(env={"COLUMNS": "80"}).invoke(cli, base + ["operator-chain", "-p", "operator=ofac-40181",
+                                                              "--no-expanded"])
+    assert wide.exit_code == 0 and "row 1 of" not in wide.output and "5 row(s)" in wide.output
     result = runner.invoke(cli, base + ["--cypher", "MATCH (c:Country) WHERE c.code = $c RETURN c.caption AS name",
                                         "--param", "c=CU", "--json"])
     assert json.loads(result.output) == [{"name": "Cuba"}]

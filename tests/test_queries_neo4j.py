@@ -19,7 +19,8 @@ import kgraph
 from kgraph.cli import cli
 from kgraph.datadir import DataDir
 from kgraph.errors import KgraphError, NotFound
-from kgraph.graph.neo4j import load_neo4j, record_queries
+from kgraph.graph.neo4j import record_queries
+from kgraph.graph.neo4j_load import load_neo4j
 from kgraph.graph.query import library, query
 from tests.conftest import corpus_path
 from tests.test_graph_records import build_aviacon
@@ -205,8 +206,6 @@ def test_paths_come_back_as_nodes_and_relationships(loaded):
     assert [r["type"] for r in path["relationships"]] == ["SANCTIONED_UNDER"]
 
 
-@pytest.mark.xfail(strict=True, reason="kgraph.graph.store.plain looks for '_nodes'/'_rels' but ladybug 0.22 names "
-                                       "a path's keys '_NODES'/'_RELS', so embedded paths come back as {}")
 def test_paths_have_the_same_shape_on_both_backends(loaded):
     name, dd, graph = loaded
     embedded = query(cypher=PATH_QUERY, params={"id": "ofac-40181"}, datadir=dd)

@@ -28,8 +28,10 @@ def _cell(v) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print an array of row objects.")
 @click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default="embedded", show_default=True,
               help="Where to run the query.")
+@click.option("--expanded/--no-expanded", default=None,
+              help="One block per row, a line per column (default: when the columns do not fit the terminal).")
 @pass_datadir
-def query(dd, name, cypher, params, as_json, backend):
+def query(dd, name, cypher, params, as_json, backend, expanded):
     """Run a library query NAME (queries/*.cypher) or --cypher text on the graph.
 
     Without NAME or --cypher, list the library. Parameters are passed as
@@ -69,12 +71,25 @@ def query(dd, name, cypher, params, as_json, backend):
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=name or "query", caption=f"{len(rows)} row(s)")
-    for c in columns:
-        table.add_column(c)
-    for row in rows:
-        table.add_row(*(_cell(v) for v in row))
-    Console(soft_wrap=False).print(table)
+    console = Console(soft_wrap=False)
+    if expanded is None:  # like psql's \x auto: eleven columns squeezed into 100 characters show nothing
+        expanded = len(columns) * 14 > console.width
+    if not expanded:
+        table = Table(title=name or "query", caption=f"{len(rows)} row(s)")
+        for c in columns:
+            table.add_column(c)
+        for row in rows:
+            table.add_row(*(_cell(v) for v in row))
+        console.print(table)
+        return
+    for i, row in enumerate(rows, 1):
+        block = Table(title=f"{name or 'query'}: row {i} of {len(rows)}", title_justify="left", show_header=False)
+        block.add_column(style="bold", no_wrap=True)
+        block.add_column(overflow="fold")
+        for c, v in zip(columns, row):
+            block.add_row(c, _cell(v))
+        console.print(block)
+    console.print(f"{len(rows)} row(s)")
 
 
 @click.command(name="export")
@@ -151,7 +166,8 @@ def load(dd, uri, user, password_env, ask_password, database, wipe, batch_size, 
     import os
     import sys
 
-    from ..graph.neo4j import load_neo4j, quiet_driver_unless_verbose
+    from ..graph.neo4j import quiet_driver_unless_verbose
+    from ..graph.neo4j_load import load_neo4j
 
     quiet_driver_unless_verbose()
     auth = None

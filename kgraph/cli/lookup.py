@@ -18,7 +18,7 @@ def lookup(dd, query, limit, types, as_json):
 
     Each hit shows its type, names, lists and programs, score and why it
     matched. `--json` prints an array of {id, type, name, score, why,
-    sources: [{source, record}], programs, sanctioned}.
+    sources: [{source, record}], programs, sanctioned, summary}.
 
     \b
     Example:
@@ -44,6 +44,8 @@ def lookup(dd, query, limit, types, as_json):
         table.add_column(col, justify="right" if col == "score" else "left")
     for h in hits:
         name = escape(h["name"]) + (" [bold red](sanctioned)[/]" if h["sanctioned"] else "")
+        if h.get("summary"):
+            name += f"\n[dim]{escape(h['summary'])}[/]"
         table.add_row(f"{h['score']:.2f}", h["id"], h["type"], name, escape("; ".join(h["programs"])),
                       escape("; ".join(h["why"][:2])))
     Console().print(table)

@@ -225,8 +225,10 @@ def _copy_files(conn, statements: list[str], files: list[Path], timings: dict[st
 def plain(value: Any) -> Any:
     """A query result value as plain JSON-able data (nodes and relationships become dicts)."""
     if isinstance(value, dict):
-        if "_nodes" in value and "_rels" in value:
-            return {"nodes": [plain(n) for n in value["_nodes"]], "relationships": [plain(r) for r in value["_rels"]]}
+        # A path: ladybug 0.22 names its keys _NODES/_RELS (Kùzu used lower case).
+        for nodes, rels in (("_NODES", "_RELS"), ("_nodes", "_rels")):
+            if nodes in value and rels in value:
+                return {"nodes": [plain(n) for n in value[nodes]], "relationships": [plain(r) for r in value[rels]]}
         out = {k: plain(v) for k, v in value.items() if not k.startswith("_") and v is not None}
         if "_LABEL" in value and "type" not in out:
             out["type"] = value["_LABEL"]
