@@ -413,6 +413,9 @@ def main() -> None:
         if proc.returncode != 0 and not proc.stdout.strip().startswith("{"):
             sys.exit(f"update failed ({proc.returncode}): {proc.stderr[-2000:]}")
         summary = json.loads(proc.stdout)
+        # update resets the kernel's peak mark at each stage (to report per-stage peaks), which also lowers
+        # what the parent sees as the child's maxrss: the run's peak is the largest stage peak
+        peak = max([peak] + [r.get("peak_rss_mb") or 0 for r in summary["stages"]])
         cpu = sum(r.get("cpu_seconds") or 0 for r in summary["stages"])
         print(f"\nkgraph update --offline: {wall:.1f} s wall ({cpu:.1f} s CPU in the stages), peak RSS {peak:,.0f} MB "
               f"(load average after: {load_average()})")

@@ -205,8 +205,9 @@ class ParseReport:
     def __init__(self, source: str, path: str | None = None, *, max_warnings: int = 200):
         self.source = source
         self.path = path
-        self.dataset: str | None = None
         self._counts: dict[str, list[int]] = {}
+        self._totals = [0, 0, 0]
+        self.dataset = None
         self.nodes: Counter = Counter()
         self.edges: Counter = Counter()
         self.unknown_fields: Counter = Counter()
@@ -214,12 +215,23 @@ class ParseReport:
         self.info: dict[str, Any] = {}
         self.max_warnings = max_warnings
 
+    @property
+    def dataset(self) -> str | None:
+        """The dataset the counts go to from now on (``None``: the source's own name)."""
+        return self._dataset
+
+    @dataset.setter
+    def dataset(self, name: str | None) -> None:
+        self._dataset = name
+        # the bucket is looked up once per dataset, not per count: a large CSV counts every row
+        self._bucket = self._counts.setdefault(name or self.source, [0, 0, 0])
+
     def _total(self, i: int) -> int:
-        return sum(c[i] for c in self._counts.values())
+        return self._totals[i]
 
     def _add(self, i: int, value: int) -> None:
-        bucket = self._counts.setdefault(self.dataset or self.source, [0, 0, 0])
-        bucket[i] += value - self._total(i)
+        self._bucket[i] += value - self._totals[i]
+        self._totals[i] = value
 
     read = property(lambda self: self._total(0), lambda self, v: self._add(0, v))
     kept = property(lambda self: self._total(1), lambda self, v: self._add(1, v))
@@ -227,7 +239,7 @@ class ParseReport:
 
     def by_dataset(self) -> dict[str, dict[str, int]]:
         """read / kept / rejected per dataset (the source name when no dataset was set)."""
-        return {k: {"read": c[0], "kept": c[1], "rejected": c[2]} for k, c in self._counts.items()}
+        return {k: {"read": c[0], "kept": c[1], "rejected": c[2]} for k, c in self._counts.items() if any(c)}
 
     def warn(self, message: str, **context: Any) -> None:
         text = message + ("".join(f" {k}={v!r}" for k, v in context.items()) if context else "")

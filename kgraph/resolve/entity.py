@@ -63,6 +63,11 @@ def _ident(value: str) -> str:
     return _NON_ALNUM.sub("", value).upper()
 
 
+#: properties an Entity keeps after preparation (read by the operator/owner links)
+KEPT_PROPS = ("operatorIcao", "operatorName", "ownerName")
+_EMPTY: frozenset = frozenset()
+
+
 class Entity:
     """One member of the resolution: a node id with everything its records say."""
 
@@ -116,6 +121,12 @@ class Entity:
         nodes = list(nodes)
         first = nodes[0]
         ent = cls(first.id, first.type)
+        if len(nodes) == 1:  # most records stand alone: read their properties in place (nothing writes to them)
+            ent.provs.append(first.prov)
+            ent.props = first.props
+            ent._prepare()
+            ent._compact()
+            return ent
         for node in nodes:
             if node.prov not in ent.provs:
                 ent.provs.append(node.prov)
@@ -125,7 +136,23 @@ class Entity:
                     if v not in have:
                         have.append(v)
         ent._prepare()
+        ent._compact()
         return ent
+
+    def _compact(self) -> None:
+        """Drop what only preparation needed; share one empty set for the many empty ones.
+
+        A registry holds 600k airframes: each Entity kept nine sets (most of them
+        empty, 216 bytes each) and a copy of every property. After preparation
+        nothing adds to the sets, and only the operator and owner fields are read
+        again (by :func:`kgraph.resolve.links.derive_links`).
+        """
+        self._seen = _EMPTY
+        for attr in ("countries", "dates", "msns", "families", "groups", "tails", "prev_tails", "icao24s"):
+            if not getattr(self, attr):
+                setattr(self, attr, _EMPTY)
+        p = self.props
+        self.props = {k: p[k] for k in KEPT_PROPS if k in p}
 
     # -- preparation --------------------------------------------------------
     def _add_names(self, values: list[str], weak: bool = False) -> None:

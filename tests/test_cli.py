@@ -1,0 +1,151 @@
+"""The newcomer's path through click's CliRunner: `kgraph demo`, then lookup, show, stats, sources, build.
+
+These are the foundation issue's acceptance checks on the demo graph: each
+lookup returns the right node first with its source records, and the card
+of RA-78765 shows its operator, the program, its flights and the countries
+it visited, each with the source it came from.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import kgraph
+from kgraph.cli import cli
+
+WIDE = {"COLUMNS": "200"}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cli") / "data"
+    result = CliRunner(env=WIDE).invoke(cli, ["--data-dir", str(root), "demo"])
+    assert result.exit_code == 0, result.output
+    return root, result.output
+
+
+def kg(root, *args, env=WIDE):
+    return CliRunner(env=env).invoke(cli, ["--data-dir", str(root), *args])
+
+
+def test_demo_prints_the_chain_with_its_sources(demo):
+    _, out = demo
+    assert out.startswith("JSC AVIACON ZITOTRANS (Organization, ofac-40181) SANCTIONED")
+    for fact in ("RUSSIA-EO14024", "us_ofac_sdn 40181", "Russia (SEMA)", "listed 2023-05-18",
+                 "RA-78765 (MSN 83486590, ICAO 1533AD, IL-76TD)", "ULLI Pulkovo Airport", "URSS Sochi",
+                 "Algeria (country only)", "Mauritania (country only)", "Dominican Republic (country only)",
+                 "MUSA San Antonio de los Baños", "arrived 2026-02-01", "Defense News, 2026-02-02",
+                 "Countries visited: Cuba (1)"):
+        assert fact in out, fact
+    # RA-78765's other airframes are listed too, and the flights are the five reported legs only
+    assert out.count("flightlog dn-2026-02-02-") == 5
+    assert all(tail in out for tail in ("RA-76502", "RA-76842", "RA-76846"))
+
+
+@pytest.mark.parametrize("query, expected, why", [
+    ("Aviacon Zitotrans", "ofac-40181", "name"),
+    ("Авиакон Цитотранс", "ofac-40181", "name"),
+    ("AO Aviakompaniya Aviakon Tsitotrans", "ofac-40181", "name"),
+    ("RA78765", "ofac-40185", "identifier"),
+    ("ra 78765", "ofac-40185", "identifier"),
+    ("1533ad", "ofac-40185", "identifier"),
+    ("83486590", "ofac-40185", "identifier"),
+    ("6658039390", "ofac-40181", "identifier"),
+    ("MUSA", "airport-MUSA", "identifier"),
+    ("40185", "ofac-40185", "record"),
+])
+def test_lookup_json_puts_the_right_node_first(demo, query, expected, why):
+    root, _ = demo
+    result = kg(root, "lookup", query, "--json")
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.output)
+    best = hits[0]
+    assert best["id"] == expected, hits[:3]
+    assert set(best) >= {"id", "type", "name", "score", "sources", "why", "programs", "sanctioned", "summary"}
+    assert all(set(s) == {"source", "record"} for s in best["sources"])
+    assert best["why"] and best["why"][0].startswith(why)
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+
+
+def test_lookup_names_each_list_with_its_record(demo):
+    root, _ = demo
+    best = json.loads(kg(root, "lookup", "Aviacon Zitotrans", "--json").output)[0]
+    assert {"source": "us_ofac_sdn", "record": "40181"} in best["sources"]
+    # Canadian records are Country|Schedule|Item, as the list writes them
+    assert {"source": "ca_sema", "record": "Russia / Russie|1, Part 2|380"} in best["sources"]
+    assert best["programs"] == ["Canada SEMA: Russia (SEMA) — Schedule 1, Part 2", "US OFAC SDN: RUSSIA-EO14024"]
+    assert best["sanctioned"] is True and "INN 6658039390" in best["summary"]
+
+
+def test_lookup_table_for_people(demo):
+    root, _ = demo
+    out = kg(root, "lookup", "ra 78765").output
+    assert "Lookup: ra 78765" in out and "ofac-40185" in out and "(sanctioned)" in out
+    assert "MSN 83486590" in out and "US OFAC SDN: RUSSIA-EO14024" in out
+    nothing = kg(root, "lookup", "no such operator anywhere")
+    assert nothing.exit_code == 0 and nothing.output.strip() == "No match for 'no such operator anywhere'."
+
+
+def test_show_json_has_operator_program_flights_and_countries_with_sources(demo):
+    root, _ = demo
+    card = json.loads(kg(root, "show", "ofac-40185", "--json").output)
+    assert (card["id"], card["type"], card["caption"], card["sanctioned"]) == ("ofac-40185", "Airplane", "RA-78765", True)
+    assert {i["property"]: i["value"] for i in card["identifiers"]} == {
+        "registrationNumber": "RA-78765", "icao24": "1533ad", "serialNumber": "83486590"}
+    operators = [link for link in card["links"] if link["relationship"] == "OPERATES"]
+    assert [link["id"] for link in operators] == ["ofac-40181"]
+    assert {"source": "us_ofac_sdn", "record": "40185"} in [
+        {k: s[k] for k in ("source", "record")} for s in operators[0]["sources"]]
+    listing = card["listings"][0]
+    assert (listing["program"], listing["sources"][0]["source"], listing["sources"][0]["record"]) == (
+        "RUSSIA-EO14024", "us_ofac_sdn", "40185")
+    assert len(card["flights"]) == 5
+    assert all(f["sources"][0]["source"] == "flightlog" and f["citation"] == ["Defense News, 2026-02-02"]
+               for f in card["flights"])
+    last = max(card["flights"], key=lambda f: f["arrivalDate"] or "")
+    assert (last["to"]["id"], last["arrivalDate"]) == ("airport-MUSA", "2026-02-01")
+    assert [c["code"] for c in card["countries_visited"]] == ["CU", "DO", "DZ", "MR", "RU"]
+
+
+def test_show_table_for_people(demo):
+    root, _ = demo
+    out = kg(root, "show", "ofac-40185").output
+    for fact in ("RA-78765 (Airplane, ofac-40185) SANCTIONED", "Manufacturer's serial number (MSN): 83486590",
+                 "operates JSC AVIACON ZITOTRANS (Organization, ofac-40181)", "RUSSIA-EO14024",
+                 "Latest flights (5)", "San Antonio de los Baños", "Countries visited: Cuba"):
+        assert fact in out, fact
+    missing = kg(root, "show", "ofac-99999999")
+    assert missing.exit_code == 1 and missing.output.startswith("Error: ") and "Traceback" not in missing.output
+
+
+def test_the_python_api_gives_what_the_cli_prints(demo):
+    root, _ = demo
+    cli_hits = json.loads(kg(root, "lookup", "1533ad", "--json").output)
+    assert kgraph.lookup("1533ad", datadir=root) == cli_hits
+    assert kgraph.show("ofac-40185", datadir=root) == json.loads(kg(root, "show", "ofac-40185", "--json").output)
+
+
+def test_stats_sources_and_build(demo):
+    root, _ = demo
+    stats = json.loads(kg(root, "stats", "--json").output)
+    assert stats["counts"]["nodes"]["Flight"] == 5 and stats["counts"]["nodes"]["Airplane"] == 4
+    table = kg(root, "stats").output
+    assert "Record-loss audit per source" in table and "us_ofac_sdn" in table
+    sources = json.loads(kg(root, "sources", "--json").output)
+    assert {s["name"] for s in sources} >= {"ofac", "canada", "nsdc", "faa", "opensky", "airports", "flightlog"}
+    rebuilt = kg(root, "build", "--json")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert json.loads(rebuilt.output)["counts"] == stats["counts"]
+
+
+def test_errors_are_one_line_without_a_traceback(tmp_path):
+    empty = tmp_path / "empty"
+    for args in (["lookup", "RA78765"], ["show", "ofac-40185"], ["stats"], ["build"],
+                 ["ingest", "nosuchsource", "--from", str(tmp_path)]):
+        result = kg(empty, *args)
+        assert result.exit_code != 0, args
+        lines = result.output.strip().splitlines()
+        assert lines[-1].startswith("Error: ") or "Usage:" in result.output, (args, result.output)
+        assert "Traceback" not in result.output, args
