@@ -234,10 +234,8 @@ def _summary_parts(templates, col: dict[str, int]) -> list[tuple[str, int]]:
 
 
 def _first(value) -> str:
-    """A list value's first item (with "+N" when there are more); dates and text as they are."""
-    if isinstance(value, list):
-        return str(value[0]) + (f" (+{len(value) - 1})" if len(value) > 1 else "")
-    return str(value)
+    """A list value's first item (the most authoritative source's); dates and text as they are."""
+    return str(value[0]) if isinstance(value, list) else str(value)
 
 
 # -- reading ------------------------------------------------------------------
