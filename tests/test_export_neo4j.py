@@ -100,7 +100,7 @@ def neo4j_admin_import(export_dir: Path, home: Path, command: str) -> subprocess
     opens = [f"--add-opens=java.base/{p}=ALL-UNNAMED" for p in ("java.nio", "java.io", "sun.nio.ch", "java.lang")]
     return subprocess.run(["java", "-Xmx512m", *opens, "-cp", str(jar.parent / "lib" / "*"),
                            "org.neo4j.cli.AdminTool", *args[1:]],
-                          capture_output=True, text=True, env=env, timeout=600)
+                          capture_output=True, text=True, env=env, timeout=600, cwd=home)
 
 
 @pytest.mark.slow
@@ -113,6 +113,7 @@ def test_neo4j_admin_csv_set_imports_with_the_real_importer(neo4j_server, demo, 
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "IMPORT DONE" in done.stdout and f"{tables.node_count} nodes" in done.stdout
     assert f"{tables.edge_count} relationships" in done.stdout
+    assert (tmp_path / "csv" / "import.report").is_file()  # beside the CSV set, not in the working directory
     server = Neo4jServer("", "neo4j", neo4j_server.password, jar=launcher_jar(), workdir=workdir)
     try:
         server.start()  # serves the imported store (its --home is workdir/home)

@@ -119,8 +119,10 @@ def write_neo4j_admin(tables: GraphTables, directory: str | os.PathLike, databas
     """Write the neo4j-admin CSV set into ``directory``; returns the files and the import command."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    # the report goes beside the CSV set: by default neo4j-admin writes import.report into whatever
+    # directory the analyst happens to run it from
     args = ["neo4j-admin", "database", "import", "full", database, "--id-type=string",
-            "--array-delimiter=U+001F", "--multiline-fields=true"]
+            "--array-delimiter=U+001F", "--multiline-fields=true", f"--report-file={directory / 'import.report'}"]
     files: list[str] = []
     for name, table in tables.nodes.items():
         if not table.rows:
