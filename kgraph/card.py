@@ -137,7 +137,7 @@ def _rows(store, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
 def _store(datadir):
     from .graph import open_store
 
-    dd = datadir if isinstance(datadir, DataDir) else DataDir(datadir)
+    dd = DataDir.of(datadir)
     return open_store(dd.require_graph())
 
 
@@ -185,7 +185,16 @@ def _countries(store, flights: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def show(node_id: str, *, datadir: DataDir | str | Path | None = None, flights: int = FLIGHT_LIMIT) -> dict[str, Any]:
-    """The card of one node, as data (see the module docstring for what it holds)."""
+    """The card of one node, as data (see the module docstring for what it holds).
+
+    Example (``dd``: a data directory holding the demo graph)
+    -------
+    >>> card = kgraph.show("ofac-40185", datadir=dd)
+    >>> card["caption"], [link["id"] for link in card["links"] if link["relationship"] == "OPERATES"]
+    ('RA-78765', ['ofac-40181'])
+    >>> [c["code"] for c in card["countries_visited"]]
+    ['CU', 'DO', 'DZ', 'MR', 'RU']
+    """
     from .schema import schema
 
     with _store(datadir) as store:

@@ -70,7 +70,7 @@ _RELATIVE = re.compile(r"^(\d+)\s*d(ays?)?$")
 
 
 def _dd(datadir: DataDir | str | Path | None) -> DataDir:
-    return datadir if isinstance(datadir, DataDir) else DataDir(datadir)
+    return DataDir.of(datadir)
 
 
 # --------------------------------------------------------------------------- facts of one build
@@ -438,6 +438,12 @@ def changes(*, since: str | dt.date | None = None, watchlist: bool = False,
     (``added``/``removed`` lists), ``by_authority`` (counts per list),
     ``aircraft`` (new links of sanctioned operators), ``flights``,
     ``destinations``, ``notes`` and, with ``watchlist``, ``watched``.
+
+    Example (``dd``: a data directory holding the demo graph)
+    -------
+    >>> report = kgraph.changes(datadir=dd)
+    >>> sorted(k for k in ("designations", "aircraft", "flights", "destinations") if k in report)
+    ['aircraft', 'designations', 'destinations', 'flights']
     """
     dd = _dd(datadir)
     graph = dd.require_graph()

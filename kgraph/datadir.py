@@ -124,6 +124,17 @@ class DataDir:
     def __init__(self, root: str | os.PathLike | None = None):
         self.root = Path(root).expanduser() if root else default_data_dir()
 
+    @classmethod
+    def of(cls, datadir: "DataDir | str | os.PathLike | None") -> "DataDir":
+        """``datadir`` as a DataDir: a DataDir as it is, a path, or None for the default directory.
+
+        Every public function takes any of these as its ``datadir``.
+
+        >>> DataDir.of("/tmp/x").root, DataDir.of(DataDir("/tmp/y")).root
+        (PosixPath('/tmp/x'), PosixPath('/tmp/y'))
+        """
+        return datadir if isinstance(datadir, DataDir) else cls(datadir)
+
     def __repr__(self) -> str:
         return f"DataDir({str(self.root)!r})"
 

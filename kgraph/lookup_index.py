@@ -239,6 +239,10 @@ def _first(value) -> str:
 
 
 # -- reading ------------------------------------------------------------------
+#: among exact hits, what the query named: the node itself (its id), a value it holds (a tail, a hex, a
+#: tax number), or only a source record it came from. A registry row keyed by its tail ("RA-78765") is the
+#: record of the operator it names too; the airframe holding that tail must come first.
+_EXACT_RANK = {"id": 0, "identifier": 1, "record": 2, "name": 3}
 def _query_keys(query: str) -> list[tuple[str, str]]:
     """(key, kind) pairs to look up for a query, identifiers first."""
     from .resolve import name_keys
@@ -262,15 +266,17 @@ def lookup(
     ``why`` (what matched), ``sources`` ([{"source", "record"}]), ``programs``,
     ``sanctioned``.
 
-    Examples
-    --------
-    >>> import kgraph
-    >>> [h["id"] for h in kgraph.lookup("Авиакон Цитотранс", limit=1)]   # doctest: +SKIP
+    Example (``dd``: a data directory holding the demo graph)
+    -------
+    >>> [h["id"] for h in kgraph.lookup("Авиакон Цитотранс", limit=1, datadir=dd)]
     ['ofac-40181']
+    >>> hit = kgraph.lookup("ra 78765", datadir=dd)[0]
+    >>> hit["id"], hit["type"], hit["sources"][0]
+    ('ofac-40185', 'Airplane', {'source': 'us_ofac_sdn', 'record': '40185'})
     """
     from .resolve import score_names
 
-    dd = datadir if isinstance(datadir, DataDir) else DataDir(datadir)
+    dd = DataDir.of(datadir)
     path = dd.require_graph() / INDEX_NAME
     q = (query or "").strip()
     if not q:
@@ -293,8 +299,9 @@ def lookup(
                 continue
             for nid, kind, label in rows:
                 if key_kind != "name" and kind != "name":
-                    h = hits.setdefault(nid, {"score": 0.0, "why": []})
+                    h = hits.setdefault(nid, {"score": 0.0, "why": [], "rank": _EXACT_RANK["name"]})
                     h["score"] = 1.0
+                    h["rank"] = min(h["rank"], _EXACT_RANK.get(kind, _EXACT_RANK["name"]))
                     h["why"].append(f"{kind} {label}")
                 else:
                     name_hits[nid] = name_hits.get(nid, 0) + 1
@@ -307,7 +314,7 @@ def lookup(
             # the nodes sharing the most name keys with the query are scored first
             ranked = sorted(name_hits.items(), key=lambda kv: -kv[1])
             for nid, _ in ranked[:min(NAME_SCORE_CAP, CANDIDATE_CAP)]:
-                hits.setdefault(nid, {"score": 0.0, "why": []})
+                hits.setdefault(nid, {"score": 0.0, "why": [], "rank": _EXACT_RANK["name"]})
         if not hits:
             return []
         ids = list(hits)
@@ -345,5 +352,7 @@ def lookup(
             "sanctioned": bool(r[6]),
             "summary": r[7],
         })
-    out.sort(key=lambda x: (-x["score"], not x["sanctioned"], x["type"] in ("Address", "Identifier"), x["id"]))
+    rank = {nid: h["rank"] for nid, h in hits.items()}
+    out.sort(key=lambda x: (-x["score"], rank[x["id"]], not x["sanctioned"], x["type"] in ("Address", "Identifier"),
+                            x["id"]))
     return out[: max(limit, 0)]

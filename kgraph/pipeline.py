@@ -63,7 +63,7 @@ def _gc_paused():
 
 
 def _datadir(datadir: DataDir | str | Path | None) -> DataDir:
-    return datadir if isinstance(datadir, DataDir) else DataDir(datadir)
+    return DataDir.of(datadir)
 
 
 def demo_path(folder: str = "") -> Path:
@@ -185,6 +185,13 @@ def ingest(
     ------
     SourceFormatError
         the file is not what the source publishes; nothing is written.
+
+    Example (``dd``: a data directory holding the demo graph)
+    -------
+    >>> from kgraph.pipeline import demo_path
+    >>> done = kgraph.ingest("flightlog", from_path=demo_path("flightlog"), datadir=dd)
+    >>> done["source"], done["read"], done["kept"], done["rejected"]
+    ('flightlog', 5, 5, 0)
     """
     dd = _datadir(datadir)
     with dd.lock(f"ingest {source}"):
@@ -371,7 +378,13 @@ REGISTRY_SOURCES = ("us_faa", "opensky_aircraft", "ru_aircraft_db", "ca_ccarcs")
 
 
 def build(*, datadir: DataDir | str | Path | None = None, progress: bool = False) -> dict[str, Any]:
-    """Resolve every stored record and build a new graph, swapped in atomically; returns build.json."""
+    """Resolve every stored record and build a new graph, swapped in atomically; returns build.json.
+
+    Example (``dd``: a data directory holding the demo graph)
+    -------
+    >>> kgraph.build(datadir=dd)["counts"]["nodes"]["Flight"]
+    5
+    """
     dd = _datadir(datadir)
     with dd.lock("build"):
         return build_locked(dd)
@@ -450,7 +463,14 @@ def _build(dd: DataDir, on_stage: Callable[[str], None] | None) -> dict[str, Any
 
 
 def stats(*, datadir: DataDir | str | Path | None = None) -> dict[str, Any]:
-    """What the current graph holds, and the record-loss audit per source (read, kept, merged, rejected)."""
+    """What the current graph holds, and the record-loss audit per source (read, kept, merged, rejected).
+
+    Example (``dd``: a data directory holding the demo graph)
+    -------
+    >>> info = kgraph.stats(datadir=dd)
+    >>> info["counts"]["nodes"]["Airplane"], info["sources"]["us_ofac_sdn"]["rejected"]
+    (4, 0)
+    """
     from .graph import open_store
 
     dd = _datadir(datadir)
@@ -468,6 +488,12 @@ def demo(*, datadir: DataDir | str | Path | None = None) -> dict[str, Any]:
 
     The chain runs operator -> sanctions -> aircraft -> flights -> airports ->
     countries, each fact with its source (see :func:`kgraph.card.chain`).
+
+    Example (``tmp``: an empty folder)
+    -------
+    >>> chain = kgraph.demo(datadir=tmp / "demo")
+    >>> chain["operator"]["id"], [c["code"] for c in chain["countries_visited"]][:2]
+    ('ofac-40181', ['CU', 'DO'])
     """
     from .card import chain
 

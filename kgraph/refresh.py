@@ -316,11 +316,17 @@ def update(sources: Iterable[str] | str | None = None, *, offline: bool = False,
     ``kept`` (sources held but not updated now), ``build`` (counts, timings)
     or ``build_error``, ``stages`` (seconds and peak RSS per stage), ``ok``
     (a graph is built and current) and ``seconds``.
+
+    Example (``dd``: a data directory holding the demo graph)
+    -------
+    >>> summary = kgraph.update(offline=True, datadir=dd)
+    >>> summary["ok"], summary["offline"]
+    (True, True)
     """
     from . import records as store
     from .pipeline import build_locked
 
-    dd = datadir if isinstance(datadir, DataDir) else DataDir(datadir)
+    dd = DataDir.of(datadir)
     if isinstance(sources, str):
         sources = sources.split(",")
     t0 = time.perf_counter()

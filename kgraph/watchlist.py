@@ -23,7 +23,7 @@ __all__ = ["watch_add", "watch_list", "watch_remove", "load_watchlist"]
 
 
 def _dd(datadir: DataDir | str | Path | None) -> DataDir:
-    return datadir if isinstance(datadir, DataDir) else DataDir(datadir)
+    return DataDir.of(datadir)
 
 
 def load_watchlist(datadir: DataDir | str | Path | None = None) -> list[dict[str, Any]]:
@@ -60,6 +60,12 @@ def watch_add(target: str, *, datadir: DataDir | str | Path | None = None) -> di
 
     The entry keeps the resolved id and what was typed (``query``). Adding
     what is already watched returns the existing entry with ``already``.
+
+    Example (``dd``: a data directory holding the demo graph)
+    -------
+    >>> entry = kgraph.watch_add("Aviacon Zitotrans", datadir=dd)
+    >>> entry["id"], entry["type"]
+    ('ofac-40181', 'Organization')
     """
     from .lookup_index import lookup
 
@@ -82,7 +88,14 @@ def watch_add(target: str, *, datadir: DataDir | str | Path | None = None) -> di
 
 
 def watch_remove(target: str, *, datadir: DataDir | str | Path | None = None) -> list[dict[str, Any]]:
-    """Stop watching an id (or the entry added with that query text); returns the removed entries."""
+    """Stop watching an id (or the entry added with that query text); returns the removed entries.
+
+    Example (``dd``: a data directory holding the demo graph)
+    -------
+    >>> _ = kgraph.watch_add("ofac-40185", datadir=dd)
+    >>> [e["id"] for e in kgraph.watch_remove("ofac-40185", datadir=dd)]
+    ['ofac-40185']
+    """
     dd = _dd(datadir)
     with dd.lock("watch remove"):
         entries = load_watchlist(dd)
@@ -98,6 +111,12 @@ def watch_list(*, datadir: DataDir | str | Path | None = None) -> list[dict[str,
 
     Adds ``status`` (``ok``; ``not in the current graph``; ``folded into
     <id>``; ``no graph built``), ``current_id`` and ``current_caption``.
+
+    Example (``dd``: a data directory holding the demo graph)
+    -------
+    >>> _ = kgraph.watch_add("RA-78765", datadir=dd)
+    >>> [(e["id"], e["status"]) for e in kgraph.watch_list(datadir=dd)]
+    [('ofac-40185', 'ok')]
     """
     dd = _dd(datadir)
     entries = load_watchlist(dd)

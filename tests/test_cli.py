@@ -50,6 +50,8 @@ def test_demo_prints_the_chain_with_its_sources(demo):
     ("AO Aviakompaniya Aviakon Tsitotrans", "ofac-40181", "name"),
     ("RA78765", "ofac-40185", "identifier"),
     ("ra 78765", "ofac-40185", "identifier"),
+    # the registry row keyed "RA-78765" is also the record of the operator it names: the airframe comes first
+    ("RA-78765", "ofac-40185", "record"),
     ("1533ad", "ofac-40185", "identifier"),
     ("83486590", "ofac-40185", "identifier"),
     ("6658039390", "ofac-40181", "identifier"),

@@ -203,6 +203,12 @@ def export(fmt: str, path: str | os.PathLike, *, datadir=None, tables: GraphTabl
     around, hops : str, int
         Export only the nodes within ``hops`` of node ``around`` and the
         relationships among them.
+
+    Example (``dd``: a data directory holding the demo graph; ``tmp``: an empty folder)
+    -------
+    >>> summary = kgraph.export("graphml", tmp / "aviacon.graphml", datadir=dd, around="ofac-40181", hops=1)
+    >>> summary["format"], summary["nodes"] > 5
+    ('graphml', True)
     """
     if fmt not in FORMATS:
         raise KgraphError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -256,7 +262,7 @@ def _export_clusters(path: Path, datadir) -> dict[str, Any]:
     from ..model import Node
     from ..records import read_current, sources_with_records
 
-    dd = datadir or DataDir()
+    dd = DataDir.of(datadir)
     resolution = Resolution.load(dd.require_graph())
     members = {m for ms in resolution.clusters.values() if len(ms) > 1 for m in ms}
     provs: dict[str, list] = {}

@@ -267,6 +267,15 @@ def query(name: str | None = None, *, cypher: str | None = None, params: dict[st
     Returns
     -------
     (columns, rows)
+
+    Example (``dd``: a data directory holding the demo graph)
+    -------
+    >>> columns, rows = kgraph.query("operators-landing-at-airport", params={"airport": "MUSA"}, datadir=dd)
+    >>> dict(zip(columns, rows[0]))["operator_id"], dict(zip(columns, rows[0]))["first_landing"]
+    ('ofac-40181', '2026-02-01')
+    >>> kgraph.query(cypher="MATCH (c:Country {code: $c}) RETURN c.caption AS name", params={"c": "CU"},
+    ...              datadir=dd)
+    (['name'], [['Cuba']])
     """
     if (name is None) == (cypher is None):
         raise KgraphError("give a query name or --cypher text (one of the two)")

@@ -328,5 +328,5 @@ def open_store(build_dir: str | os.PathLike | None = None, *, datadir=None, read
     if build_dir is None:
         from ..datadir import DataDir
 
-        build_dir = (datadir or DataDir()).require_graph()
+        build_dir = DataDir.of(datadir).require_graph()
     return Store(build_dir, read_only=read_only)

@@ -314,7 +314,7 @@ def view_data(node_id: str, *, hops: int = 2, datadir=None, max_nodes: int = MAX
         raise KgraphError(f"hops must be 0 or more, not {hops}")
     if max_nodes < 1 or max_neighbours < 1:
         raise KgraphError("max_nodes and max_neighbours must be at least 1")
-    dd = datadir if isinstance(datadir, DataDir) else DataDir(datadir)
+    dd = DataDir.of(datadir)
     with open_store(datadir=dd) as store:
         depth, via, kind = _walk(store, node_id, hops, max_nodes, max_neighbours)
         ids = sorted(depth)
@@ -396,10 +396,10 @@ def view(node_id: str, *, hops: int = 2, out: str | Path | None = None, datadir=
     The file is written atomically. See :func:`view_data` for the other
     parameters.
 
-    Example
+    Example (``dd``: a data directory holding the demo graph; ``tmp``: an empty folder)
     -------
-    >>> kgraph.view("ofac-40181", out="aviacon.html")  # doctest: +SKIP
-    PosixPath('aviacon.html')
+    >>> kgraph.view("ofac-40181", out=tmp / "aviacon.html", datadir=dd).name
+    'aviacon.html'
     """
     data = view_data(node_id, hops=hops, datadir=datadir, max_nodes=max_nodes, max_neighbours=max_neighbours)
     return write_html(data, out)

@@ -164,7 +164,7 @@ def as_judgements(obj) -> dict[tuple[str, str], Judgement]:
 def _datadir(datadir):
     from ..datadir import DataDir
 
-    return datadir if isinstance(datadir, DataDir) else DataDir(datadir)
+    return DataDir.of(datadir)
 
 
 def judge(a: str, b: str, judgement: str, *, note: str | None = None, user: str | None = None, datadir=None,
@@ -201,7 +201,13 @@ def judge(a: str, b: str, judgement: str, *, note: str | None = None, user: str 
 
 
 def review(*, limit: int | None = 20, datadir=None) -> list:
-    """Uncertain pairs of the last build (decision "possible", not yet judged), best first, with evidence."""
+    """Uncertain pairs of the last build (decision "possible", not yet judged), best first, with evidence.
+
+    Example (``dd``: a data directory holding the demo graph, where nothing is left uncertain)
+    -------
+    >>> kgraph.review(datadir=dd)
+    []
+    """
     from . import Resolution
 
     dd = _datadir(datadir)
