@@ -35,7 +35,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import Locked, NoGraph
+from .errors import KgraphError, Locked, NoGraph
 
 __all__ = ["DataDir", "default_data_dir", "atomic_write", "atomic_write_json", "utc_stamp"]
 
@@ -234,6 +234,12 @@ class DataDir:
         Older builds beyond ``keep`` are removed afterwards; a crash at any
         point leaves ``current`` pointing at a complete build.
         """
+        current = self.graphs / "current"
+        if current.is_dir() and not current.is_symlink():
+            # a data directory copied with its links followed (cp -r, copytree): the link became a folder
+            raise KgraphError(f"{current} is a folder, not the link to the live graph kgraph keeps there (was "
+                              "the data directory copied without its links? `cp -a` keeps them); move it away "
+                              "and build again")
         target = self.graphs / utc_stamp()
         os.replace(staging, target)
         link_tmp = self.graphs / f".current-{os.getpid()}"

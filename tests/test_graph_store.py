@@ -112,6 +112,20 @@ def test_paths_come_back_as_their_nodes_and_relationships(tmp_path):
     assert path["relationships"][0]["source"] in ("us_ofac_sdn", "ca_sema")
 
 
+def test_a_data_directory_copied_without_its_links_is_refused_in_one_line(tmp_path):
+    import shutil
+
+    from kgraph.errors import KgraphError
+
+    dd = DataDir(tmp_path / "data")
+    first = dd.publish_build(dd.new_build_dir())
+    copy = DataDir(shutil.copytree(dd.root, tmp_path / "copy"))  # follows graph/current: now a folder
+    assert not (copy.graphs / "current").is_symlink()
+    with pytest.raises(KgraphError, match="copied without its links"):
+        copy.publish_build(copy.new_build_dir())
+    assert (copy.graphs / "current").is_dir() and (dd.graphs / "current").resolve() == first
+
+
 def test_open_store_without_a_graph_says_so(tmp_path):
     with pytest.raises(NoGraph):
         open_store(datadir=DataDir(tmp_path / "empty"))
