@@ -35,6 +35,14 @@ def test_the_documented_example_runs(name, demo_root, tmp_path):
     assert result.attempted and not result.failed, f"kgraph.{name}: {result.failed} example(s) failed"
 
 
+def test_datadir_examples_run():
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for test in doctest.DocTestFinder().find(kgraph.DataDir, "DataDir"):
+        runner.run(test)
+    summary = runner.summarize(verbose=False)
+    assert summary.attempted >= 2 and not summary.failed
+
+
 def test_datadir_takes_a_path_a_string_or_a_datadir(demo_root):
     # every public function accepts the three; query once took only a DataDir (AttributeError)
     for given in (demo_root, str(demo_root), kgraph.DataDir(demo_root)):
