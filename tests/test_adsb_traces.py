@@ -287,3 +287,40 @@ def test_route_with_airports_from_the_ourairports_ingester():
     links = link_positions(flights, airports)
     ends = {(e.start, e.type): e.end.removeprefix("airport-") for e in links}
     assert [(ends.get((f.id, "DEPARTED_FROM")), ends.get((f.id, "ARRIVED_AT"))) for f in flights] == ROUTE
+
+
+# -- the real trace in readsb's documentation (corpus: aviation/flights/readsb-docs) -----------------------
+def _readsb_example() -> str:
+    """The ```json example under "## trace jsons" in readsb's README-json.md: 3c66b0 / D-AIUP, 2022-09-15."""
+    from tests.conftest import corpus_path
+
+    text = corpus_path("aviation", "flights", "readsb-docs", "README-json.md").read_text(encoding="utf-8")
+    section = text[text.index("## trace jsons"):]
+    start = section.index("```json\n") + len("```json\n")
+    return section[start:section.index("```", start)]
+
+
+def test_the_documented_real_trace_as_published_is_refused_in_one_line(tmp_path):
+    # the published example never closes its "trace" list: a truncated file, refused with the place
+    path = tmp_path / "trace_full_3c66b0.json"
+    path.write_text(_readsb_example(), encoding="utf-8")
+    with pytest.raises(SourceFormatError) as caught:
+        _parse(tmp_path)
+    assert "trace_full_3c66b0.json" in str(caught.value) and "not valid JSON" in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_the_documented_real_trace_gives_one_airborne_leg(tmp_path):
+    text = _readsb_example().rstrip()
+    assert text.endswith("]\n}")  # the last point's bracket, then the object's: the list's is missing
+    closed = text[: text.rindex("}")].rstrip() + "\n    ]\n}\n"  # the one bracket the example leaves out
+    (tmp_path / "trace_full_3c66b0.json").write_text(closed, encoding="utf-8")
+    recs, report = _parse(tmp_path, min_airborne_s=10)
+    flights = _flights(recs)
+    assert len(flights) == 1 and report.unknown_fields == {}
+    f = flights[0]
+    assert f.get("icao24") == ["3c66b0"] and f.get("registrationNumber") == ["D-AIUP"]
+    assert f.get("callsign") == ["DLH7YA"]  # the 8-character padding stripped
+    # seen at 25,125 ft descending and lost at 22,875 ft: neither end is an airport, and the leg says so
+    assert f.first("departureTime").startswith("2022-09-15T18:") and not f.first("departureCode")
+    assert f.first("departurePosition").startswith("49.2633") and f.first("arrivalPosition").startswith("49.3416")
