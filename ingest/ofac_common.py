@@ -59,6 +59,9 @@ _FALLBACK = {
     "nationality": "country", "citizenship": "country", "flag": "country",
 }
 _ASSETS = ("Airplane", "Vessel")
+# compiled once: re's own pattern cache is a lookup per call, and a large list has thousands of numbers
+_IMO = re.compile(r"^IMO\s*(\d{7})$")
+_OGRN = re.compile(r"\d{13}|\d{15}")
 
 
 class Entry:
@@ -158,7 +161,7 @@ class Entry:
             # "XBT 12udabs..." : the wallet is the identifier, shared by whoever controls it
             number = number.split(" ", 1)[-1]
         if kind == "imo":
-            m = re.match(r"^IMO\s*(\d{7})$", number)
+            m = _IMO.match(number)
             if m and self.type == "Vessel":
                 self.add("imoNumber", m.group(1))
                 return
@@ -166,7 +169,7 @@ class Entry:
         code = country(issuer) if issuer else None
         if kind == "tax" and label_key(label) == "tax id no." and code == "RU":
             prop = "innCode"
-        elif kind == "reg" and code == "RU" and re.fullmatch(r"\d{13}|\d{15}", number):
+        elif kind == "reg" and code == "RU" and _OGRN.fullmatch(number):
             prop = "ogrnCode"
         elif kind == "reg" and code == "RU" and label_key(label) == "government gazette number":
             prop = "okpoCode"  # OFAC's name for the Russian statistical register code (OKPO)

@@ -78,6 +78,9 @@ def country(text: str | None) -> str | None:
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
 _DATE = re.compile(r"^(?:(\d{1,2}) )?(?:([A-Za-z]{3})[a-z]* )?(\d{4})$")
 _ISO = re.compile(r"^\d{4}(-\d\d(-\d\d)?)?(/\d{4}(-\d\d(-\d\d)?)?)?$")
+# compiled once: re's own cache costs a lookup per call, and every date of a large list comes here
+_APPROXIMATE = re.compile(r"^(?:circa|approximately|c\.)\s+", re.I)
+_PERIOD = re.compile(r"\s+to\s+|\s+-\s+|(?<=\d{4})-(?=\d{4}$)")
 
 
 def _bounds(text: str) -> tuple[dt.date, dt.date] | None:
@@ -126,8 +129,8 @@ def iso_date(text: str | None) -> str | None:
     if _ISO.match(t):
         return t
     # approximate dates ("circa 1965") keep their value; the list gives no precision beyond it
-    t = re.sub(r"^(?:circa|approximately|c\.)\s+", "", t, flags=re.I)
-    parts = [p.strip() for p in re.split(r"\s+to\s+|\s+-\s+|(?<=\d{4})-(?=\d{4}$)", t)]
+    t = _APPROXIMATE.sub("", t)
+    parts = [p.strip() for p in _PERIOD.split(t)]
     if len(parts) > 2:
         return None
     spans = [_bounds(p) for p in parts]
@@ -263,15 +266,27 @@ def lookup(text: str) -> tuple[tuple[str, str | None], str, str] | None:
     if not words:
         return None
     lens = _BY_FIRST.get(words[0]) or _BY_FIRST.get(label_key(words[0]), ())
-    for k in lens:
-        if k <= len(words):
-            label = " ".join(words[:k])
-            spec = _EXACT.get(label) or _LABELS.get(label_key(label))
-            if spec is not None:
-                return spec, label, " ".join(words[k:])
+    if lens:
+        # only the words a label of this first word can span decide: the value words after them vary
+        found = _longest_label(lens, tuple(words[:lens[0]]))
+        if found is not None:
+            spec, label, k = found
+            return spec, label, " ".join(words[k:])
     m = _NOTE_PATTERNS.match(text)
     if m:
         return ("note", None), m.group(1), m.group(2)
+    return None
+
+
+@functools.lru_cache(maxsize=1 << 14)  # a few hundred labels, but the head can hold value words: bounded
+def _longest_label(lens: tuple[int, ...], head: tuple[str, ...]) -> tuple[tuple[str, str | None], str, int] | None:
+    """The longest label of ``lens`` words (longest first) that ``head`` starts with, and its word count."""
+    for k in lens:
+        if k <= len(head):
+            label = " ".join(head[:k])
+            spec = _EXACT.get(label) or _LABELS.get(label_key(label))
+            if spec is not None:
+                return spec, label, k
     return None
 
 
@@ -314,6 +329,9 @@ def split_identifier(value: str) -> tuple[str, str | None, str | None, str | Non
         at = rest.rfind("(")
         parens.insert(0, rest[at + 1:-1])
         rest = rest[:at].rstrip()
+    if len(parens) == 1:  # the usual "number (Country)": no generator machinery for it
+        issuer = parens[0] if country(parens[0]) else None
+        return rest.strip(), issuer, issued, expires, None if issuer else f"({parens[0]})"
     # the country is the last parenthesis naming one: "0582030 (Connecticut) (United States)"
     at = next((i for i in range(len(parens) - 1, -1, -1) if country(parens[i])), None)
     issuer = parens[at] if at is not None else None
