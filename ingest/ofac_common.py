@@ -179,9 +179,9 @@ class Entry:
             self.add("country", code)  # the issuing country is a country the entry is tied to
         if prop and number:
             self.add(prop, number, label)
-        details = [x for x in (f"issued {issued}" if issued else None, f"expires {expires}" if expires else None,
-                               extra) if x]
-        if details or not prop or not number:
+        if issued or expires or extra or not prop or not number:
+            details = [x for x in (f"issued {issued}" if issued else None, f"expires {expires}" if expires else None,
+                                   extra) if x]
             self.note(" ".join(x for x in (label, number, f"({issuer})" if issuer else None, *details) if x))
 
     def link(self, name: str, relation: str = "Linked To") -> None:
@@ -224,7 +224,7 @@ def make_address(entry: Entry, address_id: str, street: str | None, city_line: s
     code = country(country_text) if country_text else None
     if country_text and code is None and country_text.casefold() not in NO_COUNTRY:
         entry.report.warn("unknown address country", uid=entry.uid, country=country_text)
-    full = ", ".join(x for x in (street, city_line, country_text) if x)
+    full = ", ".join([x for x in (street, city_line, country_text) if x])
     if code:
         entry.add("country", code)
     if not (street or city or postal):
@@ -235,7 +235,7 @@ def make_address(entry: Entry, address_id: str, street: str | None, city_line: s
     entry.add("address", full)
     fields = (("full", full), ("street", street), ("city", city), ("postalCode", postal), ("region", region),
               ("country", code), ("remarks", remarks))
-    props = {k: [v.strip()] for k, v in fields if v and v.strip()}
+    props = {k: [s] for k, v in fields if v and (s := v.strip())}
     entry.addresses.append(Node.trusted(f"ofac-addr-{address_id}", "Address", props, entry.prov(snapshot)))
 
 
@@ -325,7 +325,7 @@ def split_programs(text: str | None) -> list[str]:
     """``"SDGT] [NPWMD] [IRGC"`` -> three codes (one CSV field holds them all)."""
     if not text:
         return []
-    return [p.strip(" []") for p in text.split("] [") if p.strip(" []")]
+    return [code for p in text.split("] [") if (code := p.strip(" []"))]
 
 
 class LinkIndex:
@@ -337,13 +337,17 @@ class LinkIndex:
         self.types: dict[str, tuple[str, str]] = {}  # uid -> (node type, dataset)
 
     def add(self, e: Entry) -> None:
-        self.types[e.uid] = (e.type, e.dataset)
-        for prop in ("name", "alias", "previousName", "weakAlias"):
-            for name in e.props.get(prop, []):
-                target = self.primary if prop == "name" else self.other
-                uids = target.setdefault(name.casefold(), [])
-                if e.uid not in uids:
-                    uids.append(e.uid)
+        uid, props = e.uid, e.props
+        self.types[uid] = (e.type, e.dataset)
+        for prop, target in (("name", self.primary), ("alias", self.other), ("previousName", self.other),
+                             ("weakAlias", self.other)):
+            for name in props.get(prop, ()):
+                key = name.casefold()
+                uids = target.get(key)
+                if uids is None:
+                    target[key] = [uid]
+                elif uid not in uids:
+                    uids.append(uid)
 
     def resolve(self, name: str, uid: str, dataset: str) -> str | None:
         """The uid ``name`` stands for, or None when it names nothing or several things."""

@@ -86,15 +86,16 @@ def read_rows(path: Path, role: str, report: ParseReport) -> Iterator[tuple[int,
     ended = False
     try:
         for row in reader:
-            if row == [_CTRL_Z]:  # DOS end-of-file byte: the csv module reads it as a 1-field row
+            bad = len(row) != ncols  # every table has 2+ columns: the end byte and blank rows are bad ones
+            if bad and row == [_CTRL_Z]:  # DOS end-of-file byte: the csv module reads it as a 1-field row
                 ended = True
                 continue
-            if not row:
+            if bad and not row:
                 continue
             if ended:
                 report.warn("rows after the end-of-file byte (Ctrl-Z)", file=path.name, line=reader.line_num)
                 ended = False
-            if len(row) != ncols:
+            if bad:
                 raise SourceFormatError(path, reader.line_num, f"expected {ncols} fields, found {len(row)}")
             cells = [None if (v := c.strip()) == "-0-" or not v else v for c in row]
             if raw_last and cells[-1] is not None:
@@ -114,12 +115,21 @@ def read_companions(files: dict[str, Path], report: ParseReport) -> dict[str, di
         out[role] = table
         if role not in files:
             continue
-        for line, row in read_rows(files[role], role, report):
-            report.read += 1
-            if not (row[0] or "").isdigit():
-                report.reject("entry number is not a number", file=files[role].name, line=line, value=row[0])
-                continue
-            table.setdefault(row[0], []).append((line, row))
+        n = 0  # counted once per file: ``report.read += 1`` is a property call, 40k rows here
+        try:
+            for line, row in read_rows(files[role], role, report):
+                n += 1
+                ent = row[0]
+                if not (ent or "").isdigit():
+                    report.reject("entry number is not a number", file=files[role].name, line=line, value=ent)
+                    continue
+                rows = table.get(ent)
+                if rows is None:
+                    table[ent] = [(line, row)]
+                else:
+                    rows.append((line, row))
+        finally:
+            report.read += n
     return out
 
 
@@ -141,7 +151,6 @@ def parse_family(families: dict[str, dict[str, Path]], *, snapshot: str | None, 
             entry = _entry(files["primary"], line, row, dataset, seen, companions, snapshot, report)
             if entry is None:
                 continue
-            report.kept += 1
             index.add(entry)
             if entry.links:
                 pending.append((entry.uid, dataset, entry.links))
@@ -156,19 +165,18 @@ def parse_family(families: dict[str, dict[str, Path]], *, snapshot: str | None, 
 def _entry(path: Path, line: int, row: list[str | None], dataset: str, seen: set[str],
            companions: dict[str, dict[str, list]], snapshot: str | None, report: ParseReport) -> Entry | None:
     uid, name, sdn_type, programs, title, call_sign, vess_type, tonnage, grt, flag, owner, remarks = row
-    where = {"file": path.name, "line": line}
     if not (uid or "").isdigit():
-        report.reject("entry number is not a number", value=uid, **where)
+        report.reject("entry number is not a number", value=uid, file=path.name, line=line)
         return None
     if uid in seen:
-        report.reject(f"entry {uid} appears twice", **where)
+        report.reject(f"entry {uid} appears twice", file=path.name, line=line)
         return None
     if not name:
-        report.reject(f"entry {uid} has no name", **where)
+        report.reject(f"entry {uid} has no name", file=path.name, line=line)
         return None
     node_type = TYPES.get(sdn_type.lower() if sdn_type else None)
     if node_type is None:
-        report.reject(f"entry {uid} has unknown SDN_Type {sdn_type!r}", **where)
+        report.reject(f"entry {uid} has unknown SDN_Type {sdn_type!r}", file=path.name, line=line)
         return None
     seen.add(uid)
     entry = Entry(uid, node_type, dataset, report)
@@ -181,16 +189,18 @@ def _entry(path: Path, line: int, row: list[str | None], dataset: str, seen: set
                              ("Vessel Flag", flag), ("Vessel Owner", owner)):
             if value:
                 entry.feature(label, value)
-    spill = companions["comments"].pop(uid, [])
+    spill = companions["comments"].pop(uid, ())
+    alts = companions["alt"].pop(uid, ())
+    addresses = companions["add"].pop(uid, ())
+    # the entry and every companion row of it are kept: counted at once, a property call each time
+    report.kept += 1 + len(spill) + len(alts) + len(addresses)
     if spill:
         if remarks is not None and len(remarks) != REMARKS_LIMIT:
             report.warn("spill-over text for remarks that were not cut at 1,000 characters", uid=uid)
         # the cut falls mid-word (or on a space): the continuation is glued on as is
         remarks = (remarks or "") + "".join(r[1] or "" for _, r in spill)
-        report.kept += len(spill)
     apply_remarks(entry, remarks and remarks.strip())
-    for _, (_, _, alt_type, alt_name, alt_remarks) in companions["alt"].pop(uid, []):
-        report.kept += 1
+    for _, (_, _, alt_type, alt_name, alt_remarks) in alts:
         prop = ALT_PROPS.get((alt_type or "").lower())
         if prop is None:
             report.unknown(f"alt_type={alt_type}", uid=uid)
@@ -198,7 +208,6 @@ def _entry(path: Path, line: int, row: list[str | None], dataset: str, seen: set
         entry.add(prop, alt_name)
         if alt_remarks:
             entry.note(f"{alt_name}: {alt_remarks}")
-    for _, (_, add_num, street, city_line, country, add_remarks) in companions["add"].pop(uid, []):
-        report.kept += 1
+    for _, (_, add_num, street, city_line, country, add_remarks) in addresses:
         make_address(entry, add_num or f"{uid}-{line}", street, city_line, country, add_remarks, snapshot)
     return entry

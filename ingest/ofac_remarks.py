@@ -260,6 +260,7 @@ _EXACT = {name: _LABELS[label_key(name)] for name in _LABEL_NAMES}  # labels as 
 _MAX_WORDS = max(len(name.split()) for name in _LABEL_NAMES)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # half the segments of a list repeat ("Gender Male"): bounded
 def lookup(text: str) -> tuple[tuple[str, str | None], str, str] | None:
     """The longest known label ``text`` starts with: ``((kind, prop), label, rest)``, else None."""
     words = text.split(None, _MAX_WORDS)
@@ -310,7 +311,7 @@ def split_remarks(text: str | None) -> list[str]:
     t = text.strip()
     if t.endswith("."):
         t = t[:-1]
-    return [s for s in (seg.strip() for seg in t.split("; ")) if s]
+    return [s for seg in t.split("; ") if (s := seg.strip())]
 
 
 def split_identifier(value: str) -> tuple[str, str | None, str | None, str | None, str | None]:
@@ -353,7 +354,7 @@ def apply_segment(entry: Entry, seg: str) -> None:
         text = text[1:-1].strip()
     elif first in "aA" and text[:5].lower() == "alt. ":  # a further value of the same label ("Alt. Fax")
         text = text[5:]
-    m = WEAK_ALIAS.match(text) if text[1:7] == ".k.a. " else None
+    m = WEAK_ALIAS.match(text) if text.startswith(".k.a. ", 1) else None
     if m:
         entry.add(_WEAK_PROP[m.group(1)], m.group(2))
         return
