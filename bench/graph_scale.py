@@ -3,8 +3,8 @@
 Generates ~1M nodes / ~3M edges worth of records *directly as kgraph
 records* (the shapes the ingesters emit: OFAC-style organisations and
 aircraft with program listings, FAA/OpenSky/ru-aircraft-db-style registry
-airframes, OurAirports-style airports, flight legs pointing at
-``icao24-``/``tail-`` and ``airport-`` keys), plus a resolution stand-in
+airframes, OurAirports-style airports, flight legs stating their aircraft
+and airports, from which the builder derives their edges), plus a resolution stand-in
 that merges the listed aircraft with their registry records and derives
 OPERATES edges. It does not go through the ingesters' file formats: their
 parse speed is measured by bench/aviation_readers.py and bench/ofac_parse.py.
@@ -139,15 +139,14 @@ def generate(scale: float, seed: int = 7):
         dep, arr = rnd.choice(busy), rnd.choice(busy)
         day = f"2025-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
         hx = rnd.choice(hexes)
-        nodes.append(Node(fid, "Flight", {"name": [f"{hx.upper()} {dep} -> {arr}, {day}"], "icao24": [hx],
-                                          "departureDate": [day], "arrivalDate": [day], "departureCode": [dep],
-                                          "arrivalCode": [arr], "method": ["opensky-api"]}, prov))
-        edges.append(Edge("PERFORMED", f"icao24-{hx}", fid, {"matchedBy": ["icao24"]}, prov))
-        edges.append(Edge("DEPARTED_FROM", fid, f"airport-{dep}", {}, prov))
+        props = {"name": [f"{hx.upper()} {dep} -> {arr}, {day}"], "icao24": [hx], "departureDate": [day],
+                 "arrivalDate": [day], "departureCode": [dep], "method": ["opensky-api"]}
         if i % 20 == 0:  # some arrivals known only to the country level
-            edges.append(Edge("ARRIVED_AT", fid, f"country-{rnd.choice(COUNTRIES)}", {}, prov))
+            props["arrivalCountry"] = [rnd.choice(COUNTRIES)]
         else:
-            edges.append(Edge("ARRIVED_AT", fid, f"airport-{arr}", {}, prov))
+            props["arrivalCode"] = [arr]
+        # the builder derives PERFORMED, DEPARTED_FROM and ARRIVED_AT from these properties
+        nodes.append(Node(fid, "Flight", props, prov))
     res = SimpleNamespace(canonical=canonical, clusters=clusters, matches=[], derived_edges=derived)
     return nodes, edges, res
 

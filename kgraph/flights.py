@@ -6,13 +6,20 @@ OpenSky API) describe a leg with different precision: a news report knows
 second. They all fill one :class:`Leg` and turn it into records with
 :func:`leg_records`, so a Flight looks the same whichever way it came in:
 
-* one ``Flight`` node (id from the source's own ids);
-* ``PERFORMED`` from the aircraft, named by ``icao24-<hex>`` or, without a
-  hex, ``tail-<TAIL>`` (the builder picks the airframe that held the tail on
-  the flight's date, see :func:`flight_date_range`);
-* ``DEPARTED_FROM`` / ``ARRIVED_AT`` to ``airport-<CODE>`` when a code is
+* one ``Flight`` node (id from the source's own ids) that states its
+  aircraft and its ends as properties;
+* the graph builder derives its edges from those properties
+  (:func:`flight_edges`), as it derives an airframe's registrations from its
+  tails: ``PERFORMED`` from the aircraft, named by ``icao24-<hex>`` or,
+  without a hex, ``tail-<TAIL>`` (the builder picks the airframe that held the
+  tail on the flight's date, see :func:`flight_date_range`);
+  ``DEPARTED_FROM`` / ``ARRIVED_AT`` to ``airport-<CODE>`` when a code is
   known, to ``country-<ISO2>`` when only the country is: the graph keeps those
   country-level rather than inventing an airport.
+
+A flight log of a million legs is then a million records, not four million:
+the edges were a restatement of the node's own properties, and storing,
+loading and merging them took most of a full-size build (bench/pipeline.py).
 
 Trace legs carry positions, not codes. Airports may be ingested after the
 traces, so matching happens at build time: :func:`link_positions` finds the
@@ -27,7 +34,7 @@ Example
 ...                  "longitude": ["-82.5093"], "airportType": ["small_airport"]}, Provenance("ourairports", "4853"))]
 >>> leg = Leg("adsb-1533ad-x", Provenance("adsb_traces", "1533ad/1769900000"), "adsb-trace", icao24="1533ad",
 ...           tail="RA-78765", arrival=End(time=1769958000.0, position=(22.874, -82.507)))
->>> flight = leg_records(leg)[0]
+>>> flight, = leg_records(leg)
 >>> links = link_positions([flight], airports)
 >>> [(e.type, e.end, e.first("distanceKm")) for e in links]
 [('ARRIVED_AT', 'airport-MUSA', '0.36')]
@@ -37,6 +44,7 @@ Example
 from __future__ import annotations
 
 import calendar
+import functools
 import datetime as dt
 import math
 import re
@@ -48,7 +56,7 @@ from .model import Edge, Node, Provenance
 
 __all__ = ["haversine_km", "AirportIndex", "PositionLinks", "link_positions", "End", "Leg", "leg_records",
            "flight_name", "date_label", "date_bounds", "flight_date_range", "parse_position", "format_position",
-           "iso_utc", "TYPE_PENALTY_KM"]
+           "iso_utc", "TYPE_PENALTY_KM", "flight_edges", "flight_edge_records", "FLIGHT_EDGE_TYPES"]
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEG_LAT = 111.195  # 2*pi*R/360 with the radius above
@@ -121,6 +129,7 @@ def iso_utc(seconds: float) -> str:
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+@functools.lru_cache(maxsize=1 << 14)  # legs repeat the same days
 def date_bounds(value: str | None) -> tuple[dt.date, dt.date] | None:
     """First and last day a possibly partial ISO date (or datetime) stands for.
 
@@ -243,16 +252,17 @@ def _km(value: float) -> str:
     return _num(value, 2)
 
 
-def leg_records(leg: Leg) -> list[Node | Edge]:
-    """The Flight node and its edges for one leg (node first).
+def leg_records(leg: Leg) -> list[Node]:
+    """The records of one leg: its Flight node, which states its aircraft and ends (see :func:`flight_edges`).
 
     >>> leg = Leg("flightlog-x", Provenance("flightlog", "x"), "analyst-log", tail="RA-78765",
     ...           departure=End(date="2026-01-20", date_latest="2026-01-31", code="ULLI", country="RU"),
     ...           arrival=End(date="2026-01-20", date_latest="2026-02-01", country="DZ"))
-    >>> [(r.type, getattr(r, "start", None), getattr(r, "end", None)) for r in leg_records(leg)]
-    [('Flight', None, None), ('PERFORMED', 'tail-RA78765', 'flightlog-x'), ('DEPARTED_FROM', 'flightlog-x', 'airport-ULLI'), ('ARRIVED_AT', 'flightlog-x', 'country-DZ')]
-    >>> leg_records(leg)[0].first("name")
-    'RA-78765 ULLI -> DZ, 2026-01-20/31'
+    >>> flight, = leg_records(leg)
+    >>> flight.first("name"), flight.first("departureCode"), flight.first("arrivalCountry")
+    ('RA-78765 ULLI -> DZ, 2026-01-20/31', 'ULLI', 'DZ')
+    >>> [(rel, start, end) for rel, start, end, _ in flight_edges(flight.id, flight.props)]
+    [('PERFORMED', 'tail-RA78765', 'flightlog-x'), ('DEPARTED_FROM', 'flightlog-x', 'airport-ULLI'), ('ARRIVED_AT', 'flightlog-x', 'country-DZ')]
     """
     dep, arr = leg.departure, leg.arrival
     hex_ = normalize_icao24(leg.icao24) if leg.icao24 else None
@@ -287,17 +297,56 @@ def leg_records(leg: Leg) -> list[Node | Edge]:
             props[f"{prefix}Position"] = [format_position(*end.position)]
         if end.distance_km is not None:
             props[f"{prefix}DistanceKm"] = [_km(end.distance_km)]
-    out: list[Node | Edge] = [Node(leg.id, "Flight", props, leg.prov)]
-    if hex_:
-        out.append(Edge("PERFORMED", icao24_key(hex_), leg.id, {"matchedBy": ["icao24"]}, leg.prov))
-    elif leg.tail and tail_key(leg.tail):
-        out.append(Edge("PERFORMED", tail_key(leg.tail), leg.id, {"matchedBy": ["tail"]}, leg.prov))
-    for rel, end in (("DEPARTED_FROM", dep), ("ARRIVED_AT", arr)):
-        target = airport_key(end.code) if end.code else (country_id(end.country) if end.country else None)
-        if target:
-            eprops = {"distanceKm": [_km(end.distance_km)]} if end.code and end.distance_km is not None else {}
-            out.append(Edge(rel, leg.id, target, eprops, leg.prov))
+    return [Node(leg.id, "Flight", props, leg.prov)]
+
+
+#: the relationships :func:`flight_edges` derives (records of these types from a flight source are older
+#: snapshots' restatements of the same facts, accepted as they are)
+FLIGHT_EDGE_TYPES = ("PERFORMED", "DEPARTED_FROM", "ARRIVED_AT")
+# edge properties shared by every derived edge that has them: a million flights, three edges each
+_BY_HEX, _BY_TAIL, _NO_PROPS = {"matchedBy": ["icao24"]}, {"matchedBy": ["tail"]}, {}
+
+
+def flight_edges(flight_id: str, props: dict[str, list[str]]) -> list[tuple[str, str, str, dict[str, list[str]]]]:
+    """The edges a Flight's properties state: ``(type, start, end, edge properties)``.
+
+    The aircraft by ICAO address when known, else by tail (``matchedBy`` says
+    which); each end at its airport code, else at its country. The returned
+    property dicts are shared between calls: read them, do not change them.
+
+    >>> flight_edges("opensky-1", {"icao24": ["1533ad"], "registrationNumber": ["RA-78765"],
+    ...                            "arrivalCode": ["MUSA"], "arrivalDistanceKm": ["0.36"]})
+    [('PERFORMED', 'icao24-1533ad', 'opensky-1', {'matchedBy': ['icao24']}), ('ARRIVED_AT', 'opensky-1', 'airport-MUSA', {'distanceKm': ['0.36']})]
+    """
+    out = []
+    get = props.get
+    hex_key = icao24_key(get("icao24", (None,))[0])
+    if hex_key:
+        out.append(("PERFORMED", hex_key, flight_id, _BY_HEX))
+    else:
+        key = tail_key(get("registrationNumber", (None,))[0])
+        if key:
+            out.append(("PERFORMED", key, flight_id, _BY_TAIL))
+    for rel, prefix in (("DEPARTED_FROM", "departure"), ("ARRIVED_AT", "arrival")):
+        code = get(prefix + "Code")
+        if code:
+            km = get(prefix + "DistanceKm")
+            out.append((rel, flight_id, airport_key(code[0]), {"distanceKm": km} if km else _NO_PROPS))
+            continue
+        country = get(prefix + "Country")
+        if country:
+            out.append((rel, flight_id, country_id(country[0]), _NO_PROPS))
     return out
+
+
+def flight_edge_records(flight: Node) -> list[Edge]:
+    """:func:`flight_edges` as Edge records with the flight's provenance (what the builder adds for it).
+
+    >>> f, = leg_records(Leg("flightlog-x", Provenance("flightlog", "x"), "analyst-log", tail="RA-78765"))
+    >>> [(e.type, e.start, e.end, e.prov.record) for e in flight_edge_records(f)]
+    [('PERFORMED', 'tail-RA78765', 'flightlog-x', 'x')]
+    """
+    return [Edge(rel, start, end, dict(props), flight.prov) for rel, start, end, props in flight_edges(flight.id, flight.props)]
 
 
 def _end_label(end: End) -> str:

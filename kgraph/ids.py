@@ -19,6 +19,7 @@ under which the same identifier from different sources meets:
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -65,6 +66,7 @@ def slug(text: str) -> str:
     return _NON_ALNUM.sub("-", text).strip("-").lower()
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a flight log names the same few thousand aircraft
 def normalize_icao24(value: str | None) -> str | None:
     """Six lower-case hex digits, or None when the value is not a 24-bit address."""
     if not value:
@@ -85,6 +87,7 @@ def icao24_key(value: str | None) -> str | None:
     return f"icao24-{v}" if v else None
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a flight log names the same few thousand aircraft
 def normalize_tail(value: str | None) -> str | None:
     """Upper case with spaces and hyphens removed: the compare form of a tail number."""
     if not value:

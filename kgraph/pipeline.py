@@ -341,6 +341,8 @@ def _stamp_date(stamp: str) -> str:
 # -- build --------------------------------------------------------------------
 def load_records(dd: DataDir) -> tuple[list[Node], list[Edge], dict[str, Any]]:
     """Every CURRENT record of every source, with the first-seen dates applied to listings."""
+    from .flights import FLIGHT_EDGE_TYPES
+
     nodes: list[Node] = []
     edges: list[Edge] = []
     audit: dict[str, Any] = {}
@@ -352,6 +354,10 @@ def load_records(dd: DataDir) -> tuple[list[Node], list[Edge], dict[str, Any]]:
                 nodes.append(rec)
                 n += 1
             else:
+                if source in FLIGHT_SOURCES and rec.type in FLIGHT_EDGE_TYPES:
+                    # a snapshot stored before the builder derived a flight's edges from its properties
+                    # restates them: the derived ones stand
+                    continue
                 if rec.type == "SANCTIONED_UNDER" and not rec.first("listingDate"):
                     # CSV formats carry no listing date: the first snapshot that held the entry stands in
                     first = seen.get(rec.start) or seen.get(store.record_key(rec))
@@ -372,6 +378,9 @@ def load_records(dd: DataDir) -> tuple[list[Node], list[Edge], dict[str, Any]]:
         }
     return nodes, edges, audit
 
+
+#: sources of Flight records (their PERFORMED/DEPARTED_FROM/ARRIVED_AT edges are derived at build time)
+FLIGHT_SOURCES = ("flightlog", "opensky_flights", "adsb_traces")
 
 #: sources that are civil aircraft registers (their registrations are "current")
 REGISTRY_SOURCES = ("us_faa", "opensky_aircraft", "ru_aircraft_db", "ca_ccarcs")

@@ -17,7 +17,7 @@ from kgraph.flights import link_positions
 from kgraph.model import Edge, Node, ParseReport, validate
 from tests.httpserver import HTTPTestServer, Reply
 from tests.mutations import damaged
-from tests.test_flights import airport_nodes
+from tests.test_flights import airport_nodes, with_flight_edges
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "flights"
 TRACES = FIXTURES / "traces"
@@ -27,7 +27,7 @@ ROUTE = [("ULLI", "URSS"), ("URSS", "DAAG"), ("DAAG", "GQNO"), ("GQNO", None), (
 
 def _parse(path, **options):
     report = ParseReport(source="adsb_traces", path=str(path))
-    recs = list(adsb_traces.parse(path, report=report, **options))
+    recs = with_flight_edges(adsb_traces.parse(path, report=report, **options))
     return recs, report
 
 

@@ -12,6 +12,7 @@ from ingest import flightlog
 from kgraph.errors import SourceFormatError
 from kgraph.model import Edge, Node, ParseReport, validate
 from tests.mutations import damaged
+from tests.test_flights import with_flight_edges
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "flights"
 LOG = FIXTURES / "flightlog.csv"
@@ -21,7 +22,7 @@ HEADER = ",".join(flightlog.COLUMNS)
 
 def _parse(path, **kw):
     report = ParseReport(source="flightlog", path=str(path))
-    recs = list(flightlog.parse(path, report=report, **kw))
+    recs = with_flight_edges(flightlog.parse(path, report=report, **kw))
     return recs, report
 
 

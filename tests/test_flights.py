@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kgraph.flights import (
-    TYPE_PENALTY_KM, AirportIndex, End, Leg, date_bounds, flight_date_range, haversine_km, leg_records,
+    TYPE_PENALTY_KM, AirportIndex, End, Leg, date_bounds, flight_date_range, flight_edge_records, haversine_km, leg_records,
     link_positions, parse_position,
 )
 from kgraph.model import Node, Provenance, validate
@@ -125,11 +125,18 @@ def test_index_agrees_with_a_linear_scan(airports, queries, max_km, spread):
 
 
 # --------------------------------------------------------------------------- legs
+def with_flight_edges(recs):
+    """A parse's records plus the edges the graph builder derives from its Flight nodes."""
+    recs = list(recs)
+    return recs + [e for r in recs if isinstance(r, Node) and r.type == "Flight" for e in flight_edge_records(r)]
+
+
 def test_leg_records_country_ends_and_tail_fallback():
     leg = Leg("flightlog-x", Provenance("flightlog", "x"), "analyst-log", tail="RA-78765",
               departure=End(date="2026-01-20", date_latest="2026-02-01", country="MR"),
               arrival=End(date="2026-01-20", date_latest="2026-02-01", country="DO"), citation=["Defense News"])
-    flight, performed, dep, arr = leg_records(leg)
+    flight, = leg_records(leg)
+    performed, dep, arr = flight_edge_records(flight)
     assert flight.first("name") == "RA-78765 MR -> DO, 2026-01-20/02-01"
     assert (performed.type, performed.start, performed.first("matchedBy")) == ("PERFORMED", "tail-RA78765", "tail")
     assert (dep.type, dep.end, arr.type, arr.end) == ("DEPARTED_FROM", "country-MR", "ARRIVED_AT", "country-DO")
@@ -141,7 +148,8 @@ def test_leg_records_prefers_the_hex_and_keeps_distances():
     leg = Leg("opensky-flight-1533ad-1", Provenance("opensky_flights", "1533ad/1"), "opensky-api", icao24="1533AD",
               tail="RA-78765", departure=End(time=1769954403.0, code="MDSD", distance_km=1.41),
               arrival=End(time=1769961325.0, code="MUHA", distance_km=15.82))
-    flight, performed, dep, arr = leg_records(leg)
+    flight, = leg_records(leg)
+    performed, dep, arr = flight_edge_records(flight)
     assert performed.start == "icao24-1533ad" and performed.first("matchedBy") == "icao24"
     assert flight.first("departureTime") == "2026-02-01T14:00:03Z"
     assert flight.first("arrivalDistanceKm") == "15.82" and arr.first("distanceKm") == "15.82"

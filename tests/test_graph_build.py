@@ -105,7 +105,8 @@ def test_possible_matches_become_same_as_and_derived_edges_are_added(tables):
 
 def test_audit(tables):
     a = tables.audit
-    assert a["input"] == {"nodes": 22, "edges": 27}
+    assert a["input"] == {"nodes": 22, "edges": 12}
+    assert a["flight_edges"] == 15  # PERFORMED, DEPARTED_FROM, ARRIVED_AT of 5 flights, from their properties
     assert a["merged_records"] == 2 and a["merged_clusters"] == 2
     assert a["dangling_total"] == 0 and a["ambiguous_tail_links"] == 0
     assert a["nodes"]["Country"] == 6 and a["created_countries"] == 6
@@ -128,14 +129,13 @@ def test_duplicate_assertions_are_one_edge_with_every_source():
 
 
 def test_unresolvable_ends_are_counted_with_reasons_never_dropped_silently():
-    nodes = [Node("flightlog-1", "Flight", {"arrivalCountry": ["CU"], "departureCode": ["ZZZZ"]}, P()),
-             Node("flightlog-2", "Flight", {}, P(record="2")),
+    # a flight states its ends and aircraft as properties; the builder derives the edges from them
+    nodes = [Node("flightlog-1", "Flight", {"arrivalCountry": ["CU"], "arrivalCode": ["XXXX"],  # unknown airport,
+                                            "departureCode": ["ZZZZ"]}, P()),  # ...no country either
+             Node("flightlog-2", "Flight", {"arrivalCountry": ["QQ"],  # no such country code
+                                            "icao24": ["abcdef"]}, P(record="2")),  # no airframe with that hex
              Node("ofac-1", "Organization", {"name": ["A"]}, P("us_ofac_sdn", "1"))]
     edges = [
-        Edge("ARRIVED_AT", "flightlog-1", "airport-XXXX", {}, P()),  # unknown airport, flight knows the country
-        Edge("DEPARTED_FROM", "flightlog-1", "airport-ZZZZ", {}, P()),  # unknown airport, no country either
-        Edge("ARRIVED_AT", "flightlog-2", "country-QQ", {}, P(record="2")),  # no such country code
-        Edge("PERFORMED", "icao24-abcdef", "flightlog-2", {}, P(record="2")),  # no airframe with that hex
         Edge("LINKED_TO", "ofac-1", "ofac-404", {}, P("us_ofac_sdn", "1")),  # no such node
         Edge("LINKED_TO", "ofac-1", "flightlog-2", {}, P("us_ofac_sdn", "1")),  # type pair not in the schema
         Edge("FLEW_WITH", "ofac-1", "ofac-1", {}, P("us_ofac_sdn", "1")),  # unknown relationship type

@@ -107,11 +107,10 @@ def aviacon() -> tuple[list[Node], list[Edge], SimpleNamespace]:
             code = end.split("-", 1)[1]
             props[f"{prefix}Code" if end.startswith("airport-") else f"{prefix}Country"] = [code]
         props["name"] = [f"RA-78765 {dep.split('-', 1)[1]} -> {arr.split('-', 1)[1]}, {dep_date}"]
+        if aircraft.startswith("icao24-"):
+            props["icao24"] = [aircraft.removeprefix("icao24-")]
+        # the builder derives PERFORMED, DEPARTED_FROM and ARRIVED_AT from these properties
         nodes.append(Node(fid, "Flight", props, prov))
-        matched = "icao24" if aircraft.startswith("icao24-") else "tail"
-        edges.append(Edge("PERFORMED", aircraft, fid, {"matchedBy": [matched]}, prov))
-        edges.append(Edge("DEPARTED_FROM", fid, dep, {}, prov))
-        edges.append(Edge("ARRIVED_AT", fid, arr, {}, prov))
     resolution = SimpleNamespace(
         canonical={CA_RECORD: "ofac-40181", "ru-1533ad": "ofac-40185"},
         clusters={"ofac-40181": ["ofac-40181", CA_RECORD], "ofac-40185": ["ofac-40185", "ru-1533ad"]},

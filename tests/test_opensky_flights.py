@@ -14,6 +14,7 @@ from kgraph.model import Edge, Node, ParseReport, validate
 from tests.conftest import corpus_path
 from tests.httpserver import HTTPTestServer, Reply, Request
 from tests.mutations import damaged
+from tests.test_flights import with_flight_edges
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "flights" / "opensky"
 ANSWERS = sorted(FIXTURES.glob("flights_aircraft_*.json"))
@@ -22,7 +23,7 @@ CLIENT_ID, SECRET = "kgraph-test-client", "s3cr3t-OpenSky-value-987"
 
 def _parse(path):
     report = ParseReport(source="opensky_flights", path=str(path))
-    return list(opensky_flights.parse(path, report=report)), report
+    return with_flight_edges(opensky_flights.parse(path, report=report)), report
 
 
 def _flights(recs):

@@ -10,8 +10,9 @@
 2. **Derive.** Registration, Identifier and Country nodes with their
    REGISTERED_AS, HAS_IDENTIFIER and LOCATED_IN edges (:mod:`.derive`);
    SAME_AS edges for "possible" matches; the resolver's derived OPERATES/OWNS
-   edges; DEPARTED_FROM/ARRIVED_AT for flight ends known only by position
-   (:func:`kgraph.flights.link_positions`).
+   edges; PERFORMED, DEPARTED_FROM and ARRIVED_AT from each Flight's
+   properties (:func:`kgraph.flights.flight_edges`), and for flight ends known
+   only by position (:func:`kgraph.flights.link_positions`).
 3. **Resolve edges.** Ends are re-pointed to cluster ids, identifier keys
    resolved (:mod:`.endpoints`), and edges de-duplicated by (type, start,
    end): the first assertion (in source priority order) fills ``source``,
@@ -336,6 +337,34 @@ class _Builder:
                 self.audit.notes[f"{rel}: airport not in the graph, linked to the flight's country"] += 1
         return out
 
+    def add_flight_edges(self) -> None:
+        """PERFORMED / DEPARTED_FROM / ARRIVED_AT of every Flight, from its properties (:func:`kgraph.flights.flight_edges`).
+
+        A million flights make three million edges: the common case (one
+        record, the other end a key held by one node of an allowed type, no
+        edge there yet) is resolved here; everything else takes :meth:`add_edge`.
+        """
+        from ..flights import flight_edges
+
+        add_edge, edges, types, keys = self.add_edge, self.edges, self.types, self.endpoints.keys
+        between = {rel: self.rel_ends[rel][2] for rel in ("PERFORMED", "DEPARTED_FROM", "ARRIVED_AT")}
+        n = 0
+        # a list first: an end at a country not yet in the graph adds its Country node while this runs
+        for m in [m for m in self.merged.values() if m.type == "Flight"]:
+            fid, provs = m.id, m.provs
+            for rel, start, end, props in flight_edges(fid, m.props):
+                n += 1
+                if len(provs) == 1:
+                    performed = rel == "PERFORMED"
+                    h = keys.get(start if performed else end)
+                    if h is not None and len(h) == 1:
+                        key = (rel, h[0], fid) if performed else (rel, fid, h[0])
+                        if key not in edges and (types[key[1]], types[key[2]]) in between[rel]:
+                            edges[key] = Assertion(props, provs[0])
+                            continue
+                add_edge(rel, start, end, [Assertion(props, p) for p in provs])
+        self.stats["flight_edges"] += n
+
     def add_records(self, edges: Iterable[Edge]) -> None:
         n = 0
         for e in edges:
@@ -403,6 +432,7 @@ class _Builder:
         counts = out.counts()
         return {
             "input": {"nodes": self.stats["input_nodes"], "edges": self.stats["input_edges"]},
+            "flight_edges": self.stats["flight_edges"],
             "nodes": counts["nodes"],
             "edges": counts["edges"],
             "merged_records": self.stats["merged_records"],
@@ -471,6 +501,7 @@ def _build(nodes, edges, resolution, registry_sources, link_max_km) -> GraphTabl
     b.link_positions(link_max_km)
     timings["derive"] = time.perf_counter() - t0
     t0 = time.perf_counter()
+    b.add_flight_edges()
     b.add_records(edges)
     for e in getattr(resolution, "derived_edges", None) or []:
         b.add_edge(e.type, e.start, e.end, [e])

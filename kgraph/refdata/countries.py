@@ -47,6 +47,7 @@ def _index() -> dict[str, str]:
     return idx
 
 
+@functools.lru_cache(maxsize=4096)  # sources repeat a few hundred spellings millions of times
 def country_code(text: str | None) -> str | None:
     """ISO alpha-2 code for a country name or code in any of the sources' spellings, else None."""
     if not text or not text.strip():
