@@ -38,7 +38,7 @@ MATCH (n {id: $id})-[r:SANCTIONED_UNDER]->(p:Program)
 OPTIONAL MATCH (p)-[:ISSUED_BY]->(a:Authority)
 RETURN a.caption AS authority, a.id AS authority_id, p.caption AS program, p.id AS program_id,
        r.listingDate AS listingDate, r.firstSeen AS firstSeen, r.startDate AS startDate, r.endDate AS endDate,
-       r.status AS status, r.decree AS decree, r.sourceUrl AS sourceUrl, r.sources AS sources
+       r.status AS status, r.decree AS decree, r.sourceUrl AS sourceUrl, r.sources AS sources, r.source AS _source, r.record AS _record, r.snapshot AS _snapshot
 ORDER BY authority, program
 """
 # the relationship types that carry a score and evidence, one query each
@@ -46,7 +46,7 @@ Q_SCORED = {
     rel: (
         f"MATCH (n {{id: $id}})-[r:{rel}]-(m) "
         f"RETURN m.id AS id, m.type AS type, m.caption AS caption, m.sanctioned AS sanctioned, "
-        f"r.score AS score, r.evidence AS evidence, r.sources AS sources, "
+        f"r.score AS score, r.evidence AS evidence, r.sources AS sources, r.source AS _source, r.record AS _record, r.snapshot AS _snapshot, "
         f"{'r.judgement' if rel == 'SAME_AS' else chr(39) * 2} AS judgement ORDER BY score DESC, id"
     )
     for rel in ("OPERATES", "OWNS", "SAME_AS")
@@ -54,13 +54,13 @@ Q_SCORED = {
 Q_LINKS = """
 MATCH (n {id: $id})-[r:LINKED_TO|HAS_ADDRESS|HAS_IDENTIFIER|LOCATED_IN]-(m)
 RETURN label(r) AS relationship, m.id AS id, m.type AS type, m.caption AS caption, m.sanctioned AS sanctioned,
-       r.sources AS sources
+       r.sources AS sources, r.source AS _source, r.record AS _record, r.snapshot AS _snapshot
 ORDER BY relationship, type, id
 """
 Q_REGISTRATIONS = """
 MATCH (n:Airplane {id: $id})-[r:REGISTERED_AS]->(g:Registration)
 RETURN g.caption AS tail, r.validFrom AS validFrom, r.validUntil AS validUntil, r.firstSeen AS firstSeen,
-       r.current AS current, r.sources AS sources
+       r.current AS current, r.sources AS sources, r.source AS _source, r.record AS _record, r.snapshot AS _snapshot
 ORDER BY coalesce(validFrom, firstSeen, ''), tail
 """
 Q_FLIGHTS = """
@@ -85,7 +85,7 @@ Q_AIRCRAFT = """
 MATCH (o {id: $id})-[r:OPERATES|OWNS|LINKED_TO]-(a:Airplane)
 RETURN a.id AS id, a.caption AS caption, a.sanctioned AS sanctioned, label(r) AS relationship,
        a.serialNumber AS msn, a.icao24 AS icao24, a.model AS model, a.registrationNumber AS tails,
-       r.sources AS sources
+       r.sources AS sources, r.source AS _source, r.record AS _record, r.snapshot AS _snapshot
 ORDER BY id, relationship
 """
 Q_COUNTRY_NAMES = "MATCH (c:Country) WHERE c.code IN $codes RETURN c.code, c.caption"
@@ -107,6 +107,17 @@ def scripts_of(text: str) -> list[str]:
             if script not in found:
                 found.append(script)
     return sorted(found)
+
+
+def _rel_sources(r: dict[str, Any]) -> list[dict[str, Any]]:
+    """A relationship row's assertions (:func:`kgraph.graph.tables.rel_assertions`).
+
+    The query returns the relationship's own source/record/snapshot as
+    ``_source``/``_record``/``_snapshot``; they are taken out of the row here.
+    """
+    from .graph.tables import rel_assertions
+
+    return rel_assertions(r["sources"], r.pop("_source", None), r.pop("_record", None), r.pop("_snapshot", None))
 
 
 def _sources(value: Any) -> list[dict[str, Any]]:
@@ -223,18 +234,18 @@ def show(node_id: str, *, datadir: DataDir | str | Path | None = None, flights: 
             details[prop] = {"label": label, "value": v}
         listings = []
         for r in _rows(store, Q_LISTINGS, {"id": node_id}):
-            r["sources"] = _sources(r["sources"])
+            r["sources"] = _rel_sources(r)
             listings.append(r)
         links = []
         for rel, q in Q_SCORED.items():
             for r in _rows(store, q, {"id": node_id}):
                 links.append({"relationship": rel, "id": r["id"], "type": r["type"], "caption": r["caption"],
                               "sanctioned": r["sanctioned"], "score": r["score"], "evidence": _json(r["evidence"]),
-                              "judgement": r.get("judgement") or None, "sources": _sources(r["sources"])})
+                              "judgement": r.get("judgement") or None, "sources": _rel_sources(r)})
         for r in _rows(store, Q_LINKS, {"id": node_id}):
             links.append({"relationship": r["relationship"], "id": r["id"], "type": r["type"],
                           "caption": r["caption"], "sanctioned": r["sanctioned"], "score": None, "evidence": None,
-                          "judgement": None, "sources": _sources(r["sources"])})
+                          "judgement": None, "sources": _rel_sources(r)})
         card: dict[str, Any] = {
             "id": node_id, "type": ntype, "caption": n.get("caption"), "sanctioned": bool(n.get("sanctioned")),
             "names": names, "identifiers": identifiers, "details": details, "sources": _sources(n.get("sources")),
@@ -245,9 +256,10 @@ def show(node_id: str, *, datadir: DataDir | str | Path | None = None, flights: 
         }
         aircraft_ids: list[str] = []
         if ntype == "Airplane":
-            card["registrations"] = [
-                {**r, "sources": _sources(r["sources"])} for r in _rows(store, Q_REGISTRATIONS, {"id": node_id})
-            ]
+            card["registrations"] = []
+            for r in _rows(store, Q_REGISTRATIONS, {"id": node_id}):
+                r["sources"] = _rel_sources(r)  # takes the query's _source/_record/_snapshot out of the row
+                card["registrations"].append(r)
             aircraft_ids = [node_id]
         else:
             card["aircraft"] = _aircraft(store, node_id)
@@ -267,7 +279,7 @@ def _aircraft(store, node_id: str) -> list[dict[str, Any]]:
             "relationships": [], "sources": [],
         })
         a["relationships"].append(r["relationship"])
-        a["sources"] += [s for s in _sources(r["sources"]) if s not in a["sources"]]
+        a["sources"] += [s for s in _rel_sources(r) if s not in a["sources"]]
     return list(merged.values())
 
 

@@ -31,7 +31,8 @@ NODE_COLUMNS = {
     "sanctioned": "bool",
     "sources": "json",
 }
-#: Columns every relationship carries in the stores, beside its properties.
+#: Columns every relationship carries in the stores, beside its properties: its first assertion's
+#: source, record and snapshot, and ``sources`` (every assertion) when it has more than one.
 REL_COLUMNS = {"source": "string", "record": "string", "snapshot": "string", "sources": "json"}
 
 

@@ -26,7 +26,7 @@ from typing import Any, TextIO
 
 from ..ids import make_id
 from ..schema import schema
-from .tables import GraphTables
+from .tables import GraphTables, rel_assertions
 
 __all__ = ["FTM_PROPERTIES", "write_ftm"]
 
@@ -140,8 +140,9 @@ def write_ftm(tables: GraphTables, out: TextIO) -> int:
                 continue
             props = _interstitial(ftm_schema, start, end, rec, captions, issuer)
             entity_id = make_id(ftm_schema.lower(), table.type, start, end)
+            datasets = sorted({a["source"] for a in rel_assertions(rec.get("sources"), rec.get("source"))})
             out.write(dump({"id": entity_id, "schema": ftm_schema, "properties": props,
-                            "datasets": _datasets(rec.get("sources"))}, ensure_ascii=False) + "\n")
+                            "datasets": datasets}, ensure_ascii=False) + "\n")
             n += 1
     return n
 

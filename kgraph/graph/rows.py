@@ -139,13 +139,14 @@ def to_tables(merged: dict[str, Any], types: dict[str, str], edges: dict[tuple[s
                 if x.prov not in provs:
                     provs.append(x.prov)
             cells = _prov_cells(provs[0])
-            row = [a, b, cells[0], cells[1], cells[2], prov_json(provs), *pads[rel]]
+            # several assertions: all of them in `sources`; one: source/record/snapshot say it all
+            row = [a, b, cells[0], cells[1], cells[2], prov_json(provs) if len(provs) > 1 else None, *pads[rel]]
         else:
             props, first = asserts.props, asserts.prov
             cells = cells_of(id(first))
             if cells is None:
                 cells = prov_cells[id(first)] = _prov_cells(first)
-            row = [a, b, *cells, *pads[rel]]
+            row = [a, b, cells[0], cells[1], cells[2], None, *pads[rel]]
         if props:
             if rel == "SANCTIONED_UNDER" and (props.get("status") or [""])[0].strip().lower() not in inactive:
                 sanctioned.add(a)

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import KgraphError, NotFound
+from ..graph.tables import rel_assertions
 
 __all__ = ["view", "view_data", "render_html", "write_html", "TYPE_STYLE", "MAX_NODES", "MAX_NEIGHBOURS"]
 
@@ -83,7 +84,8 @@ _LISTINGS = ("MATCH (n)-[r:SANCTIONED_UNDER]->(p:Program) WHERE n.id IN $ids "
              "RETURN n.id AS node, a.caption AS authority, a.id AS authority_id, p.caption AS program, "
              "p.id AS program_id, r.listingDate AS listingDate, r.firstSeen AS firstSeen, r.startDate AS startDate, "
              "r.endDate AS endDate, r.status AS status, r.decree AS decree, r.sourceUrl AS sourceUrl, "
-             "r.sources AS sources ORDER BY node, authority, program")
+             "r.sources AS sources, r.source AS _source, r.record AS _record, r.snapshot AS _snapshot "
+             "ORDER BY node, authority, program")
 
 
 def _rank_candidates(cands: list[tuple[str, str, bool, str]]) -> list[tuple[str, str, bool, str]]:
@@ -232,7 +234,8 @@ def _listings(store, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         entry = dict(zip(columns, row))
-        entry["sources"] = _provs(entry["sources"])
+        entry["sources"] = rel_assertions(entry["sources"], entry.pop("_source"), entry.pop("_record"),
+                                          entry.pop("_snapshot"))
         out.setdefault(entry.pop("node"), []).append(entry)
     return out
 
@@ -328,7 +331,7 @@ def view_data(node_id: str, *, hops: int = 2, datadir=None, max_nodes: int = MAX
         props = {p.label: ", ".join(_values(rec[name])) for name, p in (spec.properties.items() if spec else ())
                  if rec.get(name) is not None and p.type != "json"}
         edges.append({"s": start, "t": end, "type": rel, "label": spec.label if spec else rel,
-                      "source": rec.get("source"), "record": rec.get("record"), "sources": _provs(rec.get("sources")),
+                      "source": rec.get("source"), "record": rec.get("record"), "sources": rel_assertions(rec.get("sources"), rec.get("source"), rec.get("record"), rec.get("snapshot")),
                       "props": props})
         if start != end:
             shown.setdefault(start, set()).add(end)
