@@ -250,15 +250,20 @@ def resolve(
 
 
 def _key_owners(entities: dict[str, Entity], canonical: dict[str, str]) -> dict[str, str]:
-    owners: dict[str, set[str]] = defaultdict(set)
+    # one owner per key and a set of the few keys with several: a set per key (600k airframes file ~3M
+    # keys) cost more memory than the entities themselves
+    owner: dict[str, str] = {}
+    shared: set[str] = set()
     for eid, ent in entities.items():
         cid = canonical[eid]
         for k in ent.keys:
-            if not k.startswith("src-"):
-                owners[k].add(cid)
+            if not k.startswith("src-") and owner.setdefault(k, cid) != cid:
+                shared.add(k)
         for t in ent.tails:
-            owners["tail-" + t].add(cid)
-    return {k: next(iter(v)) for k, v in sorted(owners.items()) if len(v) == 1}
+            k = "tail-" + t
+            if owner.setdefault(k, cid) != cid:
+                shared.add(k)
+    return {k: owner[k] for k in sorted(owner) if k not in shared}
 
 
 # -- clusters as data ---------------------------------------------------------
