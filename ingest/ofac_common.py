@@ -286,21 +286,25 @@ class Catalog:
         yield Node(pid, "Program", {"name": [code], "code": [code], "authority": [AUTHORITY_NAMES[dataset]]}, prov)
         yield Edge("ISSUED_BY", pid, f"authority-{dataset}", {}, prov)
 
-    def entry(self, e: Entry) -> Iterator[Record]:
-        """Everything an entry states except its name links: node, addresses, programs."""
+    def entry(self, e: Entry) -> list[Record]:
+        """Everything an entry states except its name links: node, addresses, programs.
+
+        A list, not a generator: one more layer of resumption per record, for
+        the few records an entry gives, costs more than the list.
+        """
         counts = e.report.info.setdefault("entries", {})  # per list: what the quality gate compares
         counts[e.dataset] = counts.get(e.dataset, 0) + 1
         node = e.node(self.snapshot)
-        yield node
+        out: list[Record] = [node]
         url = node.props["sourceUrl"][-1]
         prov = e.prov(self.snapshot)
         for a in e.addresses:
-            yield a
-            yield Edge.trusted("HAS_ADDRESS", e.id, a.id, {}, prov)
+            out += (a, Edge.trusted("HAS_ADDRESS", e.id, a.id, {}, prov))
         for code, listed in e.programs.items():
             if (program_id(code), e.dataset) not in self.seen:
-                yield from self.program(code, e.dataset)
-            yield self._sanctioned(e.uid, e.dataset, code, listed, prov, url)
+                out += self.program(code, e.dataset)
+            out.append(self._sanctioned(e.uid, e.dataset, code, listed, prov, url))
+        return out
 
     def sanction(self, uid: str, dataset: str, code: str, listed: str | None) -> Iterator[Record]:
         """The program (once) and the SANCTIONED_UNDER edge of one entry under it."""
@@ -332,8 +336,10 @@ class LinkIndex:
     """Resolves ``Linked To: NAME`` to uids by the names entries carry in the same publication."""
 
     def __init__(self):
-        self.primary: dict[str, list[str]] = {}
-        self.other: dict[str, list[str]] = {}
+        # uids as tuples of strings: the collector stops tracking them (a list per name of a large list is
+        # tens of thousands of objects it would walk on every full pass)
+        self.primary: dict[str, tuple[str, ...]] = {}
+        self.other: dict[str, tuple[str, ...]] = {}
         self.types: dict[str, tuple[str, str]] = {}  # uid -> (node type, dataset)
 
     def add(self, e: Entry) -> None:
@@ -345,9 +351,9 @@ class LinkIndex:
                 key = name.casefold()
                 uids = target.get(key)
                 if uids is None:
-                    target[key] = [uid]
+                    target[key] = (uid,)
                 elif uid not in uids:
-                    uids.append(uid)
+                    target[key] = (*uids, uid)
 
     def resolve(self, name: str, uid: str, dataset: str) -> str | None:
         """The uid ``name`` stands for, or None when it names nothing or several things."""
@@ -355,7 +361,7 @@ class LinkIndex:
         keys.append(keys[0][:-1] if keys[0].endswith(".") else keys[0] + ".")  # final "." of the remarks
         for table in (self.primary, self.other):
             for key in keys:
-                uids = [u for u in table.get(key, []) if u != uid]
+                uids = [u for u in table.get(key, ()) if u != uid]
                 if len(uids) > 1:  # same name twice (vessels): prefer the same list, then non-assets
                     uids = [u for u in uids if self.types[u][1] == dataset] or uids
                     uids = [u for u in uids if self.types[u][0] not in _ASSETS] or uids

@@ -107,11 +107,15 @@ def read_rows(path: Path, role: str, report: ParseReport) -> Iterator[tuple[int,
         report.warn("no end-of-file byte (Ctrl-Z): the file may be truncated", file=path.name)
 
 
-def read_companions(files: dict[str, Path], report: ParseReport) -> dict[str, dict[str, list]]:
-    """Companion rows by entry number: {"add": {ent: [(line, row)]}, ...}."""
-    out: dict[str, dict[str, list]] = {}
+def read_companions(files: dict[str, Path], report: ParseReport) -> dict[str, dict[str, tuple]]:
+    """Companion rows by entry number: {"add": {ent: ((line, row), ...)}, ...}, rows as tuples.
+
+    Tuples of strings throughout: the garbage collector stops tracking them,
+    and tens of thousands of rows wait here until their entry is read.
+    """
+    out: dict[str, dict[str, tuple]] = {}
     for role in ("comments", "alt", "add"):
-        table: dict[str, list] = {}
+        table: dict[str, tuple] = {}
         out[role] = table
         if role not in files:
             continue
@@ -124,10 +128,8 @@ def read_companions(files: dict[str, Path], report: ParseReport) -> dict[str, di
                     report.reject("entry number is not a number", file=files[role].name, line=line, value=ent)
                     continue
                 rows = table.get(ent)
-                if rows is None:
-                    table[ent] = [(line, row)]
-                else:
-                    rows.append((line, row))
+                # a few rows per entry at most: growing the tuple is cheap
+                table[ent] = ((line, tuple(row)),) if rows is None else (*rows, (line, tuple(row)))
         finally:
             report.read += n
     return out
@@ -153,7 +155,8 @@ def parse_family(families: dict[str, dict[str, Path]], *, snapshot: str | None, 
                 continue
             index.add(entry)
             if entry.links:
-                pending.append((entry.uid, dataset, entry.links))
+                # a tuple: kept to the end, and the garbage collector stops tracking a tuple of strings
+                pending.append((entry.uid, dataset, tuple(entry.links)))
             yield from catalog.entry(entry)
         for role, table in companions.items():
             for ent, rows in table.items():
@@ -163,7 +166,7 @@ def parse_family(families: dict[str, dict[str, Path]], *, snapshot: str | None, 
 
 
 def _entry(path: Path, line: int, row: list[str | None], dataset: str, seen: set[str],
-           companions: dict[str, dict[str, list]], snapshot: str | None, report: ParseReport) -> Entry | None:
+           companions: dict[str, dict[str, tuple]], snapshot: str | None, report: ParseReport) -> Entry | None:
     uid, name, sdn_type, programs, title, call_sign, vess_type, tonnage, grt, flag, owner, remarks = row
     if not (uid or "").isdigit():
         report.reject("entry number is not a number", value=uid, file=path.name, line=line)

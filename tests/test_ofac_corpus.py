@@ -131,8 +131,8 @@ def test_companion_files_without_their_sdn_csv(folder, rows):
     assert set(alt_types) == {"aka", "fka", "nka"}
     if folder.startswith("watchman_tfidf"):
         assert alt_types == {"aka": 19_551, "fka": 539, "nka": 17}
-        assert tables["add"]["40181"][0][1][1:] == ["59835", "Ul. Belinskogo D. 56, Pom. 605", "Yekaterinburg 620026",
-                                                    "Russia", None]
+        assert tables["add"]["40181"][0][1][1:] == ("59835", "Ul. Belinskogo D. 56, Pom. 605", "Yekaterinburg 620026",
+                                                    "Russia", None)
 
 
 def test_consolidated_lists_parse_whole():
