@@ -62,6 +62,18 @@ def start_launcher(heap: str, pagecache: str) -> tuple[subprocess.Popen, str, tu
         time.sleep(0.2)
 
 
+def cpu_seconds(pid: int | None) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` (this process when None); 0 if unknown."""
+    if pid is None:
+        t = os.times()
+        return t.user + t.system
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--scale", type=float, default=0.1)
@@ -91,6 +103,8 @@ def main() -> None:
     print(f"graph: scale {args.scale}, {tables.node_count:,} nodes, {tables.edge_count:,} relationships "
           f"(generated and built in {time.perf_counter() - t0:.1f} s)")
 
+    # the machine is shared: the load average says how much of it the figures below had
+    print("load average before: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     proc = home = None
     if os.environ.get("NEO4J_URI"):
         cfg = settings()
@@ -105,15 +119,19 @@ def main() -> None:
             for workers in args.workers:
                 for label, wipe in (("fresh", True), ("reload", False), ("wipe+load", True)):
                     w0 = time.perf_counter()
+                    # on 2 shared cores the split says whether the client or the server is the bottleneck
+                    c0, j0 = cpu_seconds(None), cpu_seconds(proc.pid if proc else -1)
                     s = load_tables(tables, graph=graph, wipe=wipe, batch_size=batch_size, workers=workers)
                     wall = time.perf_counter() - w0
+                    cpu = (f"cpu client {cpu_seconds(None) - c0:5.1f} s "
+                           f"server {cpu_seconds(proc.pid if proc else -1) - j0:5.1f} s")
                     counts = graph.counts()
                     n_db = sum(counts["nodes"].values())
                     r_db = sum(counts["edges"].values())
                     ok = "ok" if (n_db, r_db) == (tables.node_count, tables.edge_count) else "COUNTS DIFFER"
                     print(f"  batch {batch_size:>6,} workers {workers}  {label:9s}  nodes {s['nodes_per_s']:>8,}/s  "
                           f"rels {s['rels_per_s']:>8,}/s  wall {wall:6.1f} s (wiped {s['wiped']:,})  "
-                          f"db {n_db:,} nodes / {r_db:,} rels {ok}", flush=True)
+                          f"db {n_db:,} nodes / {r_db:,} rels {ok}  {cpu}  load {os.getloadavg()[0]:.2f}", flush=True)
     finally:
         graph.close()
         if proc is not None:

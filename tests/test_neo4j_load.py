@@ -196,6 +196,15 @@ def test_batch_size_must_be_positive(tables):
         load_tables(tables, uri="bolt://127.0.0.1:1", batch_size=0)
 
 
+def test_tables_whose_columns_differ_from_the_schema_are_refused_before_connecting(tables):
+    # rows go as positional lists: a table in another column order would store values under wrong names
+    odd = copy.deepcopy(tables)
+    table = next(t for t in odd.nodes.values() if t.rows)
+    table.columns = table.columns[:1] + table.columns[2:] + table.columns[1:2]
+    with pytest.raises(KgraphError, match="columns are not today's schema's"):
+        load_tables(odd, uri="bolt://127.0.0.1:1")
+
+
 # -- the CLI --------------------------------------------------------------------------------------
 def test_cli_load_prints_a_summary_and_json(neo4j_clean, graph, demo, tables):
     runner = CliRunner(env=cli_env(neo4j_clean))

@@ -9,29 +9,33 @@ Loading (:func:`load_neo4j`, :func:`load_tables`):
    of the schema's labels *and* the matching ``type`` property; other labels,
    and their relationships among themselves, are never touched;
 3. nodes, one label at a time, then relationships, one (type, start label,
-   end label) at a time, in batches of ``batch_size`` rows::
+   end label) at a time, in batches of ``batch_size`` rows; each row is the
+   table's row as a plain list, and the statement names the columns by
+   position (a map per row would repeat every property name in every row,
+   most of the bytes the server decodes)::
 
-       UNWIND $rows AS row MERGE (n:Airplane {id: row.id}) SET n += row.props
+       UNWIND $rows AS row MERGE (n:Country {id: row[0]}) SET n.type = row[1], ...
 
    each batch in a managed transaction (``session.execute_write``) that the
    driver retries on transient errors. Relationships are merged on (start,
    type, end): the build keeps one relationship per (type, start, end), so a
-   second load changes no count. On a reload ``props`` carries every column
-   of the table, nulls included, so a value the new build no longer has is
-   cleared (``SET +=`` removes a property set to null) while properties
-   someone else added to kgraph's nodes survive. A label (relationship
-   type) with nothing in the database yet is written with ``CREATE`` and
-   without the nulls instead: there is nothing to match or clear, and a
-   fresh load costs the server less (a load interrupted and rerun finds the
-   label filled and merges).
+   second load changes no count. On a reload every column is set, nulls
+   included, so a value the new build no longer has is cleared (``SET
+   n.a = null`` removes the property) while properties someone else added
+   to kgraph's nodes survive. A label (relationship type) with nothing in
+   the database yet is written with ``CREATE (n:Country {id: row[0], ...})``
+   instead, where a null sets nothing: there is nothing to match or clear,
+   and a fresh load costs the server less (a load interrupted and rerun
+   finds the label filled and merges).
 
 Example
 -------
->>> node_statement("Airplane")
-'UNWIND $rows AS row MERGE (n:Airplane {id: row.id}) SET n += row.props'
+>>> node_statement("Country", create=True)[:72]
+'UNWIND $rows AS row CREATE (n:Country {id: row[0], type: row[1], caption'
 """
 from __future__ import annotations
 
+import re
 import time
 from typing import Any, Callable, Iterator
 
@@ -39,7 +43,7 @@ from ..errors import KgraphError, Neo4jError
 from ..schema import schema
 from .neo4j import (Neo4jGraph, _checked, _connection_lost, _driver_errors, _one_line, connect, log, redact_uri,
                     settings, translate)
-from .tables import GraphTables
+from .tables import GraphTables, node_columns, rel_columns
 
 __all__ = ["load_neo4j", "load_tables", "node_statement", "rel_statement", "wipe_statement", "DEFAULT_BATCH_SIZE"]
 
@@ -48,23 +52,59 @@ DEFAULT_WORKERS = 2
 
 
 # -- statements ---------------------------------------------------------------------------------
+_PROPERTY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+def _names(columns) -> list[str]:
+    """Column names for a query text: schema names, checked like labels (never data)."""
+    names = [c.name for c in columns]
+    for name in names:
+        if not _PROPERTY.match(name):
+            raise KgraphError(f"{name!r} is not a property name of the kgraph schema")
+    return names
+
+
+def _assign(var: str, names: list[str], first: int, create: bool) -> str:
+    """``{a: row[first], ...}`` (CREATE) or `` SET n.a = row[first], ...`` (MERGE): column i is ``row[i]``.
+
+    A null sets nothing in a CREATE map and removes the property in a SET, as ``SET n += map`` with
+    nulls did: a missing value is never stored, and a reload clears a value the build no longer has.
+    """
+    if create:
+        return ", ".join(f"{name}: row[{i}]" for i, name in enumerate(names, first))
+    return " SET " + ", ".join(f"{var}.{name} = row[{i}]" for i, name in enumerate(names, first)) if names else ""
+
+
 def node_statement(label: str, *, create: bool = False) -> str:
-    """The statement for one batch of nodes of ``label``: MERGE on id, or CREATE into an empty label."""
+    """The statement for one batch of nodes of ``label``: MERGE on id, or CREATE into an empty label.
+
+    Each row is the table's row as a list (``id`` first, then the columns in schema order): a
+    list packs and unpacks for a fraction of a map that repeats every property name in every row.
+    """
     label = _checked(label, schema().nodes)
-    return f"UNWIND $rows AS row {'CREATE' if create else 'MERGE'} (n:{label} {{id: row.id}}) SET n += row.props"
+    names = _names(node_columns(label))
+    assert names[0] == "id", names  # NODE_COLUMNS starts with the key
+    if create:
+        return f"UNWIND $rows AS row CREATE (n:{label} {{{_assign('n', names, 0, True)}}})"
+    return f"UNWIND $rows AS row MERGE (n:{label} {{id: row[0]}}){_assign('n', names[1:], 1, False)}"
 
 
 def rel_statement(rel_type: str, start_label: str, end_label: str, *, create: bool = False) -> str:
     """The statement for one batch of relationships of one (type, start label, end label).
 
-    MERGE on (start, type, end); CREATE when the database holds no
-    relationship of this type yet. Returns how many rows found both ends.
+    Rows are ``[start id, end id, *values]`` as in :class:`RelTable`. MERGE on (start, type, end);
+    CREATE when the database holds no relationship of this type yet. Returns how many rows found
+    both ends.
     """
     s = schema()
     rel_type = _checked(rel_type, s.rels)
     a, b = _checked(start_label, s.nodes), _checked(end_label, s.nodes)
-    return (f"UNWIND $rows AS row MATCH (a:{a} {{id: row.start}}) MATCH (b:{b} {{id: row.end}}) "
-            f"{'CREATE' if create else 'MERGE'} (a)-[r:{rel_type}]->(b) SET r += row.props RETURN count(r) AS merged")
+    names = _names(rel_columns(rel_type))
+    match = f"UNWIND $rows AS row MATCH (a:{a} {{id: row[0]}}) MATCH (b:{b} {{id: row[1]}}) "
+    if create:
+        props = f" {{{_assign('r', names, 2, True)}}}" if names else ""
+        return f"{match}CREATE (a)-[r:{rel_type}{props}]->(b) RETURN count(r) AS merged"
+    return f"{match}MERGE (a)-[r:{rel_type}]->(b){_assign('r', names, 2, False)} RETURN count(r) AS merged"
 
 
 def _empty(graph: "Neo4jGraph") -> tuple[set[str], set[str]]:
@@ -81,21 +121,15 @@ def wipe_statement(label: str) -> str:
 
 
 # -- loading ------------------------------------------------------------------------------------
-def _node_rows(table, start: int, stop: int, nulls: bool) -> list[dict[str, Any]]:
-    """Batch parameters: ``{"id", "props"}`` per node; ``nulls`` keeps null columns (they clear stale values)."""
-    names = table.names[1:]  # id first, then the rest of the columns
-    if nulls:
-        return [{"id": row[0], "props": dict(zip(names, row[1:]))} for row in table.rows[start:stop]]
-    return [{"id": row[0], "props": {k: v for k, v in zip(names, row[1:]) if v is not None}}
-            for row in table.rows[start:stop]]
-
-
-def _rel_rows(table, start: int, stop: int, nulls: bool) -> list[dict[str, Any]]:
-    names = table.names
-    if nulls:
-        return [{"start": row[0], "end": row[1], "props": dict(zip(names, row[2:]))} for row in table.rows[start:stop]]
-    return [{"start": row[0], "end": row[1], "props": {k: v for k, v in zip(names, row[2:]) if v is not None}}
-            for row in table.rows[start:stop]]
+def _check_columns(tables: GraphTables) -> None:
+    """The statements address columns by position in schema order: the tables must have exactly those."""
+    for label, table in tables.nodes.items():
+        if table.rows and table.names != [c.name for c in node_columns(label)]:
+            raise KgraphError(f"the {label} table's columns are not today's schema's: run `kgraph build` again")
+    for table in tables.rels.values():
+        if table.rows and table.names != [c.name for c in rel_columns(table.type)]:
+            raise KgraphError(f"the {table.type} table's columns are not today's schema's: "
+                              "run `kgraph build` again")
 
 
 class _Progress:
@@ -194,6 +228,7 @@ def load_tables(tables: GraphTables, *, uri: str | None = None, auth: tuple[str,
     """
     if batch_size < 1:
         raise KgraphError("--batch-size must be at least 1")
+    _check_columns(tables)
     own = graph is None
     if own:
         graph = connect(uri, auth, database, user=user, password_env=password_env,
@@ -226,15 +261,15 @@ def load_tables(tables: GraphTables, *, uri: str | None = None, auth: tuple[str,
         stage = "loading nodes"
 
         def write_nodes(job) -> int:
-            text, table, start, create = job
-            rows = _node_rows(table, start, start + batch_size, nulls=not create)
+            text, table, start = job
+            rows = table.rows[start:start + batch_size]
             graph._write(text, {"rows": rows})
             return len(rows)
 
         # MERGE finds nothing to match in an empty label: CREATE does the same for less (the uniqueness
         # constraint still guards the ids). A load interrupted and rerun finds the label filled: MERGE.
         empty_labels, empty_types = _empty(graph)
-        jobs = [(node_statement(label, create=label in empty_labels), table, start, label in empty_labels)
+        jobs = [(node_statement(label, create=label in empty_labels), table, start)
                 for label, table in tables.nodes.items()
                 for start in range(0, len(table.rows), batch_size)]
         for n in _run_jobs(write_nodes, jobs, workers):
@@ -249,7 +284,7 @@ def load_tables(tables: GraphTables, *, uri: str | None = None, auth: tuple[str,
             create = table.type in empty_types
             text = rel_statement(table.type, table.start_type, table.end_type, create=create)
             for start in range(0, len(table.rows), batch_size):
-                rows = _rel_rows(table, start, start + batch_size, nulls=not create)
+                rows = table.rows[start:start + batch_size]
                 merged = graph._write(text, {"rows": rows})[0]["merged"]
                 missing += len(rows) - merged
                 done_rels += len(rows)
