@@ -139,19 +139,11 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
                 row.get("summary") or "",
             ))
             n += 1
-            if (len(sources) < 2 and not row.get("members") and not row.get("identifiers")
-                    and (ntype in NO_NAME_KEYS or not names)):
-                # a million flights: its id and its one source record are all there is to file
-                key_batch.append((f"node:{nid.lower()}", nid, "id", nid))
-                rec = sources[0].get("record") if sources and ntype not in _STATED else None
-                if rec:
-                    key_batch.append((f"record:{rec.lower()}", nid, "record", f"{sources[0].get('source')} {rec}"))
-                continue
             keys: dict[str, tuple[str, str]] = {}
             for member in {nid, *(row.get("members") or [])}:
                 keys[f"node:{member.lower()}"] = ("id", member)
             stated = ntype in _STATED
-            for src in [] if stated else row.get("sources") or []:
+            for src in [] if stated else sources:
                 rec = src.get("record")
                 if rec:
                     keys.setdefault(f"record:{rec.lower()}", ("record", f"{src.get('source')} {rec}"))

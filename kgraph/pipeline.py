@@ -62,10 +62,6 @@ def _gc_paused():
             gc.enable()
 
 
-def _datadir(datadir: DataDir | str | Path | None) -> DataDir:
-    return DataDir.of(datadir)
-
-
 def demo_path(folder: str = "") -> Path:
     """Path of the demo sample shipped in the package (``kgraph/demo/data/<folder>``)."""
     return Path(str(resources.files("kgraph").joinpath("demo", "data", folder)))
@@ -193,7 +189,7 @@ def ingest(
     >>> done["source"], done["read"], done["kept"], done["rejected"]
     ('flightlog', 5, 5, 0)
     """
-    dd = _datadir(datadir)
+    dd = DataDir.of(datadir)
     with dd.lock(f"ingest {source}"):
         return ingest_locked(dd, source, from_path=from_path, check=check, progress=progress, offline=offline,
                              **options)
@@ -394,7 +390,7 @@ def build(*, datadir: DataDir | str | Path | None = None, progress: bool = False
     >>> kgraph.build(datadir=dd)["counts"]["nodes"]["Flight"]
     5
     """
-    dd = _datadir(datadir)
+    dd = DataDir.of(datadir)
     with dd.lock("build"):
         return build_locked(dd)
 
@@ -482,7 +478,7 @@ def stats(*, datadir: DataDir | str | Path | None = None) -> dict[str, Any]:
     """
     from .graph import open_store
 
-    dd = _datadir(datadir)
+    dd = DataDir.of(datadir)
     path = dd.require_graph()
     info = json.loads((path / "build.json").read_text())
     with open_store(path) as st:
@@ -506,7 +502,7 @@ def demo(*, datadir: DataDir | str | Path | None = None) -> dict[str, Any]:
     """
     from .card import chain
 
-    dd = _datadir(datadir)
+    dd = DataDir.of(datadir)
     t0 = time.perf_counter()
     ingested = {}
     for name, folder in DEMO_SOURCES:
