@@ -38,6 +38,7 @@ AUTHORITY_URLS = {
     CONS: "https://ofac.treasury.gov/consolidated-sanctions-list-non-sdn-lists",
 }
 DETAIL_URL = "https://sanctionssearch.ofac.treas.gov/Details.aspx?id={uid}"
+_DETAIL_PREFIX = DETAIL_URL.removesuffix("{uid}")  # a concatenation per entry instead of a format call
 
 
 @functools.cache
@@ -49,6 +50,27 @@ def _target(node_type: str, prop: str) -> str:
     while prop not in allowed and prop in _FALLBACK:
         prop = _FALLBACK[prop]
     return prop if prop in allowed else "notes"
+
+
+class _Targets(dict):
+    """``prop -> _target(node_type, prop)`` for one node type, filled on first use.
+
+    One plain dict lookup per value added: a large list adds a quarter of a
+    million values, and the cached two-argument call builds a key tuple each time.
+    """
+
+    __slots__ = ("node_type",)
+
+    def __init__(self, node_type: str):
+        super().__init__()
+        self.node_type = node_type
+
+    def __missing__(self, prop: str) -> str:
+        self[prop] = target = _target(self.node_type, prop)
+        return target
+
+
+_TARGETS: dict[str, _Targets] = {}
 
 
 # where a value goes when the node type lacks the property (Person has no previousName, Airplane no alias...)
@@ -67,10 +89,14 @@ _OGRN = re.compile(r"\d{13}|\d{15}")
 class Entry:
     """One OFAC entry being assembled from any of the three formats."""
 
-    __slots__ = ("uid", "type", "dataset", "props", "programs", "addresses", "links", "report", "_prov")
+    __slots__ = ("uid", "type", "dataset", "props", "programs", "addresses", "links", "report", "_prov", "_targets")
 
     def __init__(self, uid: str, node_type: str, dataset: str, report: ParseReport):
         self.uid, self.type, self.dataset, self.report = uid, node_type, dataset, report
+        targets = _TARGETS.get(node_type)
+        if targets is None:
+            targets = _TARGETS[node_type] = _Targets(node_type)
+        self._targets = targets
         self._prov: Provenance | None = None
         self.props: dict[str, list[str]] = {}
         self.programs: dict[str, str | None] = {}  # program code -> listing date
@@ -91,17 +117,23 @@ class Entry:
         """Add a value, falling back to a broader property the node type has, else to notes."""
         if not value or not (value := value.strip()):
             return
-        target = _target(self.type, prop)
+        target = self._targets[prop]
         if target == "notes" and prop != "notes" and label:
             value = f"{label} {value}"
-        vals = self.props.get(target)
-        if vals is None:
-            self.props[target] = [value]
-        elif value not in vals:
+        props = self.props
+        if target not in props:
+            props[target] = [value]
+        elif value not in (vals := props[target]):
             vals.append(value)
 
     def note(self, text: str | None) -> None:
-        self.add("notes", text)
+        """Add a note (every node type keeps notes: :meth:`add` without the property lookup)."""
+        if text and (text := text.strip()):
+            props = self.props
+            if "notes" not in props:
+                props["notes"] = [text]
+            elif text not in (vals := props["notes"]):
+                vals.append(text)
 
     def feature(self, label: str, value: str | None, issuer: str | None = None, *,
                 issued: str | None = None, expires: str | None = None, extra: str | None = None) -> None:
@@ -167,11 +199,13 @@ class Entry:
                 return
             kind, prop = "id", "idNumber"
         code = country(issuer) if issuer else None
-        if kind == "tax" and label_key(label) == "tax id no." and code == "RU":
+        if code != "RU":
+            pass  # the Russian register codes below are the only special cases
+        elif kind == "tax" and label_key(label) == "tax id no.":
             prop = "innCode"
-        elif kind == "reg" and code == "RU" and _OGRN.fullmatch(number):
+        elif kind == "reg" and _OGRN.fullmatch(number):
             prop = "ogrnCode"
-        elif kind == "reg" and code == "RU" and label_key(label) == "government gazette number":
+        elif kind == "reg" and label_key(label) == "government gazette number":
             prop = "okpoCode"  # OFAC's name for the Russian statistical register code (OKPO)
         if self.type in _ASSETS and kind != "crypto":
             prop = None  # identifiers of owners have no place on an asset: keep the text
@@ -180,9 +214,18 @@ class Entry:
         if prop and number:
             self.add(prop, number, label)
         if issued or expires or extra or not prop or not number:
-            details = [x for x in (f"issued {issued}" if issued else None, f"expires {expires}" if expires else None,
-                                   extra) if x]
-            self.note(" ".join(x for x in (label, number, f"({issuer})" if issuer else None, *details) if x))
+            parts = [label] if label else []
+            if number:
+                parts.append(number)
+            if issuer:
+                parts.append(f"({issuer})")
+            if issued:
+                parts.append(f"issued {issued}")
+            if expires:
+                parts.append(f"expires {expires}")
+            if extra:
+                parts.append(extra)
+            self.note(" ".join(parts))
 
     def link(self, name: str, relation: str = "Linked To") -> None:
         self.links.append((name.strip(), relation))
@@ -191,11 +234,12 @@ class Entry:
         """The entry's node, with what only the whole entry can decide filled in."""
         p = self.props
         names = p.get("name", [])
-        if self.type == "Person" and names and ", " in names[0]:
+        node_type = self.type
+        if node_type == "Person" and names and ", " in names[0]:
             last, first = names[0].split(", ", 1)
             self.add("lastName", last)
             self.add("firstName", first)
-        if self.type == "Airplane":
+        elif node_type == "Airplane":
             primary = names[0] if names else None
             msn = re.fullmatch(r"MSN\s*(\S+)", primary or "")
             if msn:  # "MSN 550": the list names an airframe without registration by its serial number
@@ -205,8 +249,8 @@ class Entry:
                 self.add("registrationNumber", primary)
             if "model" in p:
                 self.add("modelFamily", model_family(p["model"][0]))
-        self.add("sourceUrl", DETAIL_URL.format(uid=self.uid))
-        return Node.trusted(self.id, self.type, p, self.prov(snapshot))
+        self.add("sourceUrl", _DETAIL_PREFIX + self.uid)
+        return Node.trusted(f"ofac-{self.uid}", node_type, p, self.prov(snapshot))
 
 
 def make_address(entry: Entry, address_id: str, street: str | None, city_line: str | None,
@@ -224,7 +268,7 @@ def make_address(entry: Entry, address_id: str, street: str | None, city_line: s
     code = country(country_text) if country_text else None
     if country_text and code is None and country_text.casefold() not in NO_COUNTRY:
         entry.report.warn("unknown address country", uid=entry.uid, country=country_text)
-    full = ", ".join([x for x in (street, city_line, country_text) if x])
+    full = ", ".join(filter(None, (street, city_line, country_text)))
     if code:
         entry.add("country", code)
     if not (street or city or postal):
@@ -233,9 +277,22 @@ def make_address(entry: Entry, address_id: str, street: str | None, city_line: s
         entry.note(f"Address: {full}")
         return
     entry.add("address", full)
-    fields = (("full", full), ("street", street), ("city", city), ("postalCode", postal), ("region", region),
-              ("country", code), ("remarks", remarks))
-    props = {k: [s] for k, v in fields if v and (s := v.strip())}
+    # written out, not a loop over (key, value) pairs: one address per entry on average, 20,000 of them
+    props = {}
+    if full and (s := full.strip()):
+        props["full"] = [s]
+    if street and (s := street.strip()):
+        props["street"] = [s]
+    if city and (s := city.strip()):
+        props["city"] = [s]
+    if postal and (s := postal.strip()):
+        props["postalCode"] = [s]
+    if region and (s := region.strip()):
+        props["region"] = [s]
+    if code:  # an ISO code: never blank
+        props["country"] = [code]
+    if remarks and (s := remarks.strip()):
+        props["remarks"] = [s]
     entry.addresses.append(Node.trusted(f"ofac-addr-{address_id}", "Address", props, entry.prov(snapshot)))
 
 
@@ -298,12 +355,18 @@ class Catalog:
         out: list[Record] = [node]
         url = node.props["sourceUrl"][-1]
         prov = e.prov(self.snapshot)
+        eid, dataset = node.id, e.dataset
         for a in e.addresses:
-            out += (a, Edge.trusted("HAS_ADDRESS", e.id, a.id, {}, prov))
+            out += (a, Edge.trusted("HAS_ADDRESS", eid, a.id, {}, prov))
         for code, listed in e.programs.items():
-            if (program_id(code), e.dataset) not in self.seen:
-                out += self.program(code, e.dataset)
-            out.append(self._sanctioned(e.uid, e.dataset, code, listed, prov, url))
+            pid = program_id(code)
+            if (pid, dataset) not in self.seen:
+                out += self.program(code, dataset)
+            # what _sanctioned() makes, with the ids at hand: every entry has a program or more
+            props = {"authority": [AUTHORITY_NAMES[dataset]], "sourceUrl": [url]}
+            if listed:
+                props["listingDate"] = [listed]
+            out.append(Edge.trusted("SANCTIONED_UNDER", eid, pid, props, prov))
         return out
 
     def sanction(self, uid: str, dataset: str, code: str, listed: str | None) -> Iterator[Record]:

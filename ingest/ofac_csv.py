@@ -97,7 +97,7 @@ def read_rows(path: Path, role: str, report: ParseReport) -> Iterator[tuple[int,
                 ended = False
             if bad:
                 raise SourceFormatError(path, reader.line_num, f"expected {ncols} fields, found {len(row)}")
-            cells = [None if (v := c.strip()) == "-0-" or not v else v for c in row]
+            cells = [v if (v := c.strip()) and v != "-0-" else None for c in row]
             if raw_last and cells[-1] is not None:
                 cells[-1] = row[-1]
             yield reader.line_num, cells
@@ -148,16 +148,25 @@ def parse_family(families: dict[str, dict[str, Path]], *, snapshot: str | None, 
                                     f"{primary} is missing: {names} only list additions to its entries")
         companions = read_companions(files, report)
         seen: set[str] = set()
-        for line, row in read_rows(files["primary"], "primary", report):
-            report.read += 1
-            entry = _entry(files["primary"], line, row, dataset, seen, companions, snapshot, report)
-            if entry is None:
-                continue
-            index.add(entry)
-            if entry.links:
-                # a tuple: kept to the end, and the garbage collector stops tracking a tuple of strings
-                pending.append((entry.uid, dataset, tuple(entry.links)))
-            yield from catalog.entry(entry)
+        primary = files["primary"]
+        # counted here and added once per list (``report.read += 1`` is two property calls, per row)
+        read = kept = 0
+        try:
+            for line, row in read_rows(primary, "primary", report):
+                read += 1
+                made = _entry(primary, line, row, dataset, seen, companions, snapshot, report)
+                if made is None:
+                    continue
+                entry, rows = made
+                kept += rows
+                index.add(entry)
+                if entry.links:
+                    # a tuple: kept to the end, and the garbage collector stops tracking a tuple of strings
+                    pending.append((entry.uid, dataset, tuple(entry.links)))
+                yield from catalog.entry(entry)
+        finally:
+            report.read += read
+            report.kept += kept
         for role, table in companions.items():
             for ent, rows in table.items():
                 for line, _ in rows:
@@ -166,7 +175,9 @@ def parse_family(families: dict[str, dict[str, Path]], *, snapshot: str | None, 
 
 
 def _entry(path: Path, line: int, row: list[str | None], dataset: str, seen: set[str],
-           companions: dict[str, dict[str, tuple]], snapshot: str | None, report: ParseReport) -> Entry | None:
+           companions: dict[str, dict[str, tuple]], snapshot: str | None, report: ParseReport
+           ) -> tuple[Entry, int] | None:
+    """The entry of one primary row and the number of rows kept for it (the row and its companions)."""
     uid, name, sdn_type, programs, title, call_sign, vess_type, tonnage, grt, flag, owner, remarks = row
     if not (uid or "").isdigit():
         report.reject("entry number is not a number", value=uid, file=path.name, line=line)
@@ -184,8 +195,7 @@ def _entry(path: Path, line: int, row: list[str | None], dataset: str, seen: set
     seen.add(uid)
     entry = Entry(uid, node_type, dataset, report)
     entry.add("name", name)
-    for code in split_programs(programs):
-        entry.programs[code] = None  # the CSV family carries no listing date
+    entry.programs = dict.fromkeys(split_programs(programs))  # the CSV family carries no listing date
     if title or call_sign or vess_type or tonnage or grt or flag or owner:
         for label, value in (("Title", title), ("Vessel Call Sign", call_sign), ("VESSEL TYPE", vess_type),
                              ("Vessel Tonnage", tonnage), ("Vessel Gross Registered Tonnage", grt),
@@ -195,8 +205,7 @@ def _entry(path: Path, line: int, row: list[str | None], dataset: str, seen: set
     spill = companions["comments"].pop(uid, ())
     alts = companions["alt"].pop(uid, ())
     addresses = companions["add"].pop(uid, ())
-    # the entry and every companion row of it are kept: counted at once, a property call each time
-    report.kept += 1 + len(spill) + len(alts) + len(addresses)
+    kept = 1 + len(spill) + len(alts) + len(addresses)  # the entry and every companion row of it
     if spill:
         if remarks is not None and len(remarks) != REMARKS_LIMIT:
             report.warn("spill-over text for remarks that were not cut at 1,000 characters", uid=uid)
@@ -213,4 +222,4 @@ def _entry(path: Path, line: int, row: list[str | None], dataset: str, seen: set
             entry.note(f"{alt_name}: {alt_remarks}")
     for _, (_, add_num, street, city_line, country, add_remarks) in addresses:
         make_address(entry, add_num or f"{uid}-{line}", street, city_line, country, add_remarks, snapshot)
-    return entry
+    return entry, kept
