@@ -81,6 +81,8 @@ _FALLBACK = {
     "nationality": "country", "citizenship": "country", "flag": "country",
 }
 _ASSETS = ("Airplane", "Vessel")
+#: label kinds (see :mod:`ingest.ofac_remarks`) whose value is an identifier: :meth:`Entry.identifier`
+IDENTIFIER_KINDS = frozenset(("passport", "tax", "reg", "id", "crypto", "imo"))
 # compiled once: re's own pattern cache is a lookup per call, and a large list has thousands of numbers
 _IMO = re.compile(r"^IMO\s*(\d{7})$")
 _OGRN = re.compile(r"\d{13}|\d{15}")
@@ -157,14 +159,11 @@ class Entry:
         """Apply a looked-up label (see :func:`lookup`) to ``value``."""
         kind, prop = spec
         value = (value or "").strip()
+        # the kinds by how often a list states them (each test is a string comparison)
         if kind == "text":
             self.add(prop, value, label)
         elif kind == "note":
             self.note(f"{label} {value}".strip())
-        elif kind == "link":
-            self.link(value)
-        elif kind in ("passport", "tax", "reg", "id", "crypto", "imo"):
-            self._identifier(kind, prop, label, value, issuer, issued, expires, extra)
         elif kind == "date":
             iso = iso_date(value)
             if iso is None:
@@ -172,6 +171,8 @@ class Entry:
                 self.note(f"{label} {value}")
             else:
                 self.add(prop, iso, label)
+        elif kind in IDENTIFIER_KINDS:
+            self.identifier(kind, prop, label, value, issuer, issued, expires, extra)
         elif kind == "country":
             code = country(value)
             if code is None and value.casefold() in NO_COUNTRY:
@@ -181,6 +182,8 @@ class Entry:
                 self.note(f"{label} {value}")
             else:
                 self.add(prop, code, label)
+        elif kind == "link":
+            self.link(value)
         elif kind == "gender":
             self.add(prop, value.lower(), label)
         elif kind == "hex":
@@ -188,7 +191,9 @@ class Entry:
         else:
             self.add(prop, value, label)
 
-    def _identifier(self, kind, prop, label, number, issuer, issued, expires, extra) -> None:
+    def identifier(self, kind: str, prop: str, label: str, number: str, issuer: str | None, issued: str | None,
+                   expires: str | None, extra: str | None) -> None:
+        """Apply an identifier of one of :data:`IDENTIFIER_KINDS`; ``number`` stripped (see :meth:`apply`)."""
         if kind == "crypto":
             # "XBT 12udabs..." : the wallet is the identifier, shared by whoever controls it
             number = number.split(" ", 1)[-1]

@@ -86,18 +86,21 @@ def read_rows(path: Path, role: str, report: ParseReport) -> Iterator[tuple[int,
     ended = False
     try:
         for row in reader:
-            bad = len(row) != ncols  # every table has 2+ columns: the end byte and blank rows are bad ones
-            if bad and row == [_CTRL_Z]:  # DOS end-of-file byte: the csv module reads it as a 1-field row
-                ended = True
-                continue
-            if bad and not row:
-                continue
+            # every table has 2+ columns: the end byte and blank rows are rows of another length
+            if len(row) != ncols:
+                if row == [_CTRL_Z]:  # DOS end-of-file byte: the csv module reads it as a 1-field row
+                    ended = True
+                    continue
+                if not row:
+                    continue
+                if ended:
+                    report.warn("rows after the end-of-file byte (Ctrl-Z)", file=path.name, line=reader.line_num)
+                raise SourceFormatError(path, reader.line_num, f"expected {ncols} fields, found {len(row)}")
             if ended:
                 report.warn("rows after the end-of-file byte (Ctrl-Z)", file=path.name, line=reader.line_num)
                 ended = False
-            if bad:
-                raise SourceFormatError(path, reader.line_num, f"expected {ncols} fields, found {len(row)}")
-            cells = [v if (v := c.strip()) and v != "-0-" else None for c in row]
+            # OFAC writes the null as "-0- " exactly: tested first, it spares most cells of SDN.CSV a strip()
+            cells = [None if c == "-0- " else v if (v := c.strip()) and v != "-0-" else None for c in row]
             if raw_last and cells[-1] is not None:
                 cells[-1] = row[-1]
             yield reader.line_num, cells

@@ -316,23 +316,29 @@ def split_remarks(text: str | None) -> list[str]:
 
 def split_identifier(value: str) -> tuple[str, str | None, str | None, str | None, str | None]:
     """``number (Country) issued D expires D`` -> (number, country, issued, expires, other text)."""
-    if value.startswith(("issued ", "expires ")):  # "Passport issued 21 Jun 1992 in Amman, Jordan"
+    if value[:7] == "issued " or value[:8] == "expires ":  # "Passport issued 21 Jun 1992 in Amman, Jordan"
         return "", None, None, None, value
     rest, issued, expires = value, None, None
-    head, sep, tail = rest.partition(" expires ")
-    if sep:
-        rest, expires = head, tail
-    head, sep, tail = rest.partition(" issued ")
-    if sep:
-        rest, issued = head, tail
-    parens = []
+    if " expires " in rest:  # a test first: most numbers state neither date, and partition builds a tuple
+        rest, _, expires = rest.partition(" expires ")
+    if " issued " in rest:
+        rest, _, issued = rest.partition(" issued ")
+    if rest[-1:] != ")":
+        return rest.strip(), None, issued, expires, None
+    head, paren, issuer = rest.rpartition("(")
+    if not paren:
+        return rest.strip(), None, issued, expires, None
+    head = head.rstrip()
+    if head[-1:] != ")" or "(" not in head:  # the usual "number (Country)": one parenthesis
+        issuer = issuer[:-1]
+        if country(issuer):
+            return head.strip(), issuer, issued, expires, None
+        return head.strip(), None, issued, expires, f"({issuer})"
+    parens = []  # two or more
     while rest.endswith(")") and "(" in rest:
         at = rest.rfind("(")
         parens.insert(0, rest[at + 1:-1])
         rest = rest[:at].rstrip()
-    if len(parens) == 1:  # the usual "number (Country)": no generator machinery for it
-        issuer = parens[0] if country(parens[0]) else None
-        return rest.strip(), issuer, issued, expires, None if issuer else f"({parens[0]})"
     # the country is the last parenthesis naming one: "0582030 (Connecticut) (United States)"
     at = next((i for i in range(len(parens) - 1, -1, -1) if country(parens[i])), None)
     issuer = parens[at] if at is not None else None
@@ -342,30 +348,41 @@ def split_identifier(value: str) -> tuple[str, str | None, str | None, str | Non
 
 def apply_remarks(entry: Entry, text: str | None) -> None:
     """Apply every segment of a Remarks text to ``entry``."""
-    for seg in split_remarks(text):
-        apply_segment(entry, seg)
+    if not text:
+        return
+    # split_remarks() written out: no list of the segments, one call less per entry; slices, not endswith():
+    # str.startswith/endswith parse their arguments the slow way, a few hundred instructions a call
+    t = text.strip()
+    if t[-1:] == ".":
+        t = t[:-1]
+    for seg in t.split("; "):
+        if seg := seg.strip():
+            apply_segment(entry, seg)
 
 
 def apply_segment(entry: Entry, seg: str) -> None:
     """Apply one ``Label value`` segment (or a weak alias, or free text) to ``entry``."""
     text = seg
     first = text[0]
-    if first == "(" and text[-1] == ")":  # SDN.XML writes "(Linked To: SUMIYOSHI-KAI)"
-        text = text[1:-1].strip()
+    if first == "(":
+        if text[-1] == ")":  # SDN.XML writes "(Linked To: SUMIYOSHI-KAI)"
+            text = text[1:-1].strip()
     elif first in "aA" and text[:5].lower() == "alt. ":  # a further value of the same label ("Alt. Fax")
         text = text[5:]
-    m = WEAK_ALIAS.match(text) if text.startswith(".k.a. ", 1) else None
-    if m:
-        entry.add(_WEAK_PROP[m.group(1)], m.group(2))
-        return
+    if text[1:2] == "." and text[1:7] == ".k.a. ":
+        m = WEAK_ALIAS.match(text)
+        if m:
+            entry.add(_WEAK_PROP[m.group(1)], m.group(2))
+            return
     found = lookup(text)
     if found is not None:
         spec, label, value = found
-        if spec[0] == "text":  # most segments: straight to the property
+        kind = spec[0]
+        if kind == "text":  # most segments: straight to the property
             entry.add(spec[1], value, label)
-        elif spec[0] in _ID_KINDS:
+        elif kind in _ID_KINDS:  # straight to the identifier rule: the number comes out stripped
             number, issuer, issued, expires, extra = split_identifier(value)
-            entry.apply(spec, label, number, issuer, issued=issued, expires=expires, extra=extra)
+            entry.identifier(kind, spec[1], label, number, issuer, issued, expires, extra)
         else:
             entry.apply(spec, label, value)
         return
