@@ -310,11 +310,12 @@ def split_city_line(text: str | None) -> tuple[str | None, str | None, str | Non
     if not text:
         return None, None, None
     tokens = text.split()
-    n = 0
-    while n < min(3, len(tokens)) and _POSTAL_TOKEN.match(tokens[len(tokens) - 1 - n]):
-        n += 1
-    postal = " ".join(tokens[len(tokens) - n:]) or None
-    place = " ".join(tokens[: len(tokens) - n]).rstrip(",")
+    # up to three trailing tokens: tokens[cut:] is the postcode
+    cut, stop = len(tokens), max(len(tokens) - 3, 0)
+    while cut > stop and _POSTAL_TOKEN.match(tokens[cut - 1]):
+        cut -= 1
+    postal = " ".join(tokens[cut:]) or None
+    place = " ".join(tokens[:cut]).rstrip(",")
     city, _, region = place.partition(", ")
     return city or None, region or None, postal
 
