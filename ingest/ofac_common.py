@@ -401,6 +401,9 @@ def split_programs(text: str | None) -> list[str]:
     return [code for p in text.split("] [") if (code := p.strip(" []"))]
 
 
+_LINK_NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
+
+
 class LinkIndex:
     """Resolves ``Linked To: NAME`` to uids by the names entries carry in the same publication."""
 
@@ -414,15 +417,18 @@ class LinkIndex:
     def add(self, e: Entry) -> None:
         uid, props = e.uid, e.props
         self.types[uid] = (e.type, e.dataset)
-        for prop, target in (("name", self.primary), ("alias", self.other), ("previousName", self.other),
-                             ("weakAlias", self.other)):
-            for name in props.get(prop, ()):
-                key = name.casefold()
-                uids = target.get(key)
-                if uids is None:
-                    target[key] = (uid,)
-                elif uid not in uids:
-                    target[key] = (*uids, uid)
+        target = self.primary
+        for prop in _LINK_NAME_PROPS:  # "name" first, into the primary table; the other names after it
+            names = props.get(prop)
+            if names:  # most entries have a name and at most aliases: no loop for what they lack
+                for name in names:
+                    key = name.casefold()
+                    uids = target.get(key)
+                    if uids is None:
+                        target[key] = (uid,)
+                    elif uid not in uids:
+                        target[key] = (*uids, uid)
+            target = self.other
 
     def resolve(self, name: str, uid: str, dataset: str) -> str | None:
         """The uid ``name`` stands for, or None when it names nothing or several things."""
