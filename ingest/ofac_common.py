@@ -112,7 +112,7 @@ class Entry:
     def prov(self, snapshot: str | None) -> Provenance:
         """The provenance of every record the entry gives (one object, shared)."""
         if self._prov is None or self._prov.snapshot != snapshot:
-            self._prov = Provenance(self.dataset, self.uid, snapshot)
+            self._prov = Provenance.trusted(self.dataset, self.uid, snapshot)
         return self._prov
 
     def add(self, prop: str, value: str | None, label: str | None = None) -> None:
@@ -474,4 +474,4 @@ def link_edge(start: str, end: str, relation: str, types: dict[str, tuple[str, s
         report.info["links_not_allowed"] = report.info.get("links_not_allowed", 0) + 1
         return
     yield Edge.trusted("LINKED_TO", f"ofac-{start}", f"ofac-{end}", {"relation": [relation]},
-                  Provenance(dataset, start, snapshot))
+                       Provenance.trusted(dataset, start, snapshot))
