@@ -95,6 +95,13 @@ def _staging(root: Path, pattern: str):
     return lambda: any(root.glob(pattern))
 
 
+def _new_staging(root: Path, pattern: str):
+    """Like _staging, for paths that did not exist when it was called: the debris of the previous
+    kill can hold the very file awaited (the lookup index is written beside the store, from the start)."""
+    old = set(root.glob(pattern))
+    return lambda: any(p not in old for p in root.glob(pattern))
+
+
 # --------------------------------------------------------------------------- build
 def test_build_killed_at_every_stage(prepared, tmp_path):
     root = copy_datadir(prepared["pending"], tmp_path / "data")
@@ -104,11 +111,12 @@ def test_build_killed_at_every_stage(prepared, tmp_path):
     debris: list[str] = []
     kinds_seen: dict[str, list[str]] = {}
     points = [
-        ("staging folder created", _staging(graph, ".building-*")),
-        ("store being loaded", _staging(graph, ".building-*/store.lbdb")),
-        ("lookup index being written", _staging(graph, ".building-*/lookup.sqlite")),
+        ("staging folder created", ".building-*"),
+        ("store being loaded", ".building-*/store.lbdb"),
+        ("lookup index being written", ".building-*/lookup.sqlite"),
     ]
-    for name, event in points:
+    for name, pattern in points:
+        event = _new_staging(graph, pattern)
         proc = start_kgraph(root, "build")
         assert kill_when(proc, event), f"build ended before '{name}' was observed: {finish(proc)}"
         prev, debris = _after_kill(root, prev, before, debris, may_swap=False)
