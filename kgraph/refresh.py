@@ -1,7 +1,8 @@
 """``kgraph update``: fetch every configured source, ingest, resolve and build, in one run.
 
 The analyst's daily command. It holds the data directory's lock once for
-the whole run, fetches and parses each configured source in turn, then
+the whole run, fetches and parses the configured sources (two at a time by
+default, each in a process of its own), then
 resolves and builds the graph from everything the records store holds (the
 sources updated now and the ones kept from earlier runs). A source that
 cannot be updated never stops the others:
@@ -26,6 +27,8 @@ config.toml::
     icao24 = ["1533ad"]       # aircraft whose OpenSky flights are fetched (also [sources.opensky-flights])
     days = 2                  # flight sources without begin/end (dates): the last N days
     check = true              # the sources' quality assertions
+    jobs = 2                  # sources fetched and parsed at once, each in its own process (default:
+                              # 2 on a machine with 2+ cores; 1 runs them one after the other here)
 
     [sources.traces]          # ADS-B traces only when configured here
     icao24 = ["1533ad"]
@@ -190,6 +193,13 @@ class _Stages:
             self.on_event("end", stage, label=label, status=status, detail=detail, seconds=row["seconds"])
 
 
+    def add(self, stage: str, label: str, measured: dict[str, Any], status: str, detail: str) -> None:
+        """A stage measured elsewhere (an ingest in a worker process), announced with ``start`` before."""
+        self.rows.append({"stage": stage, **measured})
+        if self.on_event:
+            self.on_event("end", stage, label=label, status=status, detail=detail, seconds=measured["seconds"])
+
+
 # --------------------------------------------------------------------------- one source
 def _source_row(name: str, status: str, reason: str | None = None, **extra: Any) -> dict[str, Any]:
     return {"source": name, "status": status, "reason": reason, **extra}
@@ -257,6 +267,78 @@ def _ingest_one(dd: DataDir, name: str, *, offline: bool, check: bool, config: d
     return _ingested_row(name, summary)
 
 
+def _ingest_job(root: str, name: str, options: dict[str, Any], environ: dict[str, str]
+                ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """:func:`_ingest_one` in a worker process: its row and the time and peak RSS it took."""
+    # the environment of now, not of when the fork server started: API keys and proxies set since count
+    os.environ.clear()
+    os.environ.update(environ)
+    t0, cpu0 = time.perf_counter(), time.process_time()
+    row = _ingest_one(DataDir(root), name, **options)
+    return row, {"seconds": round(time.perf_counter() - t0, 3), "cpu_seconds": round(time.process_time() - cpu0, 3),
+                 "peak_rss_mb": _peak_mb()}
+
+
+def _expected_work(dd: DataDir, name: str) -> int:
+    """Bytes of the source's newest raw snapshot: the longest ingests are started first."""
+    from .sources import ingester
+
+    snaps = dd.raw_snapshots(ingester(name).SOURCE.name)
+    return sum(f.stat().st_size for f in snaps[-1].rglob("*") if f.is_file()) if snaps else 0
+
+
+def _ingest_parallel(dd: DataDir, names: list[str], jobs: int, stages: _Stages, label: Callable[[str], str],
+                     options: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Ingest ``names`` in up to ``jobs`` worker processes, a fresh one per source.
+
+    A fresh process per source: its peak RSS is that source's alone, and its
+    memory goes back to the system when it ends. Sources write to their own
+    raw and records folders, and this process holds the data directory's lock
+    for all of them.
+    """
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    # forkserver: workers forked from a clean server process, not from this one (which may run a progress
+    # display's thread); spawn where there is no fork
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    if method == "forkserver":
+        ctx.set_forkserver_preload(["kgraph.refresh", "kgraph.pipeline"])
+    todo = sorted(names, key=lambda n: -_expected_work(dd, n))
+    rows: dict[str, dict[str, Any]] = {}
+    running: dict[Any, str] = {}
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, max_tasks_per_child=1) as pool:
+        while todo or running:
+            while todo and len(running) < jobs:
+                name = todo.pop(0)
+                if stages.on_event:
+                    stages.on_event("start", f"ingest:{name}", label=label(name))
+                running[pool.submit(_ingest_job, str(dd.root), name, options, dict(os.environ))] = name
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                name = running.pop(future)
+                try:
+                    row, measured = future.result()
+                except Exception as e:  # noqa: BLE001 - a worker that died (out of memory, killed)
+                    if os.environ.get("KGRAPH_DEBUG"):
+                        raise
+                    message = f"the worker process failed: {type(e).__name__}: {e}"
+                    row = _source_row(name, "failed", message, error=message)
+                    measured = {"seconds": None, "cpu_seconds": None, "peak_rss_mb": None}
+                rows[name] = row
+                stages.add(f"ingest:{name}", label(name), measured, row["status"],
+                           row.get("reason") or f"{row.get('records', 0)} records")
+    return {n: rows[n] for n in names}
+
+
+def _jobs(ucfg: dict[str, Any], jobs: int | None) -> int:
+    value = jobs if jobs is not None else ucfg.get("jobs", min(2, os.cpu_count() or 1))
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ConfigError(f"[update] jobs must be a whole number of 1 or more, not {value!r}")
+    return value
+
+
 # --------------------------------------------------------------------------- the build decision
 def _newest_input(dd: DataDir) -> float:
     """mtime of the newest thing a build reads: record snapshots, judgements, the watchlist."""
@@ -296,7 +378,7 @@ def _build_row(info: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- update
 def update(sources: Iterable[str] | str | None = None, *, offline: bool = False, check: bool | None = None,
            rebuild: bool = False, datadir: DataDir | str | Path | None = None,
-           on_event: Event | None = None) -> dict[str, Any]:
+           on_event: Event | None = None, jobs: int | None = None) -> dict[str, Any]:
     """Fetch, ingest, resolve and build in one run; returns the summary (see the module docstring).
 
     Parameters
@@ -307,6 +389,9 @@ def update(sources: Iterable[str] | str | None = None, *, offline: bool = False,
     rebuild : build even if nothing changed since the current graph.
     on_event : ``on_event(kind, stage, **info)`` with kind ``start``/``end`` per stage
         (``ingest:ofac``..., ``build:resolve``...), for a progress display.
+    jobs : sources ingested at once, each in a worker process (default:
+        ``[update] jobs``, else 2 on a machine with 2+ cores); 1 ingests them
+        one after the other in this process.
 
     Returns
     -------
@@ -345,9 +430,17 @@ def update(sources: Iterable[str] | str | None = None, *, offline: bool = False,
 
             # --offline rebuilds from every raw snapshot held, configured or not
             names += [n for n in INGESTERS if n not in names and dd.raw_snapshots(n)]
-        for name in names:
-            stages.start(f"ingest:{name}", f"{'re-parse' if offline else 'fetch + ingest'} {name}")
-            row = _ingest_one(dd, name, offline=offline, check=check, config=config, today=today)
+        jobs = _jobs(ucfg, jobs)
+        options = {"offline": offline, "check": check, "config": config, "today": today}
+
+        def label(name: str) -> str:
+            return f"{'re-parse' if offline else 'fetch + ingest'} {name}"
+
+        if jobs > 1 and len(names) > 1:
+            rows = _ingest_parallel(dd, names, min(jobs, len(names)), stages, label, options)
+        for name in names if not rows else ():
+            stages.start(f"ingest:{name}", label(name))
+            row = _ingest_one(dd, name, **options)
             rows[name] = row
             stages.end(row["status"], row.get("reason") or f"{row.get('records', 0)} records")
         held = [s for s in store.sources_with_records(dd)]

@@ -216,3 +216,55 @@ def test_daily_updates_feed_changes(http_server, offline_internet, datadir):
     assert {r["id"] for r in report["designations"]["removed"]} == {"ofac-13109"}
     assert {(r["operator"], r["aircraft"]) for r in report["aircraft"]} == {("ofac-40181", "ofac-40184"),
                                                                            ("ofac-40181", "ofac-40185")}
+
+
+# --------------------------------------------------------------------------- sources side by side
+def _comparable(summary: dict) -> dict:
+    """The sources' rows without what differs between two runs (times, stamps, paths)."""
+    drop = {"seconds", "snapshot", "kept_snapshot"}
+    return {n: {k: v for k, v in row.items() if k not in drop} for n, row in summary["sources"].items()}
+
+
+def test_sources_ingested_side_by_side_give_what_one_at_a_time_gives(http_server, offline_internet, tmp_path):
+    from kgraph.datadir import DataDir
+
+    serve(http_server)
+    one, two = DataDir(tmp_path / "one"), DataDir(tmp_path / "two")
+    for dd in (one, two):
+        configure(dd, http_server)
+    events = []
+    seq = update(datadir=one, jobs=1)
+    par = update(datadir=two, jobs=2, on_event=lambda kind, stage, **info: events.append((kind, stage)))
+    assert _comparable(par) == _comparable(seq)
+    assert list(par["sources"]) == SOURCES  # the configured order, whatever order they finished in
+    assert par["build"]["counts"] == seq["build"]["counts"]
+    # each source measured in its own worker process: time and a peak RSS of its own
+    ingests = {r["stage"]: r for r in par["stages"] if r["stage"].startswith("ingest:")}
+    assert set(ingests) == {f"ingest:{n}" for n in SOURCES}
+    assert all(r["seconds"] is not None and r["peak_rss_mb"] for r in ingests.values())
+    for name in SOURCES:
+        assert events.index(("start", f"ingest:{name}")) < events.index(("end", f"ingest:{name}"))
+    assert events.index(("end", "ingest:ofac")) < events.index(("start", "build:load"))
+
+
+def test_workers_see_the_environment_of_now(http_server, offline_internet, datadir, monkeypatch):
+    """A key set after an earlier update (the worker processes' server started then) still counts."""
+    serve(http_server)
+    configure(datadir, http_server)
+    first = update(datadir=datadir, jobs=2)
+    assert first["sources"]["nsdc"]["status"] == "skipped"
+    monkeypatch.setenv("KGRAPH_NSDC_API_KEY", "test-key")
+    row = update(datadir=datadir, jobs=2, rebuild=True)["sources"]["nsdc"]
+    # the key is seen: NSDC is asked (through the refusing proxy) and fails, instead of being skipped
+    assert row["status"] == "failed" and "KGRAPH_NSDC_API_KEY" not in row["reason"], row
+
+
+def test_jobs_must_be_a_whole_number(http_server, offline_internet, datadir):
+    from kgraph.errors import ConfigError
+
+    serve(http_server)
+    configure(datadir, http_server)
+    text = datadir.config_path.read_text(encoding="utf-8")
+    datadir.config_path.write_text(text.replace("check = false", 'check = false\njobs = "many"'), encoding="utf-8")
+    with pytest.raises(ConfigError, match="jobs.*many"):
+        update(datadir=datadir)

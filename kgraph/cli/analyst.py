@@ -108,10 +108,12 @@ class _StageDisplay:
 @click.option("--offline", is_flag=True, help="Rebuild from the raw snapshots already held; no network.")
 @click.option("--no-check", is_flag=True, help="Skip the sources' quality assertions (excerpts and samples).")
 @click.option("--rebuild", is_flag=True, help="Build even if nothing changed since the current graph.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1),
+              help="Sources fetched and parsed at once, each in its own process (default: [update] jobs, else 2).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("-s", "--silent", is_flag=True, help="No progress display.")
 @pass_datadir
-def update(dd, sources, offline, no_check, rebuild, as_json, silent):
+def update(dd, sources, offline, no_check, rebuild, jobs, as_json, silent):
     """Fetch every configured source, ingest, resolve and build, in one command.
 
     Configured sources: ofac, canada, nsdc, faa, opensky, airports, plus
@@ -134,7 +136,7 @@ def update(dd, sources, offline, no_check, rebuild, as_json, silent):
     names = [s for s in sources.split(",")] if sources else None
     with _StageDisplay(enabled=not (silent or as_json)) as display:
         summary = run_update(names, offline=offline, check=False if no_check else None, rebuild=rebuild,
-                             datadir=dd, on_event=display)
+                             datadir=dd, on_event=display, jobs=jobs)
     if as_json:
         output_json(summary)
     else:
