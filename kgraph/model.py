@@ -98,6 +98,17 @@ class _Props:
     def _clean_props(self) -> None:
         cleaned = {}
         for k, v in (self.props or {}).items():
+            if type(v) is list and len(v) < 2:
+                # most properties hold one string or none: what _clean does, without its call and loop
+                # (a million flight records of 14 properties each spent a fifth of their ingest in it)
+                if not v:
+                    continue
+                s = v[0]
+                if type(s) is str:
+                    s = s.strip()
+                    if s:
+                        cleaned[k] = [s]
+                    continue
             vals = _clean(v if isinstance(v, (list, tuple, set)) else [v])
             if vals:
                 cleaned[k] = vals

@@ -147,3 +147,17 @@ def build_aviacon(root) -> "object":
     nodes, edges, res = aviacon()
     build_graph(dd, nodes, edges, res)
     return dd
+
+
+def test_node_and_edge_properties_are_cleaned_into_lists_of_distinct_stripped_strings():
+    p = Provenance("flightlog", "x")
+    shared = ["  RA-78765 "]
+    props = {"one": shared, "blank": ["  "], "none": [None], "empty": [], "text": "Il-76TD", "number": [5],
+             "dupes": ["a", " a", "b"], "tuple": ("x",), "zero": 0}
+    n = Node("x", "Flight", dict(props), p)
+    assert n.props == {"one": ["RA-78765"], "text": ["Il-76TD"], "number": ["5"], "dupes": ["a", "b"],
+                       "tuple": ["x"], "zero": ["0"]}
+    n.add("one", "RA-78766")
+    assert shared == ["  RA-78765 "]  # the caller's list is never the node's
+    e = Edge("OPERATES", "a", "b", {"role": [" operator "], "gone": [""]}, p)
+    assert e.props == {"role": ["operator"]}
