@@ -430,7 +430,8 @@ def main() -> None:
                   f"{row['peak_rss_mb'] or 0:12,.0f}  {detail}")
         b = summary.get("build") or {}
         info = json.loads((Path(summary["graph"]) / "build.json").read_text()) if summary.get("graph") else {}
-        print(f"inside graph: {(info.get('audit') or {}).get('timings')}; inside store: {info.get('load')}")
+        print(f"inside graph: {(info.get('audit') or {}).get('timings')}; inside store: {info.get('load')}; "
+              f"index thread (beside the store): {(info.get('timings') or {}).get('index')} s")
         counts = b.get("counts") or {}
         print(f"graph: {sum((counts.get('nodes') or {}).values()):,} nodes, "
               f"{sum((counts.get('edges') or {}).values()):,} edges, {b.get('clusters')} merged clusters; "
