@@ -165,23 +165,11 @@ class Entry:
         elif kind == "note":
             self.note(f"{label} {value}".strip())
         elif kind == "date":
-            iso = iso_date(value)
-            if iso is None:
-                self.report.warn("unreadable date kept in notes", uid=self.uid, label=label, value=value)
-                self.note(f"{label} {value}")
-            else:
-                self.add(prop, iso, label)
+            self.apply_date(prop, label, value)
         elif kind in IDENTIFIER_KINDS:
             self.identifier(kind, prop, label, value, issuer, issued, expires, extra)
         elif kind == "country":
-            code = country(value)
-            if code is None and value.casefold() in NO_COUNTRY:
-                self.note(f"{label} {value}")
-            elif code is None:
-                self.report.warn("unknown country kept in notes", uid=self.uid, label=label, value=value)
-                self.note(f"{label} {value}")
-            else:
-                self.add(prop, code, label)
+            self.apply_country(prop, label, value)
         elif kind == "link":
             self.link(value)
         elif kind == "gender":
@@ -190,6 +178,26 @@ class Entry:
             self.add(prop, value.upper(), label)
         else:
             self.add(prop, value, label)
+
+    def apply_date(self, prop: str, label: str, value: str) -> None:
+        """Apply a date (``value`` stripped): as ISO text, or in notes when unreadable."""
+        iso = iso_date(value)
+        if iso is None:
+            self.report.warn("unreadable date kept in notes", uid=self.uid, label=label, value=value)
+            self.note(f"{label} {value}")
+        else:
+            self.add(prop, iso, label)
+
+    def apply_country(self, prop: str, label: str, value: str) -> None:
+        """Apply a country (``value`` stripped): as ISO code, or in notes when it names none."""
+        code = country(value)
+        if code is None and value.casefold() in NO_COUNTRY:
+            self.note(f"{label} {value}")
+        elif code is None:
+            self.report.warn("unknown country kept in notes", uid=self.uid, label=label, value=value)
+            self.note(f"{label} {value}")
+        else:
+            self.add(prop, code, label)
 
     def identifier(self, kind: str, prop: str, label: str, number: str, issuer: str | None, issued: str | None,
                    expires: str | None, extra: str | None) -> None:

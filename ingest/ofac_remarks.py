@@ -400,11 +400,21 @@ def apply_segment(entry: Entry, seg: str) -> None:
     if found is not None:
         spec, label, value = found
         kind = spec[0]
-        if kind == "text":  # most segments: straight to the property
+        # the usual kinds straight to their rule, without Entry.apply() in between (a call and a chain of
+        # tests per segment); ``value`` is stripped already: words joined, or what follows a note label's \s*
+        if kind == "text":
             entry.add(spec[1], value, label)
-        elif kind in _ID_KINDS:  # straight to the identifier rule: the number comes out stripped
+        elif kind == "date":
+            entry.apply_date(spec[1], label, value)
+        elif kind == "note":
+            entry.note(f"{label} {value}")
+        elif kind == "link":
+            entry.link(value)
+        elif kind in _ID_KINDS:  # the number comes out stripped
             number, issuer, issued, expires, extra = split_identifier(value)
             entry.identifier(kind, spec[1], label, number, issuer, issued, expires, extra)
+        elif kind == "country":
+            entry.apply_country(spec[1], label, value)
         else:
             entry.apply(spec, label, value)
         return
