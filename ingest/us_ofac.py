@@ -32,6 +32,7 @@ never checks them, so excerpts and single lists (e.g. only CONS_PRIM.CSV) parse.
 """
 from __future__ import annotations
 
+from itertools import chain
 from pathlib import Path
 from typing import Iterator
 
@@ -160,10 +161,13 @@ def parse(path: str | Path, *, snapshot: str | None = None, report: ParseReport 
     report = report if report is not None else ParseReport(SDN, str(path))
     if not path.exists():
         raise SourceFormatError(path, None, "no such file or folder")
-    yield from report.count(_parse(path, snapshot, report, allow_partial))
+    # records pass through chain() (C) rather than through one more Python generator: 100,000 of them
+    yield from report.count(chain.from_iterable(_streams(path, snapshot, report, allow_partial)))
 
 
-def _parse(path: Path, snapshot: str | None, report: ParseReport, allow_partial: bool) -> Iterator[Record]:
+def _streams(path: Path, snapshot: str | None, report: ParseReport, allow_partial: bool
+             ) -> Iterator[Iterator[Record]]:
+    """The record streams of what ``path`` holds, in order; each is made when the one before it is read."""
     from . import ofac_csv
 
     formats = report.info.setdefault("formats", {})
@@ -177,9 +181,9 @@ def _parse(path: Path, snapshot: str | None, report: ParseReport, allow_partial:
                                                     "or CONS_PRIM.CSV")
         formats[dataset] = kind
         if kind == "csv":
-            yield from ofac_csv.parse_family({dataset: {"primary": path}}, snapshot=snapshot, report=report)
+            yield ofac_csv.parse_family({dataset: {"primary": path}}, snapshot=snapshot, report=report)
         else:
-            yield from _xml(path, kind, dataset, snapshot, report, allow_partial)
+            yield _xml(path, kind, dataset, snapshot, report, allow_partial)
         return
     by_name = {p.name.lower(): p for p in path.iterdir() if p.is_file()}
     families = ofac_csv.find_family(path)
@@ -188,12 +192,12 @@ def _parse(path: Path, snapshot: str | None, report: ParseReport, allow_partial:
         xml = next((by_name[n] for n in names if n in by_name), None)
         if xml is not None:  # the richer format of the list, when it is there
             formats[dataset] = kind = sniff(xml)
-            yield from _xml(xml, kind, dataset, snapshot, report, allow_partial)
+            yield _xml(xml, kind, dataset, snapshot, report, allow_partial)
         elif dataset in families:
             formats[dataset] = "csv"
             csv_lists[dataset] = families[dataset]
     if csv_lists:
-        yield from ofac_csv.parse_family(csv_lists, snapshot=snapshot, report=report)
+        yield ofac_csv.parse_family(csv_lists, snapshot=snapshot, report=report)
     if not formats:
         raise SourceFormatError(path, None, "no OFAC list files here (SDN.CSV, CONS_PRIM.CSV, SDN.XML, "
                                             "SDN_ADVANCED.XML or CONS_ADVANCED.XML)")
