@@ -320,7 +320,8 @@ def split_city_line(text: str | None) -> tuple[str | None, str | None, str | Non
     tokens = text.split()
     # up to three trailing tokens: tokens[cut:] is the postcode
     cut, stop = len(tokens), max(len(tokens) - 3, 0)
-    while cut > stop and _POSTAL_TOKEN.match(tokens[cut - 1]):
+    # a word of letters only holds no digit, so is no postcode: told by isalpha() for a tenth of a regex match
+    while cut > stop and not tokens[cut - 1].isalpha() and _POSTAL_TOKEN.match(tokens[cut - 1]):
         cut -= 1
     postal = " ".join(tokens[cut:]) or None
     place = " ".join(tokens[:cut]).rstrip(",")
