@@ -338,7 +338,7 @@ def split_remarks(text: str | None) -> list[str]:
 
 def split_identifier(value: str) -> tuple[str, str | None, str | None, str | None, str | None]:
     """``number (Country) issued D expires D`` -> (number, country, issued, expires, other text)."""
-    if value[:7] == "issued " or value[:8] == "expires ":  # "Passport issued 21 Jun 1992 in Amman, Jordan"
+    if value.startswith(("issued ", "expires ")):  # "Passport issued 21 Jun 1992 in Amman, Jordan"
         return "", None, None, None, value
     rest, issued, expires = value, None, None
     if " expires " in rest:  # a test first: most numbers state neither date, and partition builds a tuple
@@ -389,9 +389,12 @@ def apply_segment(entry: Entry, seg: str) -> None:
     if first == "(":
         if text[-1] == ")":  # SDN.XML writes "(Linked To: SUMIYOSHI-KAI)"
             text = text[1:-1].strip()
+            first = text[:1]
     elif first in "aA" and text[:5].lower() == "alt. ":  # a further value of the same label ("Alt. Fax")
         text = text[5:]
-    if text[1:2] == "." and text[1:7] == ".k.a. ":
+        first = text[:1]
+    # the first letter first: a test of a one-letter string spares most segments the slice
+    if first in "afn" and text[1:7] == ".k.a. ":
         m = WEAK_ALIAS.match(text)
         if m:
             entry.add(_WEAK_PROP[m.group(1)], m.group(2))
