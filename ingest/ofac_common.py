@@ -369,7 +369,7 @@ class Catalog:
         node = e.node(self.snapshot)
         out: list[Record] = [node]
         url = node.props["sourceUrl"][-1]
-        prov = e.prov(self.snapshot)
+        prov = node.prov  # e.prov(self.snapshot), without the call
         eid, dataset = node.id, e.dataset
         for a in e.addresses:
             out += (a, Edge.trusted("HAS_ADDRESS", eid, a.id, {}, prov))
