@@ -126,6 +126,13 @@ def reduce_period(lo: dt.date, hi: dt.date) -> str:
     """ISO text for a period: one partial date when it is one day, month or year, else ``start/end``."""
     if lo == hi:
         return lo.isoformat()
+    if lo.year == hi.year and lo.day == 1 and hi.day == _month_days(hi.year, hi.month):
+        # a whole year or a whole month: checked before the sides, which read 1 January as a year's start
+        # and would write January (and December) as "1991/1991-01"
+        if (lo.month, hi.month) == (1, 12):
+            return f"{lo.year:04d}"
+        if lo.month == hi.month:
+            return f"{lo.year:04d}-{lo.month:02d}"
     a, b = _side(lo, True), _side(hi, False)
     return a if a == b else f"{a}/{b}"
 
