@@ -212,14 +212,13 @@ class Entry:
                 return
             kind, prop = "id", "idNumber"
         code = country(issuer) if issuer else None
-        if code != "RU":
-            pass  # the Russian register codes below are the only special cases
-        elif kind == "tax" and label_key(label) == "tax id no.":
-            prop = "innCode"
-        elif kind == "reg" and _OGRN.fullmatch(number):
-            prop = "ogrnCode"
-        elif kind == "reg" and label_key(label) == "government gazette number":
-            prop = "okpoCode"  # OFAC's name for the Russian statistical register code (OKPO)
+        if code == "RU":  # the Russian register codes are the only special cases
+            if kind == "tax" and label_key(label) == "tax id no.":
+                prop = "innCode"
+            elif kind == "reg" and _OGRN.fullmatch(number):
+                prop = "ogrnCode"
+            elif kind == "reg" and label_key(label) == "government gazette number":
+                prop = "okpoCode"  # OFAC's name for the Russian statistical register code (OKPO)
         if self.type in _ASSETS and kind != "crypto":
             prop = None  # identifiers of owners have no place on an asset: keep the text
         elif code:
@@ -377,25 +376,22 @@ class Catalog:
             pid = program_id(code)
             if (pid, dataset) not in self.seen:
                 out += self.program(code, dataset)
-            # what _sanctioned() makes, with the ids at hand: every entry has a program or more
-            props = {"authority": [AUTHORITY_NAMES[dataset]], "sourceUrl": [url]}
-            if listed:
-                props["listingDate"] = [listed]
-            out.append(Edge.trusted("SANCTIONED_UNDER", eid, pid, props, prov))
+            out.append(self._sanctioned(eid, pid, dataset, listed, prov, url))
         return out
 
     def sanction(self, uid: str, dataset: str, code: str, listed: str | None) -> Iterator[Record]:
         """The program (once) and the SANCTIONED_UNDER edge of one entry under it."""
         yield from self.program(code, dataset)
-        yield self._sanctioned(uid, dataset, code, listed, Provenance(dataset, uid, self.snapshot),
-                               DETAIL_URL.format(uid=uid))
+        yield self._sanctioned(f"ofac-{uid}", program_id(code), dataset, listed,
+                               Provenance(dataset, uid, self.snapshot), DETAIL_URL.format(uid=uid))
 
     @staticmethod
-    def _sanctioned(uid: str, dataset: str, code: str, listed: str | None, prov: Provenance, url: str) -> Edge:
+    def _sanctioned(entry_id: str, program: str, dataset: str, listed: str | None, prov: Provenance, url: str
+                    ) -> Edge:
         props = {"authority": [AUTHORITY_NAMES[dataset]], "sourceUrl": [url]}
         if listed:
             props["listingDate"] = [listed]
-        return Edge.trusted("SANCTIONED_UNDER", f"ofac-{uid}", program_id(code), props, prov)
+        return Edge.trusted("SANCTIONED_UNDER", entry_id, program, props, prov)
 
 
 @functools.cache

@@ -446,9 +446,10 @@ def _build(dd: DataDir, on_stage: Callable[[str], None] | None) -> dict[str, Any
             "merged_records": sum(len(m) for m in resolution.clusters.values() if len(m) > 1),
         }
         # the lookup index, the resolution and the facts beside the store, on a thread: the store's load
-        # is mostly the engine's COPY, which releases the GIL and leaves this process's Python idle, and
-        # the index is Python and SQLite work (at full size one after the other took 65 + 58 s; side by
-        # side, see bench/pipeline.py). Both only read the tables.
+        # is mostly the engine's COPY, which releases the GIL, and the index is Python and SQLite work.
+        # Measured on 2 cores: a quarter off store + index at scale 0.2 (29.8 -> 22.2 s), about even at
+        # full size (147 -> 142 s, +0.4 GB), where the COPY's threads and SQLite share the two cores;
+        # more cores, more gain. Both only read the tables.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kgraph-index") as side:
             side_files = side.submit(_write_side_files, tables, resolution, staging, dd)
             stage("store")

@@ -192,7 +192,6 @@ class _Stages:
         if self.on_event:
             self.on_event("end", stage, label=label, status=status, detail=detail, seconds=row["seconds"])
 
-
     def add(self, stage: str, label: str, measured: dict[str, Any], status: str, detail: str) -> None:
         """A stage measured elsewhere (an ingest in a worker process), announced with ``start`` before."""
         self.rows.append({"stage": stage, **measured})
@@ -438,11 +437,12 @@ def update(sources: Iterable[str] | str | None = None, *, offline: bool = False,
 
         if jobs > 1 and len(names) > 1:
             rows = _ingest_parallel(dd, names, min(jobs, len(names)), stages, label, options)
-        for name in names if not rows else ():
-            stages.start(f"ingest:{name}", label(name))
-            row = _ingest_one(dd, name, **options)
-            rows[name] = row
-            stages.end(row["status"], row.get("reason") or f"{row.get('records', 0)} records")
+        else:
+            for name in names:
+                stages.start(f"ingest:{name}", label(name))
+                row = _ingest_one(dd, name, **options)
+                rows[name] = row
+                stages.end(row["status"], row.get("reason") or f"{row.get('records', 0)} records")
         held = [s for s in store.sources_with_records(dd)]
         covered = {d for r in rows.values() for d in r.get("datasets") or []}
         kept = sorted(s for s in held if s not in covered)
