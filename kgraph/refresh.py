@@ -291,9 +291,11 @@ def _ingest_parallel(dd: DataDir, names: list[str], jobs: int, stages: _Stages, 
     """Ingest ``names`` in up to ``jobs`` worker processes, a fresh one per source.
 
     A fresh process per source: its peak RSS is that source's alone, and its
-    memory goes back to the system when it ends. Sources write to their own
-    raw and records folders, and this process holds the data directory's lock
-    for all of them.
+    memory goes back to the system when it ends. Each process is the one worker
+    of a pool of its own: a worker that dies (killed, out of memory) breaks its
+    pool, and a shared pool would take the other running sources down with it.
+    Sources write to their own raw and records folders, and this process holds
+    the data directory's lock for all of them.
     """
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -306,17 +308,19 @@ def _ingest_parallel(dd: DataDir, names: list[str], jobs: int, stages: _Stages, 
         ctx.set_forkserver_preload(["kgraph.refresh", "kgraph.pipeline"])
     todo = sorted(names, key=lambda n: -_expected_work(dd, n))
     rows: dict[str, dict[str, Any]] = {}
-    running: dict[Any, str] = {}
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, max_tasks_per_child=1) as pool:
+    running: dict[Any, tuple[str, ProcessPoolExecutor]] = {}
+    try:
         while todo or running:
             while todo and len(running) < jobs:
                 name = todo.pop(0)
                 if stages.on_event:
                     stages.on_event("start", f"ingest:{name}", label=label(name))
-                running[pool.submit(_ingest_job, str(dd.root), name, options, dict(os.environ))] = name
+                pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+                running[pool.submit(_ingest_job, str(dd.root), name, options, dict(os.environ))] = (name, pool)
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
-                name = running.pop(future)
+                name, pool = running.pop(future)
+                pool.shutdown()
                 try:
                     row, measured = future.result()
                 except Exception as e:  # noqa: BLE001 - a worker that died (out of memory, killed)
@@ -328,6 +332,9 @@ def _ingest_parallel(dd: DataDir, names: list[str], jobs: int, stages: _Stages, 
                 rows[name] = row
                 stages.add(f"ingest:{name}", label(name), measured, row["status"],
                            row.get("reason") or f"{row.get('records', 0)} records")
+    finally:  # interrupted (Ctrl-C): the sources under way end before the lock is let go
+        for _, pool in running.values():
+            pool.shutdown(cancel_futures=True)
     return {n: rows[n] for n in names}
 
 

@@ -55,6 +55,7 @@ from __future__ import annotations
 import email.utils
 import json
 import socket
+import sys
 import struct
 import threading
 import time
@@ -79,6 +80,7 @@ class Request:
     headers: dict[str, str]
     body: bytes
     at: float  # time.monotonic() on arrival
+    client_port: int = 0  # the client's end of the connection (a test can find its process by it)
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -179,7 +181,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         req = Request(self.command, split.path, parse_qs(split.query, keep_blank_values=True),
-                      {k.lower(): v for k, v in self.headers.items()}, body, time.monotonic())
+                      {k.lower(): v for k, v in self.headers.items()}, body, time.monotonic(),
+                      self.client_address[1])
         reply = self.server.owner._dispatch(req)
         try:
             self._write(reply)
@@ -228,6 +231,11 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     owner: HTTPTestServer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # a client that went away between requests (killed, or timed out) is not the server's error
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
 
 
 class HTTPTestServer:

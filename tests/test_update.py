@@ -9,6 +9,8 @@ without ever reaching the internet.
 from __future__ import annotations
 
 import json
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -268,3 +270,48 @@ def test_jobs_must_be_a_whole_number(http_server, offline_internet, datadir):
     datadir.config_path.write_text(text.replace("check = false", 'check = false\njobs = "many"'), encoding="utf-8")
     with pytest.raises(ConfigError, match="jobs.*many"):
         update(datadir=datadir)
+
+
+def _process_holding_port(port: int) -> int | None:
+    """The process whose TCP socket has local port ``port`` (Linux: /proc/net/tcp*, /proc/PID/fd)."""
+    sockets = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[9] != "0":
+                sockets.add(f"socket:[{fields[9]}]")
+    for fds in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            if any(os.readlink(fd) in sockets for fd in fds.iterdir()):
+                return int(fds.parent.name)
+        except OSError:  # a process that ended meanwhile, or one not ours
+            continue
+    return None
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="finds the worker process through Linux's /proc")
+def test_a_worker_killed_mid_ingest_fails_its_source_only(http_server, offline_internet, datadir):
+    """The worker fetching Canada's list is killed (as the OOM killer would): Canada fails, the rest goes on."""
+    serve(http_server)
+    killed = []
+    body = (DAY1 / "canada" / "sema-lmes.xml").read_bytes()
+
+    def kill_the_client(req):
+        pid = _process_holding_port(req.client_port)
+        if pid is not None and pid != os.getpid():
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+        return Reply(body=body, content_type="application/xml")
+
+    http_server.route("/canada/sema-lmes.xml", handler=kill_the_client)
+    configure(datadir, http_server)
+    summary = update(datadir=datadir, jobs=2)
+    assert killed, "the worker fetching the Canadian list was not found"
+    rows = summary["sources"]
+    assert rows["canada"]["status"] == "failed" and "worker process" in rows["canada"]["reason"], rows["canada"]
+    assert rows["ofac"]["status"] == "updated" and rows["airports"]["status"] == "updated", rows
+    assert rows["nsdc"]["status"] == "skipped"
+    assert summary["build"]["counts"]["nodes"]["Airport"] > 0  # the build ran on what was ingested
+    # the next update fetches Canada again, in a fresh worker
+    http_server.route("/canada/sema-lmes.xml", Reply(body=body, content_type="application/xml"))
+    assert update(datadir=datadir, jobs=2)["sources"]["canada"]["status"] == "updated"
