@@ -395,6 +395,9 @@ def main() -> None:
     root = args.keep or Path(tmp := tempfile.mkdtemp(prefix="kgraph-bench-"))
     data = root / "data"
     try:
+        from bench.ofac_parse import interpreter
+
+        print(f"interpreter: {interpreter()} (run this script with another one to compare)")
         print(f"load average before: {load_average()} ({os.cpu_count()} CPUs)")
         if args.reuse and (data / "bench-queries.json").exists():
             qs = json.loads((data / "bench-queries.json").read_text())
