@@ -170,7 +170,7 @@ def ingest(
 
     Parameters
     ----------
-    source : short name (``ofac``, ``canada``, ``nsdc``, ``faa``, ``opensky``,
+    source : short name (``ofac``, ``canada``, ``nsdc``, ``war-sanctions``, ``faa``, ``opensky``,
         ``registry``, ``airports``, ``flightlog``, ``traces``, ``opensky-flights``).
     from_path : a local file or folder of that source's files, instead of downloading.
     check : enforce the source's quality assertions (record counts, fill

@@ -69,6 +69,7 @@ INGESTERS: dict[str, str] = {
     "ofac": "ingest.us_ofac",
     "canada": "ingest.ca_sema",
     "nsdc": "ingest.ua_nsdc",
+    "war-sanctions": "ingest.ua_war_sanctions",
     "faa": "ingest.us_faa",
     "opensky": "ingest.opensky_aircraft",
     "registry": "ingest.aircraft_list",

@@ -256,6 +256,7 @@ CLI_INPUTS = {
     "ofac-consolidated": ("ofac", FIX / "ofac" / "cons", "CONS_PRIM.CSV", ()),
     "canada": ("canada", FIX / "canada" / "sema-lmes-2025.xml", None, ()),
     "nsdc": ("nsdc", FIX / "nsdc", "subjects_legal.json", ()),
+    "war-sanctions": ("war-sanctions", FIX / "war_sanctions" / "pull", "ships/1003.html", ()),
     "faa": ("faa", FIX / "aviation" / "faa", "MASTER.txt", ()),
     "opensky": ("opensky", FIX / "aviation" / "opensky" / "aircraft-database-complete-2025-08.csv", None, ()),
     "registry": ("registry", FIX / "aviation" / "registries" / "carscurr.txt", None, ("--preset", "ca_ccarcs")),

@@ -119,7 +119,8 @@ def update(dd, sources, offline, no_check, rebuild, jobs, as_json, silent):
     Configured sources: ofac, canada, nsdc, faa, opensky, airports, plus
     the flight sources whose aircraft are set in config.toml ([update]
     icao24, [sources.opensky-flights], [sources.traces]); `[update] sources`
-    or --sources replace the set. A source needing an unset environment
+    or --sources replace the set; war-sanctions (some 1,500 page requests)
+    runs only when named there. A source needing an unset environment
     variable (KGRAPH_NSDC_API_KEY, KGRAPH_OPENSKY_CLIENT_ID/SECRET) is
     skipped; a source that is down falls back to its last good snapshot; a
     source that fails without one is skipped, and the build runs on what is

@@ -57,8 +57,8 @@ def demo(dd, as_json):
 def ingest(dd, source, from_path, offline, no_check, preset, as_json, silent):
     """Fetch one SOURCE (or read --from PATH), parse it, store its records.
 
-    SOURCE is a short name: ofac, canada, nsdc, faa, opensky, registry,
-    airports, flightlog, traces, opensky-flights (see `kgraph sources`).
+    SOURCE is a short name: ofac, canada, nsdc, war-sanctions, faa, opensky,
+    registry, airports, flightlog, traces, opensky-flights (see `kgraph sources`).
     A malformed file is refused with one error line and changes nothing.
     Prints what changed since the previous snapshot of the source.
 
