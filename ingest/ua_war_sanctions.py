@@ -26,7 +26,9 @@ The markup (``div#main-grid`` links on listings, ``div.tools-spec`` and
 ``yellow``) and the labels come from the selectors of the OpenSanctions
 crawler ``datasets/ua/war_sanctions/html/crawler.py``; the test fixtures are
 hand-written in that structure and were not checked against a live page.
-Opt-in (not in ``kgraph update``'s default sources): a full pull is about
+Not read: the company pages (``/transport/ships-company/{id}``), captains,
+the shadow-fleet tab and the portal's other sections (persons, companies,
+components). Opt-in (not in ``kgraph update``'s default sources): a full pull is about
 1,500 page requests. ``[sources.war-sanctions]`` in config.toml takes
 ``base_url``, ``delay`` (seconds between requests, default 0.5),
 ``max_pages`` and ``user_agent``.
@@ -84,12 +86,12 @@ SOURCE = Source(
 
 
 # --------------------------------------------------------------------------- reading one saved page
-def _document(path: Path, data: bytes | None = None):
+def _document(path: Path):
     """The parsed page, or SourceFormatError for what is not a whole UTF-8 HTML page."""
     import lxml.etree
     import lxml.html
 
-    data = path.read_bytes() if data is None else data
+    data = path.read_bytes()
     if len(data) > MAX_PAGE_BYTES:
         raise SourceFormatError(path, None, f"{len(data)} bytes: larger than any portal page")
     try:
@@ -162,7 +164,7 @@ def _date(raw: str | None) -> str | None:
 
 
 def _ship_imo(raw: str) -> str | None:
-    """A ship's IMO number with a valid check digit (a company number has none to check)."""
+    """A ship's IMO number with a valid check digit: a wrong one must not merge two ships on one key."""
     imo = normalize_imo(raw)
     ok = imo and sum(int(d) * w for d, w in zip(imo, range(7, 1, -1))) % 10 == int(imo[6])
     return imo if ok else None
@@ -299,13 +301,8 @@ def _parties(vessel: Node, role: str, label: str, lines: list[str], companies: _
 
 
 def _countries(vessel: Node, prop: str, label: str, lines: list[str]) -> None:
-    for text in (p.strip() for line in lines for p in line.split("/")):
-        if text.lower() in _NONE:
-            continue
-        code = country_code(text)
-        vessel.add(prop, code)
-        if not code:
-            vessel.add("notes", f"{label}: {text}")
+    for text in (p.strip() for line in lines for p in line.split("/") if p.strip().lower() not in _NONE):
+        vessel.add(*((prop, country_code(text)) if country_code(text) else ("notes", f"{label}: {text}")))
 
 
 def _vessel(sid: str, rows: list[tuple[str, list[str]]], links: list[str], snapshot: str | None,
@@ -326,11 +323,11 @@ def _vessel(sid: str, rows: list[tuple[str, list[str]]], links: list[str], snaps
             edges += _parties(vessel, field, label, lines, companies, report)
         elif value is None:
             continue
+        elif field == "imo" and not _ship_imo(value):
+            report.warn("IMO is not a valid ship IMO number", record=sid, value=value)
+            vessel.add("notes", f"IMO as published: {value}")
         elif field == "imo":
             vessel.add("imoNumber", _ship_imo(value))
-            if not _ship_imo(value):
-                report.warn("IMO is not a valid ship IMO number", record=sid, value=value)
-                vessel.add("notes", f"IMO as published: {value}")
         elif field in ("flag", "pastFlags"):
             _countries(vessel, field, label, lines)
         elif field == "previousName":
@@ -339,9 +336,7 @@ def _vessel(sid: str, rows: list[tuple[str, list[str]]], links: list[str], snaps
             number = re.sub(r"[\s,]", "", value)
             vessel.add(field, None if number == "0" else number)  # the portal writes 0 for "not known"
         elif field == "buildDate":
-            vessel.add(field, _date(value))
-            if not _date(value):
-                vessel.add("notes", f"{label}: {value}")
+            vessel.add(*((field, _date(value)) if _date(value) else ("notes", f"{label}: {value}")))
         elif field == "information":
             vessel.add("notes", value)
             listing.add("reason", value)
@@ -382,6 +377,22 @@ def _pages(path: Path) -> tuple[Path, list[tuple[str, Path]]]:
     return path, sorted(pages, key=lambda item: int(item[0]))
 
 
+def _check_index(folder: Path, pages: list[tuple[str, Path]], report: ParseReport) -> int:
+    """Warn about ships the listing named but no page was saved for; returns how many were listed."""
+    if not (folder / INDEX).is_file():
+        return 0
+    try:
+        index = json.loads((folder / INDEX).read_text(encoding="utf-8"))
+        listed = {str(i) for i in index["ships"]}
+        gone = {str(i) for i in index.get("not_found") or []}
+    except (ValueError, KeyError, TypeError, AttributeError) as e:  # also UnicodeDecodeError
+        raise SourceFormatError(folder / INDEX, None, f"not a war-sanctions index ({e!r})") from None
+    missing = sorted(listed - gone - {sid for sid, _ in pages})
+    if missing:
+        report.warn("listed ships without a saved page", count=len(missing), first=missing[0])
+    return len(listed)
+
+
 def parse(path: str | Path, *, snapshot: str | None = None, report: ParseReport | None = None) -> Iterator[Record]:
     """Records of one saved pull of the portal's ships (the folder :func:`fetch` wrote, or one page)."""
     folder, pages = _pages(Path(path))
@@ -389,17 +400,7 @@ def parse(path: str | Path, *, snapshot: str | None = None, report: ParseReport 
     report.path = str(path)
     if not pages:
         raise SourceFormatError(path, None, "no ship pages (ships/<portal id>.html) in the folder")
-    listed: list[str] = []
-    if (folder / INDEX).is_file():
-        try:
-            index = json.loads((folder / INDEX).read_text(encoding="utf-8"))
-            listed = [str(i) for i in index["ships"]]
-            gone = {str(i) for i in index.get("not_found") or []}
-        except (ValueError, KeyError, TypeError) as e:  # also UnicodeDecodeError
-            raise SourceFormatError(folder / INDEX, None, f"not a war-sanctions index ({e})") from None
-        missing = set(listed) - gone - {sid for sid, _ in pages}
-        if missing:
-            report.warn("listed ships without a saved page", count=len(missing), first=min(missing, key=int))
+    report.info["listed"] = _check_index(folder, pages, report)
     companies = _Companies(snapshot)
     records: list[Record] = _static(snapshot)
     for sid, file in pages:
@@ -409,17 +410,16 @@ def parse(path: str | Path, *, snapshot: str | None = None, report: ParseReport 
         if main is None or not main.xpath(_ROWS[0]):
             raise SourceFormatError(file, "main", "no div.tools-spec rows: not a ship page "
                                                   f"(an error or block page? title {_title(root)!r})")
+        rows = _rows(main)
+        if not any(_FIELDS.get(label.lower()) == "name" and _value(lines) for label, lines in rows):
+            report.reject("ship page without a vessel name", record=sid)  # before its companies are made
+            continue
         # the evidence links under the rows (news, registers, photos)
         links = [h.strip() for h in main.xpath(_LINKS) if h.strip().startswith(("http://", "https://"))]
-        vessel, edges = _vessel(sid, _rows(main), links, snapshot, companies, report)
-        if not vessel.get("name"):
-            report.reject("ship page without a vessel name", record=sid)
-            continue
+        vessel, edges = _vessel(sid, rows, links, snapshot, companies, report)
         report.kept += 1
         records += [vessel, *edges]
-    records += companies.nodes.values()
-    report.info["listed"] = len(listed)
-    yield from report.count(records)
+    yield from report.count([*records, *companies.nodes.values()])
 
 
 # --------------------------------------------------------------------------- fetch
@@ -461,26 +461,24 @@ def fetch(dest: Path, *, config: dict, session=None) -> dict[str, Any]:
     own, session, dest = session is None, session or http_session(config), Path(dest)
     folder = dest / "ships"
     folder.mkdir(parents=True, exist_ok=True)
-    ids: list[str] = []
-    not_found: list[str] = []
+    ids, not_found = [], []
     try:
         for page in range(1, max_pages + 2):
             if page > max_pages:
-                raise FetchError(f"{base}{LISTING}: still new ships after {max_pages} listing pages; "
+                raise FetchError(f"{base}{LISTING}: the listing did not end within {max_pages} pages; "
                                  f"raise [sources.{SOURCE.name}] max_pages if the portal has grown")
             target = folder / f"page-{page:04d}.html"
             params = {"page": page, "per-page": PER_PAGE}
             download(session, f"{base}{LISTING}", target, headers=headers, params=params)
             grid = _checked(target, f"{base}{LISTING}?page={page}", ".//div[@id='main-grid']", "div#main-grid")
             # past the last page the portal (Yii2) answers the last page again: no new links ends the walk
-            new = [i for i in dict.fromkeys(re.findall(r"/transport/ships/(\d+)(?:[/?#]|$)",
-                                                       "\n".join(grid.xpath(".//a/@href")), re.M))
-                   if i not in ids]
+            links = re.findall(r"/transport/ships/(\d+)(?:[/?#]|$)", "\n".join(grid.xpath(".//a/@href")), re.M)
+            new = [i for i in dict.fromkeys(links) if i not in ids]
+            time.sleep(delay)  # after every request, the last listing page's too
             if not new:
                 target.unlink()
                 break
             ids += new
-            time.sleep(delay)
         for n, sid in enumerate(ids, 1):
             url = f"{base}{LISTING}/{sid}"
             try:

@@ -210,6 +210,29 @@ def test_other_bad_inputs(tmp_path):
         run(WS / "block.html")
 
 
+def test_bad_imo_and_nameless_page(tmp_path):
+    copy_fixture(tmp_path)
+    leader = tmp_path / "ships" / "1002.html"
+    leader.write_text(leader.read_text(encoding="utf-8").replace("9339301", "9339302"), encoding="utf-8")
+    carrier = tmp_path / "ships" / "1004.html"
+    carrier.write_text(carrier.read_text(encoding="utf-8").replace(
+        'yellow">KGRAPH TEST CARRIER<', 'yellow">-<'), encoding="utf-8")
+    records, report = run(tmp_path)
+    # a wrong check digit would merge two ships on one key: kept in the notes only
+    ship = nodes(records)["ua-gur-ship-1002"]
+    assert "imoNumber" not in ship.props and "IMO as published: 9339302" in ship.get("notes")
+    assert any("not a valid ship IMO number" in w for w in report.warnings)
+    assert (report.read, report.kept, report.rejected) == (4, 3, 1) and "ua-gur-ship-1004" not in nodes(records)
+    assert "ua-gur-company-5999020" not in nodes(records)  # the ISM manager of the refused page only
+
+
+def test_bad_settings(tmp_path):
+    from kgraph.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"\[sources.war-sanctions\] delay must be >= 0"):
+        ws.fetch(tmp_path, config={"sources": {"war-sanctions": {"delay": "soon"}}})
+
+
 def test_one_page_and_a_missing_page(tmp_path):
     records, report = run(SHIPS / "1002.html")  # `kgraph ingest war-sanctions --from 1002.html`
     assert [r.id for r in records if isinstance(r, Node) and r.type == "Vessel"] == ["ua-gur-ship-1002"]
@@ -280,6 +303,13 @@ def test_fetch_walks_the_listing_then_the_ship_pages(http_server, tmp_path):
     assert fetched_report.warnings == saved_report.warnings
 
 
+def test_fetch_is_polite(http_server, tmp_path):
+    serve_portal(http_server)
+    ws.fetch(tmp_path, config=config_for(http_server, delay=0.15))
+    arrivals = [r.at for r in http_server.requests]
+    assert len(arrivals) == 7 and min(b - a for a, b in zip(arrivals, arrivals[1:])) >= 0.15
+
+
 def test_fetch_stops_when_a_page_brings_nothing_new(http_server, tmp_path):
     # past its last page the portal answers the last page again
     page = (SHIPS / "page-0001.html").read_bytes()
@@ -292,7 +322,7 @@ def test_fetch_stops_when_a_page_brings_nothing_new(http_server, tmp_path):
 
 def test_fetch_page_limit(http_server, tmp_path):
     serve_portal(http_server)
-    with pytest.raises(FetchError, match=r"still new ships after 1 listing pages.*max_pages"):
+    with pytest.raises(FetchError, match=r"the listing did not end within 1 pages; raise \[sources.war-sanctions\] max_pages"):
         ws.fetch(tmp_path, config=config_for(http_server, max_pages=1))
 
 
