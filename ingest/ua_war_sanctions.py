@@ -216,8 +216,8 @@ def parse_party(text: str) -> Party | None:
             return None  # two countries or two dates: not the (IMO / Country / Date) form
         setattr(party, slot, value)
     name, _, care_of = (s.strip() for s in _CARE_OF.sub("\x00", m["head"], count=1).partition("\x00"))
-    if name.lower() in _NONE:
-        return party if party.date and not care_of else None
+    if name.lower() in _NONE:  # "Unknown (22.03.2024)": the role is vacant or not known, in the portal's form
+        return None if care_of else party
     if _PACKED.search(name) or (care_of and _PACKED.search(care_of)):
         return None
     party.name, party.care_of = name, care_of or None

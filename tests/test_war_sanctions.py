@@ -174,7 +174,8 @@ def test_records_fit_the_schema_and_ids_are_unique():
      ws.Party("Gamma Marine (Hong Kong) Ltd", None, "Hong Kong", "2023-06-05")),
     ("Delta Tankers Inc (IMO 6123456/Panama/2022)", ws.Party("Delta Tankers Inc", "6123456", "Panama", "2022")),
     ("Unknown (22.03.2024)", ws.Party(None, date="2024-03-22")),
-    ("Невідомо (- / - / -)", None),  # nothing known at all: kept in the notes
+    ("Невідомо (- / - / -)", ws.Party(None)),
+    ("Unknown c/o Kappa Ltd (- / - / -)", None),
     ("Epsilon Ltd", None),  # no (IMO / Country / Date)
     ("Zeta Ltd (1111111 / Malta / 01.01.2020) / Eta Ltd (2222222 / Malta / 01.01.2021)", None),
     ("Theta Ltd (01.01.2020 / 02.02.2021)", None),  # two dates
