@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Iterator
 
 from kgraph.errors import SourceFormatError
-from kgraph.ids import make_id, normalize_imo, slug
+from kgraph.ids import make_id, ship_imo, slug
 from kgraph.model import Edge, Node, ParseReport, Provenance, Record
 from kgraph.refdata.countries import country_code, country_name
 from kgraph.sources import Source, SourceFile
@@ -322,8 +322,8 @@ def _entity(f: dict[str, str], node: Node, report: ParseReport) -> None:
     else:
         raise _Reject("record names neither a person nor an entity or ship")
     if imo_raw:
-        imo = normalize_imo(imo_raw)
-        if imo and sum(int(d) * w for d, w in zip(imo, range(7, 1, -1))) % 10 == int(imo[6]):
+        imo = ship_imo(imo_raw)
+        if imo:
             node.add("imoNumber", imo)
         else:
             report.warn("ShipIMONumber is not a valid IMO number (7 digits with check digit)",

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from kgraph.errors import ConfigError, FetchError, SourceFormatError
-from kgraph.ids import make_id, normalize_imo
+from kgraph.ids import make_id, normalize_imo, ship_imo
 from kgraph.model import Edge, Node, ParseReport, Provenance, Record
 from kgraph.refdata.countries import country_code
 from kgraph.sources import Source
@@ -161,13 +161,6 @@ def _date(raw: str | None) -> str | None:
     if (m := re.fullmatch(r"(\d{1,2})\.(\d{4})", text)) and 1 <= int(m[1]) <= 12:
         return f"{m[2]}-{int(m[1]):02d}"
     return text if re.fullmatch(r"(19|20)\d\d", text) else None
-
-
-def _ship_imo(raw: str) -> str | None:
-    """A ship's IMO number with a valid check digit: a wrong one must not merge two ships on one key."""
-    imo = normalize_imo(raw)
-    ok = imo and sum(int(d) * w for d, w in zip(imo, range(7, 1, -1))) % 10 == int(imo[6])
-    return imo if ok else None
 
 
 @dataclass
@@ -323,11 +316,11 @@ def _vessel(sid: str, rows: list[tuple[str, list[str]]], links: list[str], snaps
             edges += _parties(vessel, field, label, lines, companies, report)
         elif value is None:
             continue
-        elif field == "imo" and not _ship_imo(value):
+        elif field == "imo" and not ship_imo(value):
             report.warn("IMO is not a valid ship IMO number", record=sid, value=value)
             vessel.add("notes", f"IMO as published: {value}")
         elif field == "imo":
-            vessel.add("imoNumber", _ship_imo(value))
+            vessel.add("imoNumber", ship_imo(value))
         elif field in ("flag", "pastFlags"):
             _countries(vessel, field, label, lines)
         elif field == "previousName":

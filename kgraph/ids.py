@@ -125,6 +125,21 @@ def normalize_imo(value: str | None) -> str | None:
     return digits if len(digits) == 7 else None
 
 
+def ship_imo(value: str | None) -> str | None:
+    """A ship's seven-digit IMO number when its check digit holds, else None.
+
+    A typo must not merge two ships on one key. Company numbers (the IMO
+    company and registered owner number) have no such check digit.
+
+    >>> ship_imo("IMO 9329760"), ship_imo("9329761")
+    ('9329760', None)
+    """
+    imo = normalize_imo(value)
+    if imo and sum(int(d) * w for d, w in zip(imo, range(7, 1, -1))) % 10 == int(imo[6]):
+        return imo
+    return None
+
+
 def imo_key(value: str | None) -> str | None:
     v = normalize_imo(value)
     return f"imo-{v}" if v else None
