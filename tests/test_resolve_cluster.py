@@ -10,7 +10,7 @@ from kgraph.datadir import DataDir
 from kgraph.model import Edge, Node, Provenance, record_from_json
 from kgraph.resolve import Resolution, resolve, write_clusters
 from kgraph.resolve.entity import Entity
-from kgraph.resolve.index import LookupIndex, candidate_pairs, query_keys
+from kgraph.resolve.index import LookupIndex, candidate_pairs, entity_keys, query_keys
 from kgraph.resolve.judgements import Judgement, add_judgement, compact, load_judgements
 
 
@@ -239,3 +239,53 @@ def test_query_keys_and_lookup_index(aviacon):
         hits = idx.search(q)
         assert hits and expected in [e.id for e, s, _ in hits if s == hits[0][1]], (q, hits[:3])
     assert "i:tail-RA78765" in query_keys("RA-78765")
+
+
+# -- airframes that share no key with another record (prepared with their keys only) --------------
+
+
+def registry_plane(hexcode: str, tail: str, msn: str, **props) -> Node:
+    return Node(f"opensky-{hexcode}", "Airplane",
+                {"registrationNumber": [tail], "icao24": [hexcode], "serialNumber": [msn], "model": ["Il-76TD"],
+                 **props}, Provenance("opensky_aircraft", hexcode))
+
+
+def test_a_keys_only_airplane_has_the_keys_and_fields_of_a_full_one():
+    plane = registry_plane("1533ae", "RA-76999", "0093498951", previousRegistrationNumber=["CCCP-76999"],
+                           operatorIcao=["AZS"], operatorName=["Aviacon Zitotrans"], ownerName=["Lessor LLC"])
+    full, light = Entity.from_nodes([plane]), Entity.from_nodes([plane], keys_only=True)
+    assert full.complete and not light.complete
+    for attr in ("id", "type", "family", "provs", "keys", "tails", "prev_tails", "props"):
+        assert getattr(light, attr) == getattr(full, attr), attr
+    assert entity_keys(light) == entity_keys(full)
+    assert full.msns and not light.msns  # what only scoring reads is left out
+    # OFAC names an aircraft by its tail: that tail is a key of a keys-only entity too
+    named = Node("ofac-40185", "Airplane", {"name": ["RA-78765"]}, Provenance("us_ofac_sdn", "40185"))
+    assert Entity.from_nodes([named], keys_only=True).tails == {"RA78765"}
+    with pytest.raises(ValueError):
+        Entity.from_nodes([org("ofac-1", "Mahan Air")], keys_only=True)
+
+
+def test_airframes_merge_through_a_shared_key_and_the_others_stay_in_graph_and_lookup():
+    from kgraph.graph.build import build_tables
+    from kgraph.lookup_index import index_rows
+
+    listed = Node("ofac-40185", "Airplane", {"registrationNumber": ["RA-78765"], "serialNumber": ["83486590"],
+                                             "model": ["IL-76TD"]}, Provenance("us_ofac_sdn", "40185"))
+    operator = org("ofac-40181", "JSC Aviacon Zitotrans", "us_ofac_sdn", icaoCode=["AZS"])
+    twin = registry_plane("1533ad", "RA-78765", "83486590")
+    alone = registry_plane("1533ae", "RA-76999", "0093498951", operatorIcao=["AZS"])
+    reused = registry_plane("1533af", "RA-78765", "0093421999")  # the tail again, on another airframe
+    judged = [registry_plane("aaa001", "RA-11111", "111"), registry_plane("aaa002", "RA-22222", "222")]
+    nodes = [listed, operator, twin, alone, reused, *judged]
+    res = resolve(nodes, [], judgements=[("opensky-aaa001", "opensky-aaa002", "same")])
+    assert res.canonical["opensky-1533ad"] == "ofac-40185"  # shares tail and MSN with the listed airframe
+    assert res.canonical["opensky-1533af"] == "opensky-1533af"  # its MSN differs: compared in full, kept apart
+    assert res.clusters["opensky-aaa001"] == ["opensky-aaa001", "opensky-aaa002"]  # an analyst said so
+    assert res.clusters["opensky-1533ae"] == ["opensky-1533ae"]
+    assert res.keys["icao24-1533ae"] == res.keys["tail-RA76999"] == res.keys["msn-93498951"] == "opensky-1533ae"
+    assert [(e.type, e.start, e.end) for e in res.derived_edges] == [("OPERATES", "ofac-40181", "opensky-1533ae")]
+    tables = build_tables(nodes, [], res)
+    rows = {r["id"]: r for r in index_rows(tables, res)}
+    assert rows["opensky-1533ae"]["type"] == "Airplane" and "RA-76999" in rows["opensky-1533ae"]["identifiers"]
+    assert rows["ofac-40185"]["members"] == ["ofac-40185", "opensky-1533ad"] and "opensky-1533ad" not in rows

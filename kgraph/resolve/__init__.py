@@ -186,14 +186,22 @@ def resolve(
     th.update(thresholds or {})
     judged = as_judgements(judgements)
     by_id = _group_nodes(nodes)
+    # airplanes are filed under identifiers only, and most registry airframes share none with another
+    # record: prepare their keys first, and the rest only for those in a candidate pair (below)
     entities: dict[str, Entity] = {
-        nid: Entity.from_nodes(recs) for nid, recs in by_id.items() if recs[0].type in MATCHABLE
+        nid: Entity.from_nodes(recs, keys_only=recs[0].type == "Airplane")
+        for nid, recs in by_id.items() if recs[0].type in MATCHABLE
     }
     order = sorted(entities)
     ents = [entities[i] for i in order]
     pos = {eid: i for i, eid in enumerate(order)}
     allow = [(pos[a], pos[b]) for (a, b) in judged if a in pos and b in pos]
     pairs = candidate_pairs(ents, allow=allow)
+    # only a pair is scored or joined (a judged pair is one too): an entity in none stays a singleton,
+    # for which its keys, provenance and operator fields are enough
+    for i in {i for pair in pairs for i in pair}:
+        if not ents[i].complete:
+            ents[i] = entities[ents[i].id] = Entity.from_nodes(by_id[ents[i].id])
 
     scored = []
     negative = []

@@ -74,7 +74,7 @@ class Entity:
     __slots__ = (
         "id", "type", "family", "provs", "names", "weak_names", "raw_names", "ids", "keys", "countries",
         "dates", "msns", "families", "groups", "tails", "prev_tails", "icao24s", "periods", "props", "_seen",
-        "name_index", "name_keyset", "prov_keys", "years", "full_dates",
+        "name_index", "name_keyset", "prov_keys", "years", "full_dates", "complete",
     )
 
     def __init__(self, node_id: str, node_type: str):
@@ -104,6 +104,8 @@ class Entity:
         self.prov_keys: frozenset[tuple[str, str]] = frozenset()
         self.years: frozenset[int] = frozenset()
         self.full_dates: frozenset[str] = frozenset()
+        #: False when prepared with ``keys_only``: filed under its keys, not fit for scoring
+        self.complete = False
 
     def __repr__(self) -> str:
         return f"Entity({self.id!r}, {self.type}, {self.raw_names[:2]!r})"
@@ -117,25 +119,37 @@ class Entity:
         return self.id
 
     @classmethod
-    def from_nodes(cls, nodes: Iterable[Node]) -> "Entity":
+    def from_nodes(cls, nodes: Iterable[Node], *, keys_only: bool = False) -> "Entity":
+        """One entity from every Node record with one id.
+
+        ``keys_only`` prepares an Airplane for everything but comparison: its identifier
+        keys and tails (what :func:`kgraph.resolve.index.entity_keys` files it under, and
+        what the build's ``keys`` map holds), its provenance and its operator and owner
+        fields. Most registry airframes share no key with any other record, so they are
+        never scored; :func:`kgraph.resolve.resolve` prepares again, in full, the few
+        that are. The scorer must not see such an entity (``complete`` is False).
+        """
         nodes = list(nodes)
         first = nodes[0]
         ent = cls(first.id, first.type)
+        if keys_only and ent.type != "Airplane":
+            raise ValueError(f"keys_only is for airplanes (filed under identifiers only), not {ent.type}")
         if len(nodes) == 1:  # most records stand alone: read their properties in place (nothing writes to them)
             ent.provs.append(first.prov)
             ent.props = first.props
+        else:
+            for node in nodes:
+                if node.prov not in ent.provs:
+                    ent.provs.append(node.prov)
+                for prop, values in node.props.items():
+                    have = ent.props.setdefault(prop, [])
+                    for v in values:
+                        if v not in have:
+                            have.append(v)
+        ent._prepare_keys()
+        if not keys_only:
             ent._prepare()
-            ent._compact()
-            return ent
-        for node in nodes:
-            if node.prov not in ent.provs:
-                ent.provs.append(node.prov)
-            for prop, values in node.props.items():
-                have = ent.props.setdefault(prop, [])
-                for v in values:
-                    if v not in have:
-                        have.append(v)
-        ent._prepare()
+            ent.complete = True
         ent._compact()
         return ent
 
@@ -204,16 +218,15 @@ class Entity:
         self.years = frozenset(int(d[:4]) for d in self.dates)
         self.full_dates = frozenset(d[:10] for d in self.dates if len(d) >= 10)
         self.prov_keys = frozenset((pv.source, pv.record) for pv in self.provs)
+
+    def _prepare_keys(self) -> None:
+        """The identifier keys (and an airplane's tails): all an entity that is never compared needs."""
+        p = self.props
         self.keys = node_keys(self.type, p)
         for prov in self.provs:
             self.keys.append(f"src-{prov.source}-{prov.record}")
-
-    def _prepare_airplane(self) -> None:
-        p = self.props
-        for v in p.get("serialNumber", []):
-            m = normalize_msn(v)
-            if m:
-                self.msns.add(m)
+        if self.type != "Airplane":
+            return
         for v in p.get("registrationNumber", []):
             t = normalize_tail(v)
             if t:
@@ -227,6 +240,13 @@ class Entity:
             t = normalize_tail(v)
             if t:
                 self.prev_tails.add(t)
+
+    def _prepare_airplane(self) -> None:
+        p = self.props
+        for v in p.get("serialNumber", []):
+            m = normalize_msn(v)
+            if m:
+                self.msns.add(m)
         for v in p.get("icao24", []):
             h = normalize_icao24(v)
             if h:

@@ -143,6 +143,9 @@ def _dates(a: Entity, b: Entity, ev: list[Evidence]) -> None:
 
 def score_pair(a: Entity, b: Entity) -> PairScore:
     """Score two entities of compatible types (same family) with per-feature evidence."""
+    if not (a.complete and b.complete):
+        # an entity prepared with its keys only has no MSNs, types or names: it would score wrong, silently
+        raise ValueError(f"score_pair needs fully prepared entities: {a.id} / {b.id}")
     if a.type == "Airplane" and b.type == "Airplane":
         return score_airplanes(a, b)
     ev: list[Evidence] = []
