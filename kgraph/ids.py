@@ -23,6 +23,7 @@ import functools
 import hashlib
 import re
 import unicodedata
+from typing import Callable
 
 __all__ = [
     "make_id",
@@ -200,6 +201,16 @@ _ENTITY_SCHEMES = {
 }
 
 
+@functools.lru_cache(maxsize=None)  # a few dozen (type, property) pairs, asked for millions of times
+def _keyer(node_type: str, prop: str) -> Callable[[str], str | None] | None:
+    """How one property's values become keys, or None when they are not identifiers."""
+    keyer = _KEYERS.get((node_type, prop))
+    if keyer is None and node_type in ("Organization", "Person") and prop in _ENTITY_SCHEMES:
+        scheme = _ENTITY_SCHEMES[prop]
+        keyer = lambda v: identifier_key(scheme, v)  # noqa: E731
+    return keyer
+
+
 def property_keys(node_type: str, prop: str, values: list[str]) -> list[str]:
     """Identifier keys of one property's values.
 
@@ -208,17 +219,10 @@ def property_keys(node_type: str, prop: str, values: list[str]) -> list[str]:
     >>> property_keys("Airplane", "registrationNumber", ["RA-78765"])
     ['tail-RA78765']
     """
-    keyer = _KEYERS.get((node_type, prop))
-    if keyer is None and node_type in ("Organization", "Person") and prop in _ENTITY_SCHEMES:
-        scheme = _ENTITY_SCHEMES[prop]
-        keyer = lambda v: identifier_key(scheme, v)  # noqa: E731
-    if keyer is None:
-        return []
-    out = []
-    for v in values:
-        k = keyer(v)
-        if k and k not in out:
-            out.append(k)
+    keyer = _keyer(node_type, prop)
+    out: list[str] = []
+    if keyer is not None:
+        _add_keys(keyer, values, out)
     return out
 
 
@@ -230,7 +234,16 @@ def node_keys(node_type: str, props: dict[str, list[str]]) -> list[str]:
     """
     out: list[str] = []
     for prop, values in props.items():
-        for k in property_keys(node_type, prop, values):
-            if k not in out:
-                out.append(k)
+        # most properties (names, models, dates) hold no identifier: skip them before any list is made
+        # (resolve asks this of every airframe of a registry)
+        keyer = _keyer(node_type, prop)
+        if keyer is not None:
+            _add_keys(keyer, values, out)
     return out
+
+
+def _add_keys(keyer: Callable[[str], str | None], values: list[str], out: list[str]) -> None:
+    for v in values:
+        k = keyer(v)
+        if k and k not in out:
+            out.append(k)
