@@ -289,3 +289,23 @@ def test_airframes_merge_through_a_shared_key_and_the_others_stay_in_graph_and_l
     rows = {r["id"]: r for r in index_rows(tables, res)}
     assert rows["opensky-1533ae"]["type"] == "Airplane" and "RA-76999" in rows["opensky-1533ae"]["identifiers"]
     assert rows["ofac-40185"]["members"] == ["ofac-40185", "opensky-1533ad"] and "opensky-1533ad" not in rows
+
+
+def test_clusterer_keeps_facts_under_the_root_of_each_joined_cluster():
+    from kgraph.resolve.cluster import Clusterer
+
+    nodes = [registry_plane(h, t, m) for h, t, m in
+             [("a00001", "RA-1", "111"), ("a00002", "RA-2", ""), ("a00003", "RA-3", "333"), ("a00004", "RA-4", "")]]
+    nodes += [org("x-1", "A", "test", innCode=["6658039390"]), org("x-2", "A", "us_ofac_sdn"),
+              org("x-3", "A", "test", innCode=["7707049388"])]
+    cl = Clusterer({n.id: Entity.from_nodes([n]) for n in nodes})
+    assert cl.union("opensky-a00002", "opensky-a00001")  # the MSN of the one joined moves to the cluster
+    assert cl.conflict("opensky-a00002", "opensky-a00003") == "different MSNs 111 / 333"
+    assert not cl.union("opensky-a00003", "opensky-a00002")
+    cl.forbid("opensky-a00004", "opensky-a00001")
+    assert cl.conflict("opensky-a00004", "opensky-a00002").startswith("an analyst")
+    assert cl.union("x-2", "x-1") and cl.conflict("x-3", "x-1") == "different tax identifiers 7707049388 / 6658039390"
+    clusters = cl.clusters()
+    assert list(clusters.items()) == [  # in entity order; a cluster is named by its best source
+        ("opensky-a00001", ["opensky-a00001", "opensky-a00002"]), ("opensky-a00003", ["opensky-a00003"]),
+        ("opensky-a00004", ["opensky-a00004"]), ("x-2", ["x-1", "x-2"]), ("x-3", ["x-3"])]

@@ -46,11 +46,18 @@ def canonical_member(members: list[str], ranks: dict[str, int]) -> str:
 
 
 class Clusterer:
-    """Union-find over entity ids that refuses joins contradicting judgements or strong facts."""
+    """Union-find over entity ids that refuses joins contradicting judgements or strong facts.
+
+    A cluster's members, cannot-links, MSNs, type groups and strong identifiers are
+    kept only once it has any, under its root: most clusters are one registry
+    airframe (600k at full size) with none of them, and a set per cluster and fact
+    cost more memory than the entities.
+    """
 
     def __init__(self, entities: dict[str, Entity]):
         self.entities = entities
-        self.parent: dict[str, str] = {}
+        self.parent: dict[str, str] = {eid: eid for eid in entities}
+        #: root -> members, for clusters of two or more (a root alone is its own only member)
         self.members: dict[str, list[str]] = {}
         self.cannot: dict[str, set[str]] = {}
         self.auto_cannot: dict[str, set[str]] = {}
@@ -59,13 +66,13 @@ class Clusterer:
         self.ids: dict[str, dict[str, set[str]]] = {}
         self.blocked: dict[tuple[str, str], str] = {}
         for eid, ent in entities.items():
-            self.parent[eid] = eid
-            self.members[eid] = [eid]
-            self.cannot[eid] = set()
-            self.auto_cannot[eid] = set()
-            self.msns[eid] = set(ent.msns)
-            self.groups[eid] = set(ent.groups)
-            self.ids[eid] = {s: set(ent.ids[s]) for s in _STRONG if s in ent.ids}
+            if ent.msns:
+                self.msns[eid] = set(ent.msns)
+            if ent.groups:
+                self.groups[eid] = set(ent.groups)
+            strong = {s: set(ent.ids[s]) for s in _STRONG if s in ent.ids}
+            if strong:
+                self.ids[eid] = strong
 
     def find(self, x: str) -> str:
         root = x
@@ -75,27 +82,31 @@ class Clusterer:
             self.parent[x], x = root, self.parent[x]
         return root
 
+    def members_of(self, root: str) -> list[str]:
+        return self.members.get(root) or [root]
+
     def forbid(self, a: str, b: str, *, automatic: bool = False) -> None:
         """Record a cannot-link: a ``different`` judgement, or (``automatic``) strong negative
         evidence between the two records (different birth years, INNs, MSNs)."""
         if a in self.parent and b in self.parent:
             target = self.auto_cannot if automatic else self.cannot
-            target[self.find(a)].add(b)
-            target[self.find(b)].add(a)
+            target.setdefault(self.find(a), set()).add(b)
+            target.setdefault(self.find(b), set()).add(a)
 
     def conflict(self, a: str, b: str) -> str | None:
         """Why the clusters of a and b must not be joined (None when they may)."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return None
-        if self.cannot[ra] & set(self.members[rb]) or self.cannot[rb] & set(self.members[ra]):
+        if _links_across(self.cannot, ra, rb, self.members_of):
             return "an analyst judged members of the two clusters different"
-        if self.auto_cannot[ra] & set(self.members[rb]) or self.auto_cannot[rb] & set(self.members[ra]):
+        if _links_across(self.auto_cannot, ra, rb, self.members_of):
             return "strong negative evidence between members of the two clusters"
-        why = airframe_conflict(self.msns[ra], self.groups[ra], self.msns[rb], self.groups[rb])
+        why = airframe_conflict(self.msns.get(ra, _NONE), self.groups.get(ra, _NONE),
+                                self.msns.get(rb, _NONE), self.groups.get(rb, _NONE))
         if why:
             return why
-        clash = conflicting_ids(self.ids[ra], self.ids[rb])
+        clash = conflicting_ids(self.ids.get(ra, {}), self.ids.get(rb, {}))
         if clash:
             scheme, x, y = clash[0]
             return f"different {scheme} identifiers {x} / {y}"
@@ -111,16 +122,17 @@ class Clusterer:
         if why and (not force or why.startswith("an analyst")):
             self.blocked[(a, b) if a <= b else (b, a)] = why
             return False
-        if len(self.members[ra]) < len(self.members[rb]):
+        if len(self.members_of(ra)) < len(self.members_of(rb)):
             ra, rb = rb, ra
         self.parent[rb] = ra
-        self.members[ra].extend(self.members.pop(rb))
-        self.cannot[ra] |= self.cannot.pop(rb)
-        self.auto_cannot[ra] |= self.auto_cannot.pop(rb)
-        self.msns[ra] |= self.msns.pop(rb)
-        self.groups[ra] |= self.groups.pop(rb)
-        for scheme, vals in self.ids.pop(rb).items():
-            self.ids[ra].setdefault(scheme, set()).update(vals)
+        self.members[ra] = self.members_of(ra) + (self.members.pop(rb, None) or [rb])
+        for facts in (self.cannot, self.auto_cannot, self.msns, self.groups):
+            if rb in facts:
+                facts.setdefault(ra, set()).update(facts.pop(rb))
+        if rb in self.ids:
+            ids = self.ids.setdefault(ra, {})
+            for scheme, vals in self.ids.pop(rb).items():
+                ids.setdefault(scheme, set()).update(vals)
         return True
 
     def apply_judgements(self, judgements: dict[tuple[str, str], Judgement]) -> list[str]:
@@ -140,14 +152,24 @@ class Clusterer:
         return warnings
 
     def clusters(self) -> dict[str, list[str]]:
-        """cluster id -> sorted member ids, for every cluster (singletons included)."""
-        ranks = {
-            eid: min((source_rank(p.source) for p in ent.provs), default=99) for eid, ent in self.entities.items()
-        }
+        """cluster id -> sorted member ids, for every cluster (singletons included), in entity order."""
         out = {}
-        for root, members in self.members.items():
-            if self.parent[root] != root:
+        for eid, parent in self.parent.items():
+            if parent != eid:
+                continue
+            members = self.members.get(eid)
+            if members is None:
+                out[eid] = [eid]
                 continue
             ms = sorted(members)
+            ranks = {m: min((source_rank(p.source) for p in self.entities[m].provs), default=99) for m in ms}
             out[canonical_member(ms, ranks)] = ms
         return out
+
+
+_NONE: frozenset = frozenset()
+
+
+def _links_across(links: dict[str, set[str]], ra: str, rb: str, members_of) -> bool:
+    """Whether a cannot-link recorded under either root points into the other cluster."""
+    return bool(links.get(ra, _NONE) & set(members_of(rb)) or links.get(rb, _NONE) & set(members_of(ra)))
