@@ -14,6 +14,7 @@ Everything the scorer needs is computed once here, never per pair.
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 from typing import Iterable
 
 from ..ids import normalize_icao24, normalize_imo, normalize_msn, normalize_tail, node_keys
@@ -66,6 +67,8 @@ def _ident(value: str) -> str:
 #: properties an Entity keeps after preparation (read by the operator/owner links)
 KEPT_PROPS = ("operatorIcao", "operatorName", "ownerName")
 _EMPTY: frozenset = frozenset()
+_NO_ITEMS: tuple = ()
+_NO_MAP = MappingProxyType({})
 
 
 class Entity:
@@ -82,28 +85,31 @@ class Entity:
         self.type = node_type
         self.family = FAMILY.get(node_type)
         self.provs: list[Provenance] = []
-        self.names: list[Name] = []
-        self.weak_names: list[Name] = []
-        self.raw_names: list[str] = []
-        self.ids: dict[str, set[str]] = {}
         self.keys: list[str] = []
-        self.countries: set[str] = set()
-        self.dates: set[str] = set()
-        self.msns: set[str] = set()
-        self.families: set[str] = set()
-        self.groups: set[str] = set()
-        self.tails: set[str] = set()
-        self.prev_tails: set[str] = set()
-        self.icao24s: set[str] = set()
-        self.periods: list[tuple[str | None, str | None]] = []
         self.props: dict[str, list[str]] = {}
-        self._seen: set = set()
+        # what preparation fills: one shared, immutable empty each until then, and for good for an
+        # airplane prepared with its keys only (600k registry airframes at full size; an empty set or
+        # frozenset is 216 bytes, an empty list 56). _prepare makes its own mutable ones.
+        self.names: list[Name] = _NO_ITEMS
+        self.weak_names: list[Name] = _NO_ITEMS
+        self.raw_names: list[str] = _NO_ITEMS
+        self.ids: dict[str, set[str]] = _NO_MAP
+        self.countries: set[str] = _EMPTY
+        self.dates: set[str] = _EMPTY
+        self.msns: set[str] = _EMPTY
+        self.families: set[str] = _EMPTY
+        self.groups: set[str] = _EMPTY
+        self.tails: set[str] = _EMPTY
+        self.prev_tails: set[str] = _EMPTY
+        self.icao24s: set[str] = _EMPTY
+        self.periods: list[tuple[str | None, str | None]] = _NO_ITEMS
+        self._seen: set = _EMPTY
         #: token key -> positions in ``names`` holding it; and every key of every name
-        self.name_index: dict[str, list[int]] = {}
-        self.name_keyset: frozenset[str] = frozenset()
-        self.prov_keys: frozenset[tuple[str, str]] = frozenset()
-        self.years: frozenset[int] = frozenset()
-        self.full_dates: frozenset[str] = frozenset()
+        self.name_index: dict[str, list[int]] = _NO_MAP
+        self.name_keyset: frozenset[str] = _EMPTY
+        self.prov_keys: frozenset[tuple[str, str]] = _EMPTY
+        self.years: frozenset[int] = _EMPTY
+        self.full_dates: frozenset[str] = _EMPTY
         #: False when prepared with ``keys_only``: filed under its keys, not fit for scoring
         self.complete = False
 
@@ -187,6 +193,9 @@ class Entity:
 
     def _prepare(self) -> None:
         p = self.props
+        self.names, self.weak_names, self.raw_names, self.periods = [], [], [], []
+        self.ids, self.name_index, self._seen = {}, {}, set()
+        self.countries, self.dates = set(), set()
         if self.type == "Airplane":
             self._prepare_airplane()
         for prop in NAME_PROPS:
@@ -198,7 +207,7 @@ class Entity:
         for pos, name in enumerate(self.names):
             for k in name.keys:
                 self.name_index.setdefault(k, []).append(pos)
-        self.name_keyset = frozenset(self.name_index)
+        self.name_keyset = frozenset(self.name_index) or _EMPTY
         for prop, scheme in _SCHEMES.items():
             if prop == "registrationNumber" and self.type == "Airplane":
                 continue
@@ -215,8 +224,8 @@ class Entity:
             for v in p.get(prop, []):
                 if _YEAR.match(v.strip()):
                     self.dates.add(v.strip())
-        self.years = frozenset(int(d[:4]) for d in self.dates)
-        self.full_dates = frozenset(d[:10] for d in self.dates if len(d) >= 10)
+        self.years = frozenset(int(d[:4]) for d in self.dates) or _EMPTY
+        self.full_dates = frozenset(d[:10] for d in self.dates if len(d) >= 10) or _EMPTY
         self.prov_keys = frozenset((pv.source, pv.record) for pv in self.provs)
 
     def _prepare_keys(self) -> None:
@@ -227,6 +236,7 @@ class Entity:
             self.keys.append(f"src-{prov.source}-{prov.record}")
         if self.type != "Airplane":
             return
+        self.tails, self.prev_tails = set(), set()
         for v in p.get("registrationNumber", []):
             t = normalize_tail(v)
             if t:
@@ -243,6 +253,7 @@ class Entity:
 
     def _prepare_airplane(self) -> None:
         p = self.props
+        self.msns, self.icao24s, self.families = set(), set(), set()
         for v in p.get("serialNumber", []):
             m = normalize_msn(v)
             if m:
