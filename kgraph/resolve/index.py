@@ -79,19 +79,25 @@ def candidate_pairs(
     Only entities of one family (parties, airplanes, vessels) are paired.
     ``allow`` adds pairs that must be scored regardless (analysts' judgements).
     """
-    postings: dict[str, list[int]] = defaultdict(list)
+    # most keys have one holder (a registry airframe's tail, hex address, MSN): a key's first holder
+    # is kept as a number, and a list of holders is made only for a key that has a second one
+    first_holder: dict[str, int] = {}
+    shared: dict[str, list[int]] = {}
     weights: dict[str, float] = {}
     for idx, ent in enumerate(entities):
         if ent.family is None:
             continue
         for k, w in entity_keys(ent).items():
-            postings[k].append(idx)
-            weights[k] = w
+            first = first_holder.setdefault(k, idx)
+            if first != idx:
+                shared.setdefault(k, [first]).append(idx)
+                weights[k] = w
     support: dict[tuple[int, int], float] = defaultdict(float)
-    for k, ids in postings.items():
-        n = len(ids)
-        if n < 2:
+    for k in first_holder:  # in the order keys first appeared: it decides ties among candidates below
+        ids = shared.get(k)
+        if ids is None:
             continue
+        n = len(ids)
         ident = k.startswith("i:")
         if n > (MAX_ID_FREQ if ident else max_key_freq):
             continue
