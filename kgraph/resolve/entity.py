@@ -140,7 +140,9 @@ class Entity:
         ent = cls(first.id, first.type)
         if keys_only and ent.type != "Airplane":
             raise ValueError(f"keys_only is for airplanes (filed under identifiers only), not {ent.type}")
-        if len(nodes) == 1:  # most records stand alone: read their properties in place (nothing writes to them)
+        if len(nodes) == 1:
+            # most records stand alone: read their properties in place (nothing writes to them), and keep
+            # them there: the node holds them anyway
             ent.provs.append(first.prov)
             ent.props = first.props
         else:
@@ -155,24 +157,24 @@ class Entity:
         ent._prepare_keys()
         if not keys_only:
             ent._prepare()
+            ent._compact()
             ent.complete = True
-        ent._compact()
+        if len(nodes) > 1:
+            # a merged copy of every property: keep only what is read again (by derive_links)
+            merged = ent.props
+            ent.props = {k: merged[k] for k in KEPT_PROPS if k in merged}
         return ent
 
     def _compact(self) -> None:
         """Drop what only preparation needed; share one empty set for the many empty ones.
 
         A registry holds 600k airframes: each Entity kept nine sets (most of them
-        empty, 216 bytes each) and a copy of every property. After preparation
-        nothing adds to the sets, and only the operator and owner fields are read
-        again (by :func:`kgraph.resolve.links.derive_links`).
+        empty, 216 bytes each). After preparation nothing adds to the sets.
         """
         self._seen = _EMPTY
-        for attr in ("countries", "dates", "msns", "families", "groups", "tails", "prev_tails", "icao24s"):
+        for attr in ("countries", "dates", "msns", "families", "groups", "icao24s"):
             if not getattr(self, attr):
                 setattr(self, attr, _EMPTY)
-        p = self.props
-        self.props = {k: p[k] for k in KEPT_PROPS if k in p}
 
     # -- preparation --------------------------------------------------------
     def _add_names(self, values: list[str], weak: bool = False) -> None:
@@ -236,20 +238,13 @@ class Entity:
             self.keys.append(f"src-{prov.source}-{prov.record}")
         if self.type != "Airplane":
             return
-        self.tails, self.prev_tails = set(), set()
-        for v in p.get("registrationNumber", []):
-            t = normalize_tail(v)
-            if t:
-                self.tails.add(t)
-        if not self.tails:
+        tails = {t for t in map(normalize_tail, p.get("registrationNumber", ())) if t}
+        if not tails:
             # OFAC names an aircraft by its tail ("RA-78765"): a name shaped like a tail is one
-            for v in p.get("name", []):
-                if _TAIL_SHAPE.match(v.strip().upper()) and not model_family(v):
-                    self.tails.add(normalize_tail(v))
-        for v in p.get("previousRegistrationNumber", []):
-            t = normalize_tail(v)
-            if t:
-                self.prev_tails.add(t)
+            tails = {normalize_tail(v) for v in p.get("name", ()) if _TAIL_SHAPE.match(v.strip().upper())
+                     and not model_family(v)}
+        self.tails = tails or _EMPTY
+        self.prev_tails = {t for t in map(normalize_tail, p.get("previousRegistrationNumber", ())) if t} or _EMPTY
 
     def _prepare_airplane(self) -> None:
         p = self.props
