@@ -158,7 +158,11 @@ class Resolution:
 def _group_nodes(nodes: Iterable[Node]) -> dict[str, list[Node]]:
     by_id: dict[str, list[Node]] = {}
     for n in nodes:
-        by_id.setdefault(n.id, []).append(n)
+        recs = by_id.get(n.id)
+        if recs is None:
+            by_id[n.id] = [n]  # a list of one, not the room for four that append makes (millions of ids)
+        else:
+            recs.append(n)
     return by_id
 
 
