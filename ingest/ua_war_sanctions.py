@@ -4,7 +4,9 @@ https://war-sanctions.gur.gov.ua lists ships the GUR reports as involved in
 carrying weapons, stolen Ukrainian goods and in sanctions circumvention (the
 "shadow fleet"), with evidence. It is **not a legal sanctions list**: listing
 there has no legal effect; the SANCTIONED_UNDER edges this module makes point
-at a Program and an Authority whose names say so.
+at a Program and an Authority whose names say so, and carry the status
+``watchlist``, which does not mark a ship "sanctioned" (a ship is that only when
+a legal list names it).
 
 The portal is server-rendered HTML with no open API (a private one needs
 credentials). :func:`fetch` walks the English ship listing (12 per page, the
@@ -303,8 +305,9 @@ def _vessel(sid: str, rows: list[tuple[str, list[str]]], links: list[str], snaps
     url = f"{PORTAL}{LISTING}/{sid}"  # the public page, also when fetched from a configured mirror
     vessel = Node(f"ua-gur-ship-{sid}", "Vessel", {"sourceUrl": [url, *links]}, Provenance(DATASET, sid, snapshot))
     edges: list[Edge] = []
-    listing = Edge("SANCTIONED_UNDER", vessel.id, PROGRAM_ID, {"authority": [PORTAL_NAME], "sourceUrl": [url]},
-                   vessel.prov)
+    # status "watchlist": the listing is shown with the others, but does not mark the ship "sanctioned"
+    listing = Edge("SANCTIONED_UNDER", vessel.id, PROGRAM_ID,
+                   {"authority": [PORTAL_NAME], "sourceUrl": [url], "status": ["watchlist"]}, vessel.prov)
     for label, lines in rows:
         field, value = _FIELDS.get(label.lower()), _value(lines)
         if field is None:

@@ -53,6 +53,7 @@ import orjson
 
 from .datadir import DataDir, atomic_write
 from .errors import KgraphError, NoGraph
+from .schema import INACTIVE_STATUSES
 from .watchlist import load_watchlist, watch_list
 
 __all__ = ["changes", "write_facts", "archive_facts", "facts_from_tables", "FACTS_FILE", "HISTORY_DIR"]
@@ -64,8 +65,6 @@ HISTORY_DIR = "history"
 KEEP_ALL_DAYS = 30
 _OPERATOR_TYPES = ("Organization", "Person")
 _LINK_TYPES = ("OPERATES", "OWNS", "LINKED_TO")
-#: SANCTIONED_UNDER statuses that end a designation (as kgraph.graph.build.INACTIVE_STATUSES)
-_INACTIVE = frozenset({"expired", "excluded", "delisted", "removed", "revoked", "lifted", "inactive"})
 _RELATIVE = re.compile(r"^(\d+)\s*d(ays?)?$")
 
 
@@ -99,7 +98,7 @@ def _designations(tables, info) -> tuple[list[list[Any]], dict[str, list[str]]]:
         i_src, i_status, i_listed, i_seen = (2 + rel.names.index(c)
                                              for c in ("sources", "status", "listingDate", "firstSeen"))
         for r in rel.rows:
-            if (r[i_status] or "").strip().lower() in _INACTIVE:
+            if (r[i_status] or "").strip().lower() in INACTIVE_STATUSES:
                 continue
             entity, program = r[0], r[1]
             date, kind = ((r[i_listed], "listed") if r[i_listed] else

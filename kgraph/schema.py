@@ -36,6 +36,11 @@ NODE_COLUMNS = {
 REL_COLUMNS = {"source": "string", "record": "string", "snapshot": "string", "sources": "json"}
 
 
+#: SANCTIONED_UNDER statuses that do not make a node "sanctioned": a listing no longer in force, or
+#: ("watchlist") one that never had legal effect, such as the GUR War & Sanctions portal's
+INACTIVE_STATUSES = frozenset({"expired", "excluded", "delisted", "removed", "revoked", "lifted", "inactive",
+                               "watchlist"})
+
 @dataclass(frozen=True)
 class Property:
     name: str

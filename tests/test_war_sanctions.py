@@ -369,6 +369,10 @@ def test_update_then_lookup_by_imo(http_server, tmp_path, refused_url, monkeypat
     hits = json.loads(kg(root, "lookup", "9329760", "--json").output)
     assert hits[0]["id"] == "ua-gur-ship-1001" and hits[0]["name"] == "EAGLE S"
     assert hits[0]["why"][0].startswith("identifier")
+    # listed on the portal, which has no legal effect: the listing shows, but the ship is not "sanctioned"
+    assert not hits[0]["sanctioned"] and any("War & Sanctions" in p for p in hits[0]["programs"]), hits[0]
+    card = json.loads(kg(root, "show", "ua-gur-ship-1001", "--json").output)
+    assert not card["sanctioned"] and card["listings"] and card["listings"][0]["status"] == "watchlist", card
     # the same pages given as a folder: no network at all
     local = kg(root, "ingest", "war-sanctions", "--from", str(PULL), "--no-check", "--json")
     assert local.exit_code == 0, local.output

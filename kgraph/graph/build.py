@@ -38,7 +38,7 @@ from collections import Counter
 from typing import Any, Iterable
 
 from ..model import Edge, Node, Provenance
-from ..schema import schema
+from ..schema import INACTIVE_STATUSES, schema
 from .derive import (COUNTRY_PROPS, REGISTRY_SOURCES, Assertion, derive_identifiers, derive_locations,
                      derive_registrations)
 from .endpoints import Endpoints, date_range
@@ -53,8 +53,6 @@ SOURCE_PRIORITY = ("us_ofac_sdn", "us_ofac_cons", "ca_sema", "ua_nsdc", "us_faa"
                    "kgraph_resolve", "kgraph_refdata")
 _RANK = {s: i for i, s in enumerate(SOURCE_PRIORITY)}
 
-#: SANCTIONED_UNDER statuses that do not make a node "sanctioned"
-INACTIVE_STATUSES = frozenset({"expired", "excluded", "delisted", "removed", "revoked", "lifted", "inactive"})
 
 #: how far from an airport a flight's first/last position may be to count as that airport
 LINK_MAX_KM = 30.0
