@@ -421,7 +421,9 @@ class _Builder:
         def by_source(x: Any) -> tuple:
             return source_rank(x.prov)
 
-        out, dropped = to_tables(self.merged, self.types, self.edges,
+        # the rows need neither the end resolution nor the records kept for derive: free them first
+        self.endpoints, self.id_map, self.members = None, {}, {}
+        out, dropped = to_tables(self.merged, self.types, self.edges,  # empties merged and edges
                                  lambda rel: registry_first if rel == "REGISTERED_AS" else by_source, INACTIVE_STATUSES)
         out.audit = self.audit_dict(out, dropped)
         return out
@@ -509,5 +511,4 @@ def _build(nodes, edges, resolution, registry_sources, link_max_km) -> GraphTabl
     out = b.tables()
     timings["tables"] = time.perf_counter() - t0
     out.audit["timings"] = {k: round(v, 3) for k, v in timings.items()}
-    b.endpoints = None  # it holds a bound method of the builder: break the cycle so that refcounting frees both
     return out
