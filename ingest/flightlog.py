@@ -33,6 +33,7 @@ raise :class:`~kgraph.errors.SourceFormatError` naming the file and line.
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from pathlib import Path
 from typing import Any, Iterator
@@ -131,6 +132,7 @@ def _rows(reader: Any, path: Path, snapshot: str | None, report: ParseReport, se
     start = reader.line_num
     for values in reader:
         line, start = start + 1, reader.line_num
+        spans_lines = start > line  # a quoted field held a line break
         if not any(v.strip() for v in values):
             continue  # blank line between rows
         report.read += 1
@@ -141,7 +143,7 @@ def _rows(reader: Any, path: Path, snapshot: str | None, report: ParseReport, se
             for n in unknown:
                 if row[n].strip():
                     report.unknown(n or "(blank column name)", file=path.name)
-            leg = _leg(row, path, snapshot, seen, line)
+            leg = _leg(row, path, snapshot, seen, line, spans_lines)
         except _Reject as e:
             report.reject(str(e), file=path.name, line=line)
             continue
@@ -149,9 +151,11 @@ def _rows(reader: Any, path: Path, snapshot: str | None, report: ParseReport, se
         yield from leg_records(leg)
 
 
-def _leg(row: dict[str, str], path: Path, snapshot: str | None, seen: dict[str, str], line: int) -> Leg:
-    for name, value in row.items():
-        # a line break inside a field other than the notes is a stray quote swallowing the next row
+def _leg(row: dict[str, str], path: Path, snapshot: str | None, seen: dict[str, str], line: int,
+         spans_lines: bool = False) -> Leg:
+    # a line break inside a field other than the notes is a stray quote swallowing the next row; only a
+    # row that spanned lines can hold one, so the others (all but a few of a million) skip the field loop
+    for name, value in row.items() if spans_lines else ():
         if name != "notes" and ("\n" in value or "\r" in value):
             raise _Reject(f"field {name} spans several lines (unbalanced quote?)")
     raw_id = row.get("leg_id", "").strip()
@@ -209,16 +213,25 @@ def _leg(row: dict[str, str], path: Path, snapshot: str | None, seen: dict[str, 
 def _dates(text: str, column: str) -> tuple[str | None, str | None]:
     """(earliest, latest) as written; latest only for an interval."""
     text = text.strip()
+    dates = _date_pair(text)
+    if type(dates) is str:
+        raise _Reject(f"{column} {text!r}{dates}")
+    return dates
+
+
+@functools.lru_cache(maxsize=1 << 14)  # a log of a million legs has a few thousand distinct dates
+def _date_pair(text: str) -> tuple[str | None, str | None] | str:
+    """:func:`_dates` of stripped text, or the end of the message that rejects it."""
     if not text:
         return None, None
     parts = [p.strip() for p in text.split("/")]
     if len(parts) > 2 or not all(_DATE.match(p) and date_bounds(p) for p in parts):
-        raise _Reject(f"{column} {text!r} is not YYYY-MM-DD, YYYY-MM, YYYY or an interval A/B of those")
+        return " is not YYYY-MM-DD, YYYY-MM, YYYY or an interval A/B of those"
     if len(parts) == 1:
         return parts[0], None
     first, last = parts
     if date_bounds(last)[1] < date_bounds(first)[0]:
-        raise _Reject(f"{column} {text!r}: the interval ends before it begins")
+        return ": the interval ends before it begins"
     return first, (last if last != first else None)
 
 

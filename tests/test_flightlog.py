@@ -105,6 +105,38 @@ def test_bad_rows_are_rejected_with_reasons_and_counted():
     assert report.unknown_fields == {"analyst": 8}  # the 15-field row is not mapped at all
 
 
+def test_a_stray_quote_swallowing_rows_is_rejected_and_a_note_may_span_lines(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text(HEADER + '\n'
+                    'n-1,2026-01-20,,RA-78765,,,ULLI,,URSS,,press,,"two lines\nof notes"\n'
+                    'q-1,2026-01-21,,RA-78765,,,URSS,,,DZ,"press,,\n'     # the quote is never closed on its line
+                    'q-2,2026-01-22,,RA-78765,,,,DZ,,MR,press",,\n'
+                    'ok-1,2026-01-23,,RA-78765,,,,MR,,DO,press,,\n', encoding="utf-8")
+    recs, report = _parse(path)
+    flights = _flights(recs)
+    assert set(flights) == {"flightlog-n-1", "flightlog-ok-1"}
+    assert flights["flightlog-n-1"].get("notes") == ["two lines\nof notes"]
+    assert (report.read, report.kept, report.rejected) == (3, 2, 1)
+    assert "field source spans several lines (unbalanced quote?) file='log.csv' line=4" in report.warnings[0]
+
+
+def test_dates_rejected_name_their_column_each_time(tmp_path):
+    """The date checks are cached by text: a rejection still names the column it came from."""
+    path = tmp_path / "log.csv"
+    path.write_text(HEADER + "\n"
+                    "a,2026-02/2026-01,,RA-78765,,,ULLI,,,,press,,\n"
+                    "b,2026-01-20,2026-02/2026-01,RA-78765,,,ULLI,,,,press,,\n"
+                    "c,2026-01-20,late Jan,RA-78765,,,ULLI,,,,press,,\n"
+                    "d,late Jan,,RA-78765,,,ULLI,,,,press,,\n", encoding="utf-8")
+    _, report = _parse(path)
+    text = "\n".join(report.warnings)
+    assert report.rejected == 4
+    for reason in ("departure_date '2026-02/2026-01': the interval ends before it begins",
+                   "arrival_date '2026-02/2026-01': the interval ends before it begins",
+                   "arrival_date 'late Jan' is not YYYY-MM-DD", "departure_date 'late Jan' is not YYYY-MM-DD"):
+        assert reason in text, reason
+
+
 def test_folder_of_logs(tmp_path):
     (tmp_path / "a.csv").write_bytes(LOG.read_bytes())
     (tmp_path / "b.csv").write_text(HEADER + "\nx-1,2026-02-01,,RA-78765,,,MUSA,,,,note,,\n", encoding="utf-8")
