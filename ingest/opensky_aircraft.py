@@ -35,7 +35,7 @@ from typing import Iterable, Iterator
 
 from kgraph.errors import SourceFormatError
 from kgraph.ids import make_id, normalize_icao24
-from kgraph.model import Edge, Node, ParseReport, Provenance, Record
+from kgraph.model import Edge, Node, ParseReport, Provenance, Record, clean_values
 from kgraph.refdata.countries import country_code
 from kgraph.refdata.icao import format_tail, hex_to_state, tail_to_state
 from kgraph.refdata.models import model_family
@@ -157,8 +157,12 @@ def aircraft_records(nid: str, f: dict[str, str | None], prov: Provenance, *, or
         "ownerName": [g("owner")],
         "notes": notes,
     }
-    # most rows fill a third of the fields: leave the empty ones out before Node cleans every list
-    yield Node(nid, "Airplane", {k: v for k, v in props.items() if v and v != [None]}, prov)
+    # every single value is a stripped, non-empty string or None (g() strips; the helpers give codes or None),
+    # so only the lists that can hold None or repeats are cleaned, and most rows fill a third of the fields:
+    # the empty ones are left out and Node's per-value cleaning is skipped (a fifth of a 600k-row parse)
+    for k in ("operatorName", "operatorIcao", "notes"):
+        props[k] = clean_values(props[k])
+    yield Node.trusted(nid, "Airplane", {k: v for k, v in props.items() if v and v != [None]}, prov)
     linked = set()
     for name, iata, icao, callsign in ops:
         oid, recs = _org(org_prefix, name, icao, iata, callsign, prov, seen)

@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-__all__ = ["Provenance", "Node", "Edge", "Record", "ParseReport", "record_from_json", "validate", "dumps"]
+__all__ = ["Provenance", "Node", "Edge", "Record", "ParseReport", "record_from_json", "validate", "dumps", "clean_values"]
 
 log = logging.getLogger("kgraph")
 
@@ -63,7 +63,12 @@ _set_source, _set_record, _set_snapshot = (Provenance.source.__set__, Provenance
                                            Provenance.snapshot.__set__)
 
 
-def _clean(values: Iterable[Any]) -> list[str]:
+def clean_values(values: Iterable[Any]) -> list[str]:
+    """Values as a record keeps them: strings, stripped, without None, blanks and repeats.
+
+    >>> clean_values([" RA-78765 ", None, "", "RA-78765", 42])
+    ['RA-78765', '42']
+    """
     out: list[str] = []
     for v in values:
         if v is None:
@@ -82,7 +87,7 @@ class _Props:
     def add(self, prop: str, *values: Any) -> None:
         """Add values to a property, skipping None, blanks and duplicates."""
         vals = self.props.setdefault(prop, [])
-        for v in _clean(values):
+        for v in clean_values(values):
             if v not in vals:
                 vals.append(v)
         if not vals:
@@ -99,7 +104,7 @@ class _Props:
         cleaned = {}
         for k, v in (self.props or {}).items():
             if type(v) is list and len(v) < 2:
-                # most properties hold one string or none: what _clean does, without its call and loop
+                # most properties hold one string or none: what clean_values does, without its call and loop
                 # (a million flight records of 14 properties each spent a fifth of their ingest in it)
                 if not v:
                     continue
@@ -109,7 +114,7 @@ class _Props:
                     if s:
                         cleaned[k] = [s]
                     continue
-            vals = _clean(v if isinstance(v, (list, tuple, set)) else [v])
+            vals = clean_values(v if isinstance(v, (list, tuple, set)) else [v])
             if vals:
                 cleaned[k] = vals
         self.props = cleaned
