@@ -22,7 +22,7 @@ The parsers are pure Python, so the interpreter's build counts: on the
 development machine, Debian's python3.11 (3.11.2, libpython linked into the
 executable) parses the CSV family in 8 % fewer instructions than pyenv's
 default build of 3.11.7 (libpython as a shared library, no
-``--enable-optimizations``): 4,623 M against 5,038 M (cachegrind). The first
+``--enable-optimizations``): 4,619 M against 5,036 M (cachegrind). The first
 line printed names the interpreter and how libpython is linked; ``--python``
 runs the parses with another one (it needs kgraph's dependencies installed).
 """
