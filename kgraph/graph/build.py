@@ -453,7 +453,8 @@ class _Builder:
 
 
 def build_tables(nodes: Iterable[Node], edges: Iterable[Edge], resolution: Any = None, *,
-                 registry_sources: Iterable[str] = (), link_max_km: float = LINK_MAX_KM) -> GraphTables:
+                 registry_sources: Iterable[str] = (), link_max_km: float = LINK_MAX_KM,
+                 consume: bool = False) -> GraphTables:
     """Build the graph's typed tables from records and a resolution.
 
     Parameters
@@ -469,6 +470,12 @@ def build_tables(nodes: Iterable[Node], edges: Iterable[Edge], resolution: Any =
         (configured generic registry lists), beside :data:`.derive.REGISTRY_SOURCES`.
     link_max_km : float
         Largest distance between a flight's first/last position and an airport.
+    consume : bool
+        Take the records over: ``nodes`` and ``edges`` (lists, then) are
+        emptied once read, and each record is freed as its rows are made.
+        For a caller with no further use for them: while the caller's lists
+        hold every record, none of them can be freed before the build ends,
+        and at full size they are the largest thing in memory.
 
     Returns
     -------
@@ -482,19 +489,29 @@ def build_tables(nodes: Iterable[Node], edges: Iterable[Edge], resolution: Any =
     >>> t = build_tables([Node("ofac-40185", "Airplane", {"registrationNumber": ["RA-78765"], "country": ["RU"]}, p)], [])
     >>> t.counts()["edges"]
     {'REGISTERED_AS': 1, 'LOCATED_IN': 2}
+    >>> records = [Node("ofac-40185", "Airplane", {"registrationNumber": ["RA-78765"]}, p)]
+    >>> build_tables(records, [], consume=True).counts()["nodes"]["Airplane"], records
+    (1, [])
     """
     from types import SimpleNamespace
 
     resolution = resolution or SimpleNamespace(canonical={}, clusters={}, matches=[], derived_edges=[])
+    if consume and not (isinstance(nodes, list) and isinstance(edges, list)):
+        raise TypeError("build_tables(consume=True) takes lists of nodes and edges")
     with no_gc():
-        return _build(nodes, edges, resolution, REGISTRY_SOURCES | frozenset(registry_sources), link_max_km)
+        return _build(nodes, edges, resolution, REGISTRY_SOURCES | frozenset(registry_sources), link_max_km,
+                      consume)
 
 
-def _build(nodes, edges, resolution, registry_sources, link_max_km) -> GraphTables:
+def _build(nodes, edges, resolution, registry_sources, link_max_km, consume=False) -> GraphTables:
     b = _Builder(resolution, registry_sources)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     b.merge(nodes)
+    if consume:
+        # from here the builder holds the only references: a single record's props dict is its node's
+        # (shared, not copied), and both die when to_tables pops that node
+        nodes.clear()
     timings["merge"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     b.derive()
@@ -503,6 +520,8 @@ def _build(nodes, edges, resolution, registry_sources, link_max_km) -> GraphTabl
     t0 = time.perf_counter()
     b.add_flight_edges()
     b.add_records(edges)
+    if consume:
+        edges.clear()  # a record edge asserted once is kept as it is, until to_tables pops it
     for e in getattr(resolution, "derived_edges", None) or []:
         b.add_edge(e.type, e.start, e.end, [e])
     b.add_same_as()
