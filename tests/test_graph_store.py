@@ -52,6 +52,19 @@ def test_ddl_has_a_table_per_schema_type_with_every_endpoint_pair():
     assert "`latitude` DOUBLE" in airport and "`ident` STRING," in airport
 
 
+def test_csv_files_written_in_chunks_hold_every_row_once_in_order(tmp_path, monkeypatch):
+    from kgraph.graph import store
+
+    monkeypatch.setattr(store, "_CHUNK", 2)  # chunk ends fall between and beside the multi-line rows
+    rows = [["a1", "x"], ["a2", "two\nlines"], ["a3", "y"], ["a4", None], ["a5", "z\nw"], ["a6", "v"]]
+    plain, multi = tmp_path / "t.csv", tmp_path / "t.multiline.csv"
+    assert store._write_csv(rows, [(0, "string"), (1, "string")], plain, multi) == (4, 2)
+    assert plain.read_bytes() == b"a1\x1fx\na3\x1fy\na4\x1f\na6\x1fv\n"
+    assert multi.read_bytes() == b"\x02a2\x02\x1f\x02two\nlines\x02\n\x02a5\x02\x1f\x02z\nw\x02\n"
+    assert store._write_csv([], [(0, "string")], plain, multi) == (0, 0)
+    assert plain.read_bytes() == b"" and multi.read_bytes() == b""
+
+
 def test_hostile_values_survive_the_copy_loader(tmp_path):
     p = Provenance("us_ofac_sdn", 'rec "1", x\ny', "2026-02-02")
     weird_id = "ofac-'quote\",comma"
