@@ -63,6 +63,7 @@ __all__ = [
     "coerce",
     "tables_from_store",
     "no_gc",
+    "release_free_memory",
     "rel_assertions",
 ]
 
@@ -326,6 +327,21 @@ def no_gc(freeze: bool = True):
             gc.freeze()
         if was:
             gc.enable()
+
+
+def release_free_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc's ``malloc_trim``; elsewhere nothing).
+
+    Memory a thread frees stays in its heap: the system sees it as used,
+    and other threads, which allocate from their own heaps, cannot reuse it.
+    """
+    import ctypes
+
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):  # not glibc
+        return
+    trim(0)
 
 
 def tables_from_store(store, ids: Iterable[str] | None = None) -> GraphTables:
