@@ -117,6 +117,17 @@ def P(source="flightlog", record="1", snapshot="2026-02-02"):
     return Provenance(source, record, snapshot)
 
 
+def test_a_consuming_build_makes_the_same_tables_and_leaves_the_record_lists_empty(tables):
+    nodes, edges, res = aviacon()
+    assert nodes and edges
+    consumed = build_tables(nodes, edges, res, consume=True)
+    assert nodes == [] and edges == []
+    assert list(consumed.node_records()) == list(tables.node_records())
+    assert list(consumed.rel_records()) == list(tables.rel_records())
+    with pytest.raises(TypeError):
+        build_tables(iter(aviacon()[0]), [], consume=True)  # a generator cannot be emptied for the caller
+
+
 def test_duplicate_assertions_are_one_edge_with_every_source():
     nodes = [Node("ofac-1", "Organization", {"name": ["A"]}, P("us_ofac_sdn", "1")),
              Node("ofac-2", "Organization", {"name": ["B"]}, P("us_ofac_sdn", "2"))]
