@@ -286,6 +286,38 @@ def _expected_work(dd: DataDir, name: str) -> int:
     return sum(f.stat().st_size for f in snaps[-1].rglob("*") if f.is_file()) if snaps else 0
 
 
+def _end_with(pid: int) -> None:
+    """Worker initializer: end this worker when process ``pid`` (the update) ends.
+
+    A worker waits for its next job on a pipe whose both ends it holds
+    itself, so a killed update (SIGKILL, out of memory) would leave it, and
+    the fork server that holds its other pipe, waiting forever.
+    """
+    import threading
+
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(pid)  # Linux: readable once the process has ended, whatever reuses its id
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            import select
+
+            select.select([fd], [], [])
+        else:
+            while True:
+                time.sleep(1.0)
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                except PermissionError:  # the id now belongs to another user's process
+                    break
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kgraph-end-with-update", daemon=True).start()
+
+
 def _ingest_parallel(dd: DataDir, names: list[str], jobs: int, stages: _Stages, label: Callable[[str], str],
                      options: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Ingest ``names`` in up to ``jobs`` worker processes, a fresh one per source.
@@ -315,7 +347,8 @@ def _ingest_parallel(dd: DataDir, names: list[str], jobs: int, stages: _Stages, 
                 name = todo.pop(0)
                 if stages.on_event:
                     stages.on_event("start", f"ingest:{name}", label=label(name))
-                pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+                pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_end_with,
+                                           initargs=(os.getpid(),))
                 running[pool.submit(_ingest_job, str(dd.root), name, options, dict(os.environ))] = (name, pool)
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:

@@ -114,6 +114,37 @@ def leftovers(root: Path) -> list[str]:
     return sorted(found)
 
 
+def descendants(pid: int) -> list[int]:
+    """The processes ``pid`` started, at any depth (read from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # ended while read
+        children.setdefault(ppid, []).append(int(stat.parent.name))
+    out, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def still_running(pids: list[int], timeout: float = 15) -> list[int]:
+    """Those of ``pids`` that have not ended (zombies count as ended) after up to ``timeout`` seconds."""
+    def running(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + timeout
+    while (left := [p for p in pids if running(p)]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return left
+
+
 def lock_is_free(root: Path) -> bool:
     """True when nobody holds the data directory's lock (probed without taking part in kgraph's protocol)."""
     path = root / "lock"

@@ -30,8 +30,9 @@ from pathlib import Path
 import pytest
 
 from kgraph.datadir import DataDir, utc_stamp
-from tests.hardening import (answers, big_airports, complete_build, copy_datadir, current_build, finish,
-                             kill_after, kill_when, leftovers, lock_is_free, run_kgraph, start_kgraph, tree_digest)
+from tests.hardening import (answers, big_airports, complete_build, copy_datadir, current_build, descendants,
+                             finish, kill_after, kill_when, leftovers, lock_is_free, run_kgraph, start_kgraph,
+                             still_running, tree_digest)
 
 pytestmark = pytest.mark.slow
 
@@ -197,7 +198,20 @@ def test_update_offline_killed_at_every_stage(prepared, tmp_path):
     ]
     for name, event in points:
         proc = start_kgraph(root, "update", "--offline", "--no-check", "-s")
-        assert kill_when(proc, event), f"update ended before '{name}' was observed: {finish(proc)}"
+        workers: list[int] = []
+
+        def seen(event=event) -> bool:  # the processes the update runs its ingests in, at the kill
+            if event():
+                workers[:] = descendants(proc.pid)
+                return True
+            return False
+
+        assert kill_when(proc, seen), f"update ended before '{name}' was observed: {finish(proc)}"
+        if name == "airport records being written":
+            # the update ingests in worker processes (and a fork server); killed, it must not leave them
+            # waiting for work forever
+            assert workers, "no worker process seen while the airports were ingested"
+            assert still_running(workers) == [], "worker processes outlived the killed update"
         prev, debris = _after_kill(root, prev, before, debris, may_swap=False)
     old = prev
     proc = start_kgraph(root, "update", "--offline", "--no-check", "-s")
