@@ -152,7 +152,7 @@ def _rows(reader: Any, path: Path, snapshot: str | None, report: ParseReport, se
 
 
 def _leg(row: dict[str, str], path: Path, snapshot: str | None, seen: dict[str, str], line: int,
-         spans_lines: bool = False) -> Leg:
+         spans_lines: bool) -> Leg:
     # a line break inside a field other than the notes is a stray quote swallowing the next row; only a
     # row that spanned lines can hold one, so the others (all but a few of a million) skip the field loop
     for name, value in row.items() if spans_lines else ():

@@ -309,9 +309,7 @@ def _end_with(pid: int) -> None:
                 time.sleep(1.0)
                 try:
                     os.kill(pid, 0)
-                except ProcessLookupError:
-                    break
-                except PermissionError:  # the id now belongs to another user's process
+                except (ProcessLookupError, PermissionError):  # ended (the id may now be another user's)
                     break
         os._exit(1)
 

@@ -315,3 +315,34 @@ def test_a_worker_killed_mid_ingest_fails_its_source_only(http_server, offline_i
     # the next update fetches Canada again, in a fresh worker
     http_server.route("/canada/sema-lmes.xml", Reply(body=body, content_type="application/xml"))
     assert update(datadir=datadir, jobs=2)["sources"]["canada"]["status"] == "updated"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks a worker stand-in")
+@pytest.mark.parametrize("watch", ["pidfd", "poll"])
+def test_a_worker_ends_when_the_update_it_serves_ends(watch, monkeypatch):
+    """`_end_with` (the workers' initializer) ends the worker once the update's process is gone."""
+    import subprocess
+    import time
+
+    from kgraph.refresh import _end_with
+
+    if watch == "poll":  # a system without pidfds: the pid is polled
+        monkeypatch.delattr(os, "pidfd_open", raising=False)
+    update_stand_in = subprocess.Popen(["sleep", "60"])
+    worker = os.fork()
+    if worker == 0:  # pragma: no cover - the worker stand-in
+        _end_with(update_stand_in.pid)
+        time.sleep(30)
+        os._exit(0)
+    time.sleep(0.3)
+    assert os.waitpid(worker, os.WNOHANG) == (0, 0), "the worker ended while the update still ran"
+    update_stand_in.kill()
+    update_stand_in.wait()
+    deadline = time.monotonic() + 10
+    while (done := os.waitpid(worker, os.WNOHANG)) == (0, 0) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if done == (0, 0):
+        os.kill(worker, signal.SIGKILL)
+        os.waitpid(worker, 0)
+    assert done != (0, 0), "the worker outlived the update"
+    assert os.waitstatus_to_exitcode(done[1]) == 1
