@@ -161,7 +161,9 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
                     continue
                 found = keys_of.get(name)
                 if found is None:
-                    found = keys_of[name] = [f"name:{k}" for k in name_keys(name)]
+                    # keys_of is this build's cache: the analyser's own would keep 100k parsed names
+                    # alive beside the store's load
+                    found = keys_of[name] = [f"name:{k}" for k in name_keys(name, cached=False)]
                 for k in found:
                     keys.setdefault(k, ("name", name))
             key_batch.extend((k, nid, kind, label) for k, (kind, label) in keys.items())

@@ -245,3 +245,18 @@ def test_score_names_for_lookup():
     assert score == 1.0 and name == "JSC AVIACON ZITOTRANS"
     assert score_names("Avia Traffic", ["JSC AVIACON ZITOTRANS"])[0] < 0.5
     assert analyze("Mr Ivanov").tokens[0].kind == PARTICLE  # honorifics count little
+
+
+def test_resolve_and_the_lookup_index_leave_the_name_caches_empty(tmp_path):
+    """At full size the caches held 80k parsed names (2.1M objects) through the graph and store stages."""
+    from kgraph.lookup_index import write_index
+    from kgraph.model import Node, Provenance
+    from kgraph.resolve import normalize, resolve
+
+    nodes = [Node("a", "Organization", {"name": ["Aviacon Zitotrans JSC"]}, Provenance("us_ofac_sdn", "1")),
+             Node("b", "Organization", {"name": ["AVIAKON TSITOTRANS"]}, Provenance("ca_sema", "2"))]
+    assert resolve(nodes, []).canonical["a"] == resolve(nodes, []).canonical["b"]
+    assert normalize.analyze_all.cache_info().currsize == 0
+    assert normalize.phonetic.cache_info().currsize == 0
+    write_index([{"id": "a", "type": "Organization", "names": ["Aviacon Zitotrans JSC"]}], tmp_path)
+    assert normalize.analyze_all.cache_info().currsize == 0

@@ -37,6 +37,7 @@ from .index import LookupIndex, candidate_pairs, query_keys
 from .judgements import Judgement, add_judgement, as_judgements, judge, load_judgements, pair_key, review
 from .links import derive_links
 from .names import compare_texts, score_names
+from . import names, normalize
 from .normalize import name_keys
 from .score import score_pair
 
@@ -53,6 +54,7 @@ __all__ = [
     "load_judgements",
     "query_keys",
     "name_keys",
+    "clear_caches",
     "compare_texts",
     "score_names",
     "LookupIndex",
@@ -258,7 +260,25 @@ def resolve(
         matches.append(Match(key[0], key[1], s, decision, evidence))
     keys = _key_owners(entities, canonical)
     derived = derive_links(by_id, edges, entities, canonical, keys)
+    clear_caches()
     return Resolution(canonical, clusters, matches, derived, keys, th, warnings)
+
+
+def clear_caches() -> None:
+    """Empty the name analyser's memo caches (:func:`resolve` does, when it is done).
+
+    They pay within one resolution, where each name is compared many times.
+    Kept after it, they held 80k parsed names (2.1M objects) through the
+    graph and store stages of a full-size build (bench/pipeline.py's inputs),
+    for nothing.
+
+    >>> _ = name_keys("Aviacon Zitotrans JSC"); clear_caches()
+    >>> normalize.analyze_all.cache_info().currsize
+    0
+    """
+    normalize.analyze_all.cache_clear()
+    normalize.phonetic.cache_clear()
+    names._sim_cache.clear()
 
 
 def _key_owners(entities: dict[str, Entity], canonical: dict[str, str]) -> dict[str, str]:

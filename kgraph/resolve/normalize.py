@@ -461,16 +461,17 @@ def analyze(text: str) -> Name:
     return names[0] if names else Name(text, [])
 
 
-def name_keys(text: str) -> list[str]:
+def name_keys(text: str, *, cached: bool = True) -> list[str]:
     """Index keys of a name: the romanisation-insensitive keys of its identifying tokens,
     plus the joined form (for word joining/splitting). Legal forms and aviation
-    words give no key; numbers do.
+    words give no key; numbers do. ``cached=False`` analyses the name without
+    filing it in :func:`analyze_all`'s cache, for a caller that keeps its own.
 
     >>> name_keys("Aviacon Zitotrans JSC")
     ['n:aviakon', 'n:sitotrans', 'j:aviakonsitotrans']
     """
     out: list[str] = []
-    for name in analyze_all(text):
+    for name in (analyze_all if cached else analyze_all.__wrapped__)(text):
         for t in name.words:
             if t.kind in (PARTICLE, AVIATION):
                 continue
