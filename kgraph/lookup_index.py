@@ -178,11 +178,14 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
     return n
 
 
-def index_rows(tables, resolution=None) -> Iterable[dict[str, Any]]:
+def index_rows(tables, resolution=None, *, readers=None) -> Iterable[dict[str, Any]]:
     """The rows :func:`write_index` takes, from a built graph's tables (:class:`kgraph.graph.GraphTables`).
 
     Identifiers are the schema's identifier properties of each type; the
     programs of a node are read from its SANCTIONED_UNDER relationships.
+    With ``readers`` (:class:`kgraph.graph.tables.RowReaders`), says it is done
+    (as ``"index"``) with the relationship tables once the programs are read,
+    and with each node table once its rows are yielded.
     """
     from .schema import schema
 
@@ -205,6 +208,8 @@ def index_rows(tables, resolution=None) -> Iterable[dict[str, Any]]:
                 label = f"{authority_of.get(end, '?')}: {captions.get(end, end)}"
                 if label not in programs.setdefault(start, []):
                     programs[start].append(label)
+    if readers is not None:
+        readers.done("index", *tables.rels.values())
     for node_type, table in tables.nodes.items():
         # the columns read, by position: a dict per row of every column cost more than the rest (1M rows)
         col = {name: i for i, name in enumerate(table.names)}
@@ -230,6 +235,8 @@ def index_rows(tables, resolution=None) -> Iterable[dict[str, Any]]:
                 "sanctioned": r[i_sanc],
                 "summary": "; ".join(text.replace("\x00", _first(r[i])) for text, i in summary if r[i]),
             }
+        if readers is not None:
+            readers.done("index", table)
 
 
 def _summary_parts(templates, col: dict[str, int]) -> list[tuple[str, int]]:

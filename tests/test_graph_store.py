@@ -15,7 +15,7 @@ from kgraph.datadir import DataDir
 from kgraph.errors import NoGraph
 from kgraph.graph import build_graph, build_tables, open_store, write_build
 from kgraph.graph.store import ddl
-from kgraph.graph.tables import GraphTables, clean_text
+from kgraph.graph.tables import GraphTables, RowReaders, clean_text
 from kgraph.model import Edge, Node, Provenance
 from kgraph.schema import schema
 from tests.test_graph_records import aviacon
@@ -111,6 +111,36 @@ def test_store_counts_match_the_tables_and_reopen_is_read_only(tmp_path):
             s.query("CREATE (:Country {id: 'country-XX'})")
     with open_store(tmp_path) as s:
         assert s.query("MATCH (c:Country {id: 'country-XX'}) RETURN count(*)")[1] == [[0]]
+
+
+def test_rows_are_freed_only_when_every_reader_of_the_build_is_done(tmp_path):
+    """The update's store, facts and index share the tables; each table goes when the last is done."""
+    from kgraph.changelog import write_facts
+    from kgraph.lookup_index import index_rows, write_index
+
+    nodes, edges, res = aviacon()
+    tables = build_tables(nodes, edges, res)
+    counts = tables.counts()
+    lookup_rows = [dict(r) for r in index_rows(build_tables(*aviacon()))]
+    readers = RowReaders(tables, ("store", "facts", "index"))
+    info = write_build(tables, tmp_path, readers=readers)
+    assert info["counts"] == counts and tables.counts() == counts  # the others still read them
+    write_facts(tables, tmp_path)
+    readers.done("facts", *tables.nodes.values(), *tables.rels.values())
+    rows = index_rows(tables, res, readers=readers)
+    first = next(rows)
+    # the index is done with the relationships once it has the programs: no one else needs them now
+    assert all(not t.rows for t in tables.rels.values())
+    assert tables.nodes["Airplane"].rows and tables.nodes["Flight"].rows
+    rest = list(rows)
+    assert all(not t.rows for t in tables.nodes.values())
+    # what the index read was whole: the same rows as from tables no one frees
+    assert [first["id"], *(r["id"] for r in rest)] == [r["id"] for r in lookup_rows]
+    write_index([first, *rest], tmp_path)
+    with open_store(tmp_path) as s:
+        assert s.counts() == counts
+    with pytest.raises(RuntimeError, match="store is not reading"):
+        readers.done("store", tables.nodes["Country"])  # twice: it could free rows another still reads
 
 
 def test_paths_come_back_as_their_nodes_and_relationships(tmp_path):

@@ -30,29 +30,34 @@ from typing import Any, Iterable
 from .build import build_tables
 from .query import library, query, render_query_docs
 from .store import BUILD_FILE, STORE_FILE, Store, open_store, write_store
-from .tables import GraphTables, tables_from_store
+from .tables import GraphTables, RowReaders, tables_from_store
 
 __all__ = ["build_tables", "write_build", "build_graph", "GraphTables", "tables_from_store", "open_store", "Store",
            "write_store", "query", "library", "render_query_docs", "export", "to_networkx", "STORE_FILE",
            "BUILD_FILE"]
 
 
-def write_build(tables: GraphTables, build_dir: str | Path, *, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Write the store and ``build.json`` into a fresh build directory; returns the build info."""
+def write_build(tables: GraphTables, build_dir: str | Path, *, extra: dict[str, Any] | None = None,
+                readers: RowReaders | None = None) -> dict[str, Any]:
+    """Write the store and ``build.json`` into a fresh build directory; returns the build info.
+
+    ``readers``: see :func:`kgraph.graph.store.write_store`.
+    """
     from .. import __version__ as kgraph_version
     from ..datadir import atomic_write_json
     from ..schema import schema
 
     build_dir = Path(build_dir)
     t0 = time.perf_counter()
-    load = write_store(tables, build_dir)
+    counts = tables.counts()  # before the rows may go
+    load = write_store(tables, build_dir, readers=readers)
     info = {
         "version": 1,
         "kgraph": kgraph_version,
         "schema_version": schema().version,
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "store": STORE_FILE,
-        "counts": tables.counts(),
+        "counts": counts,
         "audit": tables.audit,
         "load": {**load.get("timings", {}), "total": round(time.perf_counter() - t0, 3)},
         **(extra or {}),

@@ -47,7 +47,7 @@ from typing import Any, Callable
 
 from ..errors import KgraphError, NoGraph
 from ..schema import Schema, schema
-from .tables import GraphTables, no_gc, node_columns, rel_columns
+from .tables import GraphTables, RowReaders, no_gc, node_columns, rel_columns
 
 __all__ = ["STORE_FILE", "BUILD_FILE", "ddl", "write_store", "open_store", "Store", "plain"]
 
@@ -140,11 +140,14 @@ def _copy(table: str, names: list[str], kinds: list[str], path: Path, parallel: 
     return f"COPY {target} FROM (LOAD WITH HEADERS ({load_types}) FROM '{quoted}' ({opts}) RETURN {ret}){tail}"
 
 
-def write_store(tables: GraphTables, build_dir: str | os.PathLike) -> dict[str, Any]:
+def write_store(tables: GraphTables, build_dir: str | os.PathLike, *, readers: RowReaders | None = None
+                ) -> dict[str, Any]:
     """Create the store in ``build_dir`` (a fresh build directory) and bulk-load ``tables`` into it.
 
     Returns load timings and counts. The CSV files are written to a scratch
-    folder inside ``build_dir`` and removed afterwards.
+    folder inside ``build_dir`` and removed afterwards. With ``readers``, the
+    store says it is done with each table (as ``"store"``) once its CSV is
+    written.
     """
     build_dir = Path(build_dir)
     build_dir.mkdir(parents=True, exist_ok=True)
@@ -154,12 +157,14 @@ def write_store(tables: GraphTables, build_dir: str | os.PathLike) -> dict[str, 
     scratch = build_dir / ".load"
     scratch.mkdir(exist_ok=True)
     timings = {"csv": 0.0, "copy_nodes": 0.0, "copy_edges": 0.0}
+    counts = tables.counts()  # before the rows may go
     with no_gc():
-        _write_tables(tables, path, scratch, timings)
-    return {"timings": {k: round(v, 3) for k, v in timings.items()}, **tables.counts()}
+        _write_tables(tables, path, scratch, timings, readers)
+    return {"timings": {k: round(v, 3) for k, v in timings.items()}, **counts}
 
 
-def _write_tables(tables: GraphTables, path: Path, scratch: Path, timings: dict[str, float]) -> None:
+def _write_tables(tables: GraphTables, path: Path, scratch: Path, timings: dict[str, float],
+                  readers: RowReaders | None = None) -> None:
     """DDL, then one COPY per table, in order (nodes before the relationships that need them).
 
     The COPYs run on a worker thread while this one writes the next table's
@@ -183,6 +188,8 @@ def _write_tables(tables: GraphTables, path: Path, scratch: Path, timings: dict[
             for target, rel_ends, table, offset, key in jobs:
                 stem = scratch / (target if not offset else f"{target}-{table.start_type}-{table.end_type}")
                 statements, files = _prepare(target, rel_ends, table.rows, table.columns, offset, stem, timings)
+                if readers is not None:  # COPY reads the files
+                    readers.done("store", table)
                 pending.append(copier.submit(_copy_files, conn, statements, files, timings, key))
                 while len(pending) > 1:  # at most one CSV written ahead: disk and memory stay bounded
                     pending.pop(0).result()

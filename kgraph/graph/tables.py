@@ -47,6 +47,7 @@ import contextlib
 import gc
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
@@ -64,6 +65,7 @@ __all__ = [
     "tables_from_store",
     "no_gc",
     "release_free_memory",
+    "RowReaders",
     "rel_assertions",
 ]
 
@@ -327,6 +329,43 @@ def no_gc(freeze: bool = True):
             gc.freeze()
         if was:
             gc.enable()
+
+
+class RowReaders:
+    """Frees each table's rows once every reader of a build has said it is done with them.
+
+    A build's tables are read by several writers (the store, the lookup
+    index, the facts), partly at the same time on two threads. Each says
+    :meth:`done` per table as it finishes; the last one empties the table.
+    At full size the rows are most of the build's memory, and the store's
+    engine grows while it loads: freeing a table as soon as nobody needs it
+    leaves room for that growth.
+
+    >>> t = GraphTables.empty()
+    >>> t.add_node("Country", {"id": "country-CU", "name": ["Cuba"], "code": "CU"})
+    >>> readers = RowReaders(t, ("store", "index"))
+    >>> readers.done("store", t.nodes["Country"]); len(t.nodes["Country"].rows)
+    1
+    >>> readers.done("index", t.nodes["Country"]); len(t.nodes["Country"].rows)
+    0
+    """
+
+    def __init__(self, tables: "GraphTables", readers: Iterable[str]):
+        names = frozenset(readers)
+        self._waiting = {id(t): set(names) for t in (*tables.nodes.values(), *tables.rels.values())}
+        self._lock = threading.Lock()
+
+    def done(self, reader: str, *tables: "NodeTable | RelTable") -> None:
+        """``reader`` has finished with ``tables``: free those every reader has finished with."""
+        with self._lock:
+            for t in tables:
+                waiting = self._waiting[id(t)]
+                # a reader saying done twice, or one never declared, would free rows another still reads
+                if reader not in waiting:
+                    raise RuntimeError(f"{reader} is not reading {getattr(t, 'key', None) or t.type} (any more)")
+                waiting.discard(reader)
+                if not waiting:
+                    t.rows = []
 
 
 def release_free_memory() -> None:
