@@ -423,7 +423,7 @@ class _Builder:
 
         # the rows need neither the end resolution nor the records kept for derive: free them first
         self.endpoints, self.id_map, self.members = None, {}, {}
-        out, dropped = to_tables(self.merged, self.types, self.edges,  # empties merged and edges
+        out, dropped = to_tables(self.merged, self.types, self.edges,  # empties merged, types and edges
                                  lambda rel: registry_first if rel == "REGISTERED_AS" else by_source, INACTIVE_STATUSES)
         out.audit = self.audit_dict(out, dropped)
         return out

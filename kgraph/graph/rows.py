@@ -117,6 +117,7 @@ def to_tables(merged: dict[str, Any], types: dict[str, str], edges: dict[tuple[s
     ``merged`` and ``edges`` are consumed (left empty): each entry is popped
     as its row is made, so that the builder's structures are freed while the
     rows grow instead of both being alive at the end (the build's peak).
+    ``types`` is emptied too, once the relationship rows are made.
     ``popitem`` takes the last entry first; each table's rows are reversed
     at the end, so rows keep the maps' order.
     """
@@ -176,6 +177,10 @@ def to_tables(merged: dict[str, Any], types: dict[str, str], edges: dict[tuple[s
         rows.append(row)
         made += 1
         last_row[key] = made
+    # popitem never shrinks a dict: emptied, the edge map still held its table of 5.3M entries at full size,
+    # and the node rows below need neither it nor the type of every node
+    edges.clear()
+    types.clear()
     # tables in the order of their first edge in `edges` (the order stores write them in), rows in its order
     for key in sorted(tables, key=last_row.__getitem__, reverse=True):
         rows = out.rel_table(*key).rows
@@ -220,6 +225,7 @@ def to_tables(merged: dict[str, Any], types: dict[str, str], edges: dict[tuple[s
         rows.append(row)
         if not cid.isprintable():  # ids with control characters (never seen in practice) are cleaned like any text
             renamed[cid] = clean_text(cid)
+    merged.clear()  # its table, as the edge map's
     for table in out.nodes.values():
         table.rows.reverse()
     if renamed:
