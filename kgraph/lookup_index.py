@@ -118,6 +118,15 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
     if path.exists():
         path.unlink()
     keys_of: dict[str, list[str]] = {}  # name -> its keys: names repeat across records and clusters
+    # a tail is an airframe's identifier, its name and its Registration node's name: three times
+    ident_cache: dict[str, list[str]] = {}
+
+    def ident_keys(value: str) -> list[str]:
+        found = ident_cache.get(value)
+        if found is None:
+            found = ident_cache[value] = [f"ident:{v}" for v in _ident_variants(value)]
+        return found
+
     con = sqlite3.connect(path)
     try:
         # a small page cache, and the index sorts' runs in a temporary file: a 256 MB cache with
@@ -142,8 +151,8 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
                 row.get("summary") or "",
             ))
             n += 1
-            keys: dict[str, tuple[str, str]] = {}
-            for member in {nid, *(row.get("members") or [])}:
+            keys: dict[str, tuple[str, str]] = {f"node:{nid.lower()}": ("id", nid)}
+            for member in row.get("members") or ():  # records folded into this node
                 keys[f"node:{member.lower()}"] = ("id", member)
             stated = ntype in _STATED
             for src in [] if stated else sources:
@@ -151,13 +160,13 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
                 if rec:
                     keys.setdefault(f"record:{rec.lower()}", ("record", f"{src.get('source')} {rec}"))
             for ident in row.get("identifiers") or []:
-                for v in _ident_variants(ident):
-                    keys.setdefault(f"ident:{v}", ("identifier", ident))
+                for k in ident_keys(ident):
+                    keys.setdefault(k, ("identifier", ident))
             for name in [] if ntype in NO_NAME_KEYS else names or []:
                 if ntype in TAIL_NAMED and _TAIL_NAME.match(name):
                     # an airframe or registration "named" by its tail: filed as the identifier it is
-                    for v in _ident_variants(name):
-                        keys.setdefault(f"ident:{v}", ("identifier", name))
+                    for k in ident_keys(name):
+                        keys.setdefault(k, ("identifier", name))
                     continue
                 found = keys_of.get(name)
                 if found is None:
@@ -166,7 +175,7 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
                     found = keys_of[name] = [f"name:{k}" for k in name_keys(name, cached=False)]
                 for k in found:
                     keys.setdefault(k, ("name", name))
-            key_batch.extend((k, nid, kind, label) for k, (kind, label) in keys.items())
+            key_batch += [(k, nid, kind, label) for k, (kind, label) in keys.items()]
         con.executemany("INSERT INTO node VALUES (?,?,?,?,?,?,?,?)", node_batch)
         con.executemany("INSERT INTO key VALUES (?,?,?,?)", key_batch)
         # both indexes built once over the loaded rows: a sort instead of millions of B-tree inserts
