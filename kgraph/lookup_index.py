@@ -118,15 +118,6 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
     if path.exists():
         path.unlink()
     keys_of: dict[str, list[str]] = {}  # name -> its keys: names repeat across records and clusters
-    # a tail is an airframe's identifier, its name and its Registration node's name: three times
-    ident_cache: dict[str, list[str]] = {}
-
-    def ident_keys(value: str) -> list[str]:
-        found = ident_cache.get(value)
-        if found is None:
-            found = ident_cache[value] = [f"ident:{v}" for v in _ident_variants(value)]
-        return found
-
     con = sqlite3.connect(path)
     try:
         # a small page cache, and the index sorts' runs in a temporary file: a 256 MB cache with
@@ -160,13 +151,13 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
                 if rec:
                     keys.setdefault(f"record:{rec.lower()}", ("record", f"{src.get('source')} {rec}"))
             for ident in row.get("identifiers") or []:
-                for k in ident_keys(ident):
-                    keys.setdefault(k, ("identifier", ident))
+                for v in _ident_variants(ident):
+                    keys.setdefault(f"ident:{v}", ("identifier", ident))
             for name in [] if ntype in NO_NAME_KEYS else names or []:
                 if ntype in TAIL_NAMED and _TAIL_NAME.match(name):
                     # an airframe or registration "named" by its tail: filed as the identifier it is
-                    for k in ident_keys(name):
-                        keys.setdefault(k, ("identifier", name))
+                    for v in _ident_variants(name):
+                        keys.setdefault(f"ident:{v}", ("identifier", name))
                     continue
                 found = keys_of.get(name)
                 if found is None:
