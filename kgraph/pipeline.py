@@ -456,9 +456,9 @@ def _build(dd: DataDir, on_stage: Callable[[str], None] | None) -> dict[str, Any
         # is mostly the engine's COPY, which releases the GIL, and the index is Python and SQLite work.
         # Measured on 2 cores: a quarter off store + index at scale 0.2 (29.8 -> 22.2 s), about even at
         # full size (147 -> 142 s, +0.4 GB), where the COPY's threads and SQLite share the two cores;
-        # more cores, more gain. Both only read the tables.
-        # Each table's rows are freed once the store, the facts and the index are done with them: at full
-        # size the engine grows by ~1 GB while it loads, on top of the rows
+        # more cores, more gain. Neither changes the tables; each table's rows are freed once the store,
+        # the facts and the index are done with them: at full size the engine grows by ~1 GB while it
+        # loads, on top of the rows
         readers = RowReaders(tables, ("store", "facts", "index"))
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kgraph-index") as side:
             side_files = side.submit(_write_side_files, tables, resolution, staging, dd, readers)

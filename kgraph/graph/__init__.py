@@ -49,15 +49,14 @@ def write_build(tables: GraphTables, build_dir: str | Path, *, extra: dict[str, 
 
     build_dir = Path(build_dir)
     t0 = time.perf_counter()
-    counts = tables.counts()  # before the rows may go
-    load = write_store(tables, build_dir, readers=readers)
+    load = write_store(tables, build_dir, readers=readers)  # counted before the rows may go
     info = {
         "version": 1,
         "kgraph": kgraph_version,
         "schema_version": schema().version,
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "store": STORE_FILE,
-        "counts": counts,
+        "counts": {"nodes": load["nodes"], "edges": load["edges"]},
         "audit": tables.audit,
         "load": {**load.get("timings", {}), "total": round(time.perf_counter() - t0, 3)},
         **(extra or {}),
