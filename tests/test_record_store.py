@@ -1,6 +1,8 @@
 """The parsed-record store (kgraph.records): what a build reads back is what the ingest stored."""
 from __future__ import annotations
 
+import pytest
+
 from kgraph import records as store
 from kgraph.datadir import DataDir
 from kgraph.model import Edge, Node, Provenance
@@ -20,12 +22,19 @@ def test_records_read_back_equal_and_short_values_are_one_object(tmp_path):
     store.write_snapshot(dd, "flightlog", "2026-02-01", written)
     a, b, edge = store.read_current(dd, "flightlog")
     assert [a, b, edge] == written
-    # a full-size log repeats a few thousand codes and dates over a million legs: one string each
-    assert a.props["departureCode"][0] is b.props["departureCode"][0]
-    assert a.props["departureDate"][0] is b.props["departureDate"][0]
-    # each record keeps lists of its own: a change to one never shows in another
-    assert a.props["departureCode"] is not b.props["departureCode"]
-    a.props["departureCode"].append("URSS")
+    # a full-size log repeats a few thousand codes and dates over a million legs: one list each
+    assert a.props["departureCode"] is b.props["departureCode"]
+    assert a.props["departureDate"] is b.props["departureDate"]
+    # a shared list is read-only, and a change through the record replaces it: never shown in another
+    with pytest.raises(TypeError, match="read-only"):
+        a.props["departureCode"].append("URSS")
+    with pytest.raises(TypeError, match="read-only"):
+        a.props["departureCode"][0] = "URSS"
+    a.add("departureCode", "URSS")
+    assert a.props["departureCode"] == ["ULLI", "URSS"]
     assert b.props["departureCode"] == ["ULLI"]
+    assert b.props["departureDate"] == ["2026-01-20"]
+    # several values are left as read (one list per record)
+    assert a.props["citation"] is not b.props["citation"]
     # long text (names, notes) is rarely repeated: left as read
     assert a.props["notes"] == b.props["notes"] == [note]
