@@ -406,11 +406,7 @@ def build_locked(dd: DataDir, *, on_stage: Callable[[str], None] | None = None) 
 
 
 def _build(dd: DataDir, on_stage: Callable[[str], None] | None) -> dict[str, Any]:
-    from concurrent.futures import ThreadPoolExecutor
-
     from .changelog import archive_facts
-    from .graph import build_tables, write_build
-    from .graph.tables import RowReaders, release_free_memory
     from .resolve import resolve
     from .resolve.judgements import load_judgements
 
@@ -425,6 +421,33 @@ def _build(dd: DataDir, on_stage: Callable[[str], None] | None) -> dict[str, Any
     t = time.perf_counter()
     resolution = resolve(nodes, edges, judgements=load_judgements(dd))
     timings["resolve"] = time.perf_counter() - t
+    staging = dd.new_build_dir()
+    try:
+        info = _build_into(dd, staging, nodes, edges, audit, resolution, stage, timings)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    target = dd.publish_build(staging)
+    archive_facts(dd, target)
+    info["path"] = str(target)
+    info["seconds"] = round(time.perf_counter() - t0, 3)
+    return info
+
+
+def _build_into(dd: DataDir, staging: Path, nodes: list, edges: list, audit: dict[str, Any], resolution, stage,
+                timings: dict[str, float]) -> dict[str, Any]:
+    """The graph, store and index stages of :func:`_build`, into ``staging``; returns build.json."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .graph import build_tables, write_build
+    from .graph.tables import RowReaders, release_free_memory
+
+    # saved first: the graph needs none of the resolution's identifier keys (it finds edge ends with its
+    # own index), and kept to the end they took 0.64 GB from the build's peak at full size
+    t = time.perf_counter()
+    resolution.save(staging / "resolution")
+    resolution.keys = {}
+    timings["resolve"] += time.perf_counter() - t
     stage("graph")
     t = time.perf_counter()
     registries = {n.prov.source for n in nodes if n.prov.source in REGISTRY_SOURCES or n.prov.source.endswith("_registry")}
@@ -441,49 +464,39 @@ def _build(dd: DataDir, on_stage: Callable[[str], None] | None) -> dict[str, Any
     # instead of all of them outliving the rows (at full size, ~4 GB of records beside the tables)
     tables = build_tables(nodes, edges, resolution, registry_sources=registries, consume=True)
     timings["graph"] = time.perf_counter() - t
-    del nodes, edges
     # the store's load allocates on the engine's threads, from other heaps than the one the graph stage
     # freed its large maps into: hand those pages back first (the build's peak at full size, 8.52 -> 8.10 GB)
     release_free_memory()
-    staging = dd.new_build_dir()
-    try:
-        extra = {
-            "sources": audit,
-            "clusters": sum(1 for m in resolution.clusters.values() if len(m) > 1),
-            "merged_records": sum(len(m) for m in resolution.clusters.values() if len(m) > 1),
-        }
-        # the lookup index, the resolution and the facts beside the store, on a thread: the store's load
-        # is mostly the engine's COPY, which releases the GIL, and the index is Python and SQLite work.
-        # Measured on 2 cores: a quarter off store + index at scale 0.2 (29.8 -> 22.2 s), about even at
-        # full size (147 -> 142 s, +0.4 GB), where the COPY's threads and SQLite share the two cores;
-        # more cores, more gain. Neither changes the tables; each table's rows are freed once the store,
-        # the facts and the index are done with them: at full size the engine grows by ~1 GB while it
-        # loads, on top of the rows
-        readers = RowReaders(tables, ("store", "facts", "index"))
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kgraph-index") as side:
-            side_files = side.submit(_write_side_files, tables, resolution, staging, dd, readers)
-            stage("store")
-            t = time.perf_counter()
-            info = write_build(tables, staging, extra=extra, readers=readers)  # a failure waits for the thread
-            timings["store"] = time.perf_counter() - t
-            stage("index")
-            t = time.perf_counter()
-            timings["index"] = side_files.result()  # its own time, most of it beside the store's
-            timings["index_wait"] = time.perf_counter() - t  # what it added once the store was written
-        info["timings"] = {k: round(v, 3) for k, v in timings.items()}
-        atomic_write_json(staging / "build.json", info)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    target = dd.publish_build(staging)
-    archive_facts(dd, target)
-    info["path"] = str(target)
-    info["seconds"] = round(time.perf_counter() - t0, 3)
+    extra = {
+        "sources": audit,
+        "clusters": sum(1 for m in resolution.clusters.values() if len(m) > 1),
+        "merged_records": sum(len(m) for m in resolution.clusters.values() if len(m) > 1),
+    }
+    # the lookup index and the facts beside the store, on a thread: the store's load is mostly the
+    # engine's COPY, which releases the GIL, and the index is Python and SQLite work.
+    # Measured on 2 cores: a quarter off store + index at scale 0.2 (29.8 -> 22.2 s), about even at
+    # full size (147 -> 142 s, +0.4 GB), where the COPY's threads and SQLite share the two cores;
+    # more cores, more gain. Neither changes the tables; each table's rows are freed once the store,
+    # the facts and the index are done with them: at full size the engine grows by ~1 GB while it
+    # loads, on top of the rows
+    readers = RowReaders(tables, ("store", "facts", "index"))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kgraph-index") as side:
+        side_files = side.submit(_write_side_files, tables, resolution, staging, dd, readers)
+        stage("store")
+        t = time.perf_counter()
+        info = write_build(tables, staging, extra=extra, readers=readers)  # a failure waits for the thread
+        timings["store"] = time.perf_counter() - t
+        stage("index")
+        t = time.perf_counter()
+        timings["index"] = side_files.result()  # its own time, most of it beside the store's
+        timings["index_wait"] = time.perf_counter() - t  # what it added once the store was written
+    info["timings"] = {k: round(v, 3) for k, v in timings.items()}
+    atomic_write_json(staging / "build.json", info)
     return info
 
 
 def _write_side_files(tables, resolution, staging: Path, dd: DataDir, readers=None) -> float:
-    """The facts, the lookup index and the saved resolution of a build; returns the seconds taken.
+    """The facts and the lookup index of a build; returns the seconds taken.
 
     The facts come first: they read every table, and with ``readers`` the
     relationship tables can go as soon as the store has loaded them.
@@ -497,7 +510,6 @@ def _write_side_files(tables, resolution, staging: Path, dd: DataDir, readers=No
     if readers is not None:
         readers.done("facts", *tables.nodes.values(), *tables.rels.values())
     write_index(index_rows(tables, resolution, readers=readers), staging)
-    resolution.save(staging / "resolution")
     return time.perf_counter() - t
 
 

@@ -106,6 +106,24 @@ def node_names(node_type: str, props: dict[str, list[str]]) -> list[str]:
     return list(out)
 
 
+def _sanctioned(edges: dict[tuple[str, str, str], Any], order: Callable[[Any], Any], inactive: frozenset[str]
+                ) -> set[str]:
+    """The starts of SANCTIONED_UNDER edges whose first status (in ``order``) is not an inactive one."""
+    out: set[str] = set()
+    for (rel, a, _), asserts in edges.items():
+        if rel != "SANCTIONED_UNDER":
+            continue
+        status = ""
+        for x in sorted(asserts, key=order) if asserts.__class__ is list else (asserts,):
+            v = x.props.get("status")
+            if v:
+                status = v[0]
+                break
+        if status.strip().lower() not in inactive:
+            out.add(a)
+    return out
+
+
 def to_tables(merged: dict[str, Any], types: dict[str, str], edges: dict[tuple[str, str, str], Any],
               edge_order: Callable[[str], Callable[[Any], Any]], inactive: frozenset[str]) -> tuple[GraphTables, Counter]:
     """Rows for every merged node and accumulated edge; returns the tables and dropped property counts.
@@ -117,74 +135,21 @@ def to_tables(merged: dict[str, Any], types: dict[str, str], edges: dict[tuple[s
     ``merged`` and ``edges`` are consumed (left empty): each entry is popped
     as its row is made, so that the builder's structures are freed while the
     rows grow instead of both being alive at the end (the build's peak).
-    ``types`` is emptied too, once the relationship rows are made.
+    The node rows come first: a merged node (its properties' dict, its
+    provenance list) takes more memory than its row, and an edge's entry
+    (key, assertion) less than its row, so the most is alive, all node rows
+    and all entries, while it is least. ``types`` is emptied at the end.
     ``popitem`` takes the last entry first; each table's rows are reversed
     at the end, so rows keep the maps' order.
     """
     s = schema()
     out = GraphTables.empty()
-    sanctioned: set[str] = set()
+    sanctioned = _sanctioned(edges, edge_order("SANCTIONED_UNDER"), inactive)
     # one Provenance object is shared by a record and the edges derived from it: format it once
     # (keyed by id(): every provenance looked up here was made before this ran, and this makes none, so
     # an id freed as entries are consumed is never taken by another provenance while the cache is used)
     prov_cells: dict[int, tuple] = {}
-    # per relationship type: column name -> (row index, converter); the row starts with 6 fixed cells
-    rel_specs = {name: {c.name: (6 + i, converter(c.kind)) for i, c in enumerate(rel_columns(name)[4:])}
-                 for name in s.rels}
-    pads = {name: (None,) * len(spec) for name, spec in rel_specs.items()}
-    tables: dict[tuple[str, str, str], list] = {}  # (type, start type, end type) -> rows, last first
-    last_row: dict[tuple[str, str, str], int] = {}  # ... -> when its last row (its first in `edges`) was made
-    made = 0
     cells_of = prov_cells.get
-    while edges:
-        (rel, a, b), asserts = edges.popitem()
-        if asserts.__class__ is list:
-            asserts.sort(key=edge_order(rel))
-            props: dict[str, list[str]] = {}
-            provs: list[Provenance] = []
-            for x in asserts:
-                for k, vals in x.props.items():
-                    have = props.get(k)
-                    if have is None:
-                        props[k] = list(vals)
-                    else:
-                        have.extend(v for v in vals if v not in have)
-                if x.prov not in provs:
-                    provs.append(x.prov)
-            cells = _prov_cells(provs[0])
-            # several assertions: all of them in `sources`; one: source/record/snapshot say it all
-            row = [a, b, cells[0], cells[1], cells[2], prov_json(provs) if len(provs) > 1 else None, *pads[rel]]
-        else:
-            props, first = asserts.props, asserts.prov
-            cells = cells_of(id(first))
-            if cells is None:
-                cells = prov_cells[id(first)] = _prov_cells(first)
-            row = [a, b, cells[0], cells[1], cells[2], None, *pads[rel]]
-        if props:
-            if rel == "SANCTIONED_UNDER" and (props.get("status") or [""])[0].strip().lower() not in inactive:
-                sanctioned.add(a)
-            spec = rel_specs[rel]
-            for k, v in props.items():
-                hit = spec.get(k)
-                if hit is not None:
-                    row[hit[0]] = hit[1](v)
-        elif rel == "SANCTIONED_UNDER":
-            sanctioned.add(a)
-        key = (rel, types[a], types[b])
-        rows = tables.get(key)
-        if rows is None:
-            rows = tables[key] = []
-        rows.append(row)
-        made += 1
-        last_row[key] = made
-    # popitem never shrinks a dict: emptied, the edge map still held its table of 5.3M entries at full size,
-    # and the node rows below need neither it nor the type of every node
-    edges.clear()
-    types.clear()
-    # tables in the order of their first edge in `edges` (the order stores write them in), rows in its order
-    for key in sorted(tables, key=last_row.__getitem__, reverse=True):
-        rows = out.rel_table(*key).rows
-        rows.extend(reversed(tables.pop(key)))
     dropped: Counter = Counter()
     specs = {}
     base = len(NODE_COLUMNS)
@@ -209,8 +174,11 @@ def to_tables(merged: dict[str, Any], types: dict[str, str], edges: dict[tuple[s
                 break
         provs = m.provs
         if len(provs) == 1:
-            cells = cells_of(id(provs[0]))
-            sources = cells[3] if cells is not None else prov_json(provs)
+            first = provs[0]
+            cells = cells_of(id(first))
+            if cells is None:
+                cells = prov_cells[id(first)] = _prov_cells(first)
+            sources = cells[3]
         else:
             sources = prov_json(provs)
         names = props.get("name") if simple else node_names(name, props)
@@ -225,9 +193,59 @@ def to_tables(merged: dict[str, Any], types: dict[str, str], edges: dict[tuple[s
         rows.append(row)
         if not cid.isprintable():  # ids with control characters (never seen in practice) are cleaned like any text
             renamed[cid] = clean_text(cid)
-    merged.clear()  # its table, as the edge map's
+    merged.clear()  # popitem never shrinks a dict: emptied, it still held its table of 2.4M entries at full size
     for table in out.nodes.values():
         table.rows.reverse()
+    # per relationship type: column name -> (row index, converter); the row starts with 6 fixed cells
+    rel_specs = {name: {c.name: (6 + i, converter(c.kind)) for i, c in enumerate(rel_columns(name)[4:])}
+                 for name in s.rels}
+    pads = {name: (None,) * len(spec) for name, spec in rel_specs.items()}
+    tables: dict[tuple[str, str, str], list] = {}  # (type, start type, end type) -> rows, last first
+    last_row: dict[tuple[str, str, str], int] = {}  # ... -> when its last row (its first in `edges`) was made
+    made = 0
+    while edges:
+        (rel, a, b), asserts = edges.popitem()
+        if asserts.__class__ is list:
+            asserts.sort(key=edge_order(rel))
+            props = {}
+            provs = []
+            for x in asserts:
+                for k, vals in x.props.items():
+                    have = props.get(k)
+                    if have is None:
+                        props[k] = list(vals)
+                    else:
+                        have.extend(v for v in vals if v not in have)
+                if x.prov not in provs:
+                    provs.append(x.prov)
+            cells = _prov_cells(provs[0])
+            # several assertions: all of them in `sources`; one: source/record/snapshot say it all
+            row = [a, b, cells[0], cells[1], cells[2], prov_json(provs) if len(provs) > 1 else None, *pads[rel]]
+        else:
+            props, first = asserts.props, asserts.prov
+            cells = cells_of(id(first))
+            if cells is None:
+                cells = prov_cells[id(first)] = _prov_cells(first)
+            row = [a, b, cells[0], cells[1], cells[2], None, *pads[rel]]
+        if props:
+            spec = rel_specs[rel]
+            for k, v in props.items():
+                hit = spec.get(k)
+                if hit is not None:
+                    row[hit[0]] = hit[1](v)
+        key = (rel, types[a], types[b])
+        rows = tables.get(key)
+        if rows is None:
+            rows = tables[key] = []
+        rows.append(row)
+        made += 1
+        last_row[key] = made
+    edges.clear()  # as the node map: its table held 5.3M entries at full size
+    types.clear()
+    # tables in the order of their first edge in `edges` (the order stores write them in), rows in its order
+    for key in sorted(tables, key=last_row.__getitem__, reverse=True):
+        rows = out.rel_table(*key).rows
+        rows.extend(reversed(tables.pop(key)))
     if renamed:
         for table in (*out.nodes.values(), *out.rels.values()):
             for row in table.rows:
