@@ -442,17 +442,21 @@ def _build_into(dd: DataDir, staging: Path, nodes: list, edges: list, audit: dic
     from .graph import build_tables, write_build
     from .graph.tables import RowReaders, release_free_memory
 
-    # saved first: the graph needs none of the resolution's identifier keys (it finds edge ends with its
-    # own index), and kept to the end they took 0.64 GB from the build's peak at full size
+    # saved first, then pared down to what the build reads: the graph finds edge ends with its own
+    # index (no identifier keys), a record missing from `canonical` is its own cluster, and only merges
+    # are counted and indexed (no singleton clusters). At full size the keys held 0.64 GB and the
+    # 1.7M identity entries and 645k singletons most of another 0.6 GB, to the end of the build
     t = time.perf_counter()
     resolution.save(staging / "resolution")
     resolution.keys = {}
+    resolution.canonical = {m: c for m, c in resolution.canonical.items() if m != c}
+    resolution.clusters = {c: ms for c, ms in resolution.clusters.items() if len(ms) > 1}
     timings["resolve"] += time.perf_counter() - t
     stage("graph")
     t = time.perf_counter()
     registries = {n.prov.source for n in nodes if n.prov.source in REGISTRY_SOURCES or n.prov.source.endswith("_registry")}
     # the sources of merged records only: a map of every node (millions) would cost the build's peak memory
-    merged = {m for members in resolution.clusters.values() if len(members) > 1 for m in members}
+    merged = {m for members in resolution.clusters.values() for m in members}
     source_of = {n.id: n.prov.source for n in nodes if n.id in merged}
     for a in audit.values():
         a["merged"] = 0
@@ -463,14 +467,15 @@ def _build_into(dd: DataDir, staging: Path, nodes: list, edges: list, audit: dic
     # the builder takes the records over (and empties both lists): each is freed as its rows are made,
     # instead of all of them outliving the rows (at full size, ~4 GB of records beside the tables)
     tables = build_tables(nodes, edges, resolution, registry_sources=registries, consume=True)
+    resolution.canonical, resolution.matches, resolution.derived_edges = {}, [], []  # in the tables now
     timings["graph"] = time.perf_counter() - t
     # the store's load allocates on the engine's threads, from other heaps than the one the graph stage
     # freed its large maps into: hand those pages back first (the build's peak at full size, 8.52 -> 8.10 GB)
     release_free_memory()
     extra = {
         "sources": audit,
-        "clusters": sum(1 for m in resolution.clusters.values() if len(m) > 1),
-        "merged_records": sum(len(m) for m in resolution.clusters.values() if len(m) > 1),
+        "clusters": len(resolution.clusters),
+        "merged_records": sum(len(m) for m in resolution.clusters.values()),
     }
     # the lookup index and the facts beside the store, on a thread: the store's load is mostly the
     # engine's COPY, which releases the GIL, and the index is Python and SQLite work.
