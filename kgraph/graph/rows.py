@@ -158,7 +158,9 @@ def to_tables(merged: dict[str, Any], types: dict[str, str], edges: dict[tuple[s
         cols = table.columns[base:]
         # types whose only name-like property is `name` take it as it is (no aliases, tails or person names)
         simple = name not in ("Airplane", "Registration") and not (set(nt.properties) & _OTHER_NAMES)
-        specs[name] = ({c.name: (base + i, converter(c.kind)) for i, c in enumerate(cols)}, (None,) * len(cols),
+        # each row a copy of a template of its exact size: `[a, b, *pad]` leaves a list room to grow (a
+        # 7-cell row took 12 cells' room: 0.2 GB over the 5.3M edge rows of a full-size build)
+        specs[name] = ({c.name: (base + i, converter(c.kind)) for i, c in enumerate(cols)}, [None] * (base + len(cols)),
                        nt.caption, table.rows, simple)
     renamed: dict[str, str] = {}
     while merged:
@@ -182,8 +184,9 @@ def to_tables(merged: dict[str, Any], types: dict[str, str], edges: dict[tuple[s
         else:
             sources = prov_json(provs)
         names = props.get("name") if simple else node_names(name, props)
-        row = [cid, name, caption if caption.isprintable() else clean_text(caption),
-               None if not names else _strings(names), cid in sanctioned, sources, *pad]
+        row = pad.copy()
+        row[:6] = (cid, name, caption if caption.isprintable() else clean_text(caption),
+                   None if not names else _strings(names), cid in sanctioned, sources)
         for k, v in props.items():
             hit = index.get(k)
             if hit is None:
@@ -199,7 +202,7 @@ def to_tables(merged: dict[str, Any], types: dict[str, str], edges: dict[tuple[s
     # per relationship type: column name -> (row index, converter); the row starts with 6 fixed cells
     rel_specs = {name: {c.name: (6 + i, converter(c.kind)) for i, c in enumerate(rel_columns(name)[4:])}
                  for name in s.rels}
-    pads = {name: (None,) * len(spec) for name, spec in rel_specs.items()}
+    templates = {name: [None] * (6 + len(spec)) for name, spec in rel_specs.items()}
     tables: dict[tuple[str, str, str], list] = {}  # (type, start type, end type) -> rows, last first
     last_row: dict[tuple[str, str, str], int] = {}  # ... -> when its last row (its first in `edges`) was made
     made = 0
@@ -220,13 +223,15 @@ def to_tables(merged: dict[str, Any], types: dict[str, str], edges: dict[tuple[s
                     provs.append(x.prov)
             cells = _prov_cells(provs[0])
             # several assertions: all of them in `sources`; one: source/record/snapshot say it all
-            row = [a, b, cells[0], cells[1], cells[2], prov_json(provs) if len(provs) > 1 else None, *pads[rel]]
+            row = templates[rel].copy()
+            row[:6] = (a, b, cells[0], cells[1], cells[2], prov_json(provs) if len(provs) > 1 else None)
         else:
             props, first = asserts.props, asserts.prov
             cells = cells_of(id(first))
             if cells is None:
                 cells = prov_cells[id(first)] = _prov_cells(first)
-            row = [a, b, cells[0], cells[1], cells[2], None, *pads[rel]]
+            row = templates[rel].copy()
+            row[:5] = (a, b, cells[0], cells[1], cells[2])
         if props:
             spec = rel_specs[rel]
             for k, v in props.items():
