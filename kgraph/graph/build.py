@@ -117,6 +117,8 @@ class _Builder:
         self.merged: dict[str, _Merged] = {}
         self.members: dict[str, list[Node]] = {}
         self.types: dict[str, str] = {}
+        #: record id -> its cluster's id, for the records whose id is not a node's (a node's id is its own:
+        #: an identity entry per node was ~0.1 GB at full size)
         self.id_map: dict[str, str] = {}
         self.edges: dict[tuple[str, str, str], Any] = {}
         self.audit = _Audit()
@@ -150,9 +152,9 @@ class _Builder:
                 if node_type not in known:
                     unknown_types[node_type] += 1
                     continue
-                merged[cid] = _Merged(cid, node_type, n.props, [n.prov])
+                # a tuple: a one-item list takes half as much again, over 2.4M nodes at full size
+                merged[cid] = _Merged(cid, node_type, n.props, (n.prov,))
                 types[cid] = node_type
-                id_map[cid] = cid
                 if n.id != cid:
                     id_map[n.id] = cid
                 if node_type == "Airplane":  # registrations are derived per member record
@@ -178,18 +180,17 @@ class _Builder:
             types[cid] = node_type
             members_of[cid] = members
             for x in members:
-                id_map[x.id] = cid
-            id_map[cid] = cid
+                if x.id != cid:
+                    id_map[x.id] = cid
         for member, cid in canonical.items():
-            if cid in self.merged:
-                self.id_map.setdefault(member, cid)
+            if cid in merged and member not in types:
+                id_map.setdefault(member, cid)
         for t, k in unknown_types.items():
             self.audit.drop("node", f"unknown node type {t!r}", k, count=k)
 
     def add_node(self, cid: str, node_type: str, props: dict[str, list[str]], provs: list[Provenance]) -> None:
         self.merged[cid] = _Merged(cid, node_type, props, provs)
         self.types[cid] = node_type
-        self.id_map[cid] = cid
         if self.endpoints is not None:
             self.endpoints.index(cid, node_type, props)
 
@@ -259,13 +260,15 @@ class _Builder:
             return
         from_types, to_types, between = spec
         types, keys = self.types, self.endpoints.keys
-        s, t = self.id_map.get(start), self.id_map.get(end)
-        if s is None or types[s] not in from_types:  # an identifier key held by exactly one node
+        id_map = self.id_map
+        s = start if start in types else id_map.get(start)
+        t = end if end in types else id_map.get(end)
+        if s is None or types[s] not in from_types:  # an identifier key held by exactly one node (a str)
             h = keys.get(start)
-            s = h[0] if (h is not None and len(h) == 1 and types[h[0]] in from_types) else None
+            s = h if (h.__class__ is str and types[h] in from_types) else None
         if t is None or types[t] not in to_types:
             h = keys.get(end)
-            t = h[0] if (h is not None and len(h) == 1 and types[h[0]] in to_types) else None
+            t = h if (h.__class__ is str and types[h] in to_types) else None
         if s is not None and t is not None and (types[s], types[t]) in between:
             self._accumulate((rel, s, t), asserts)  # the common case: one node at each end, an allowed pair
             return
@@ -306,7 +309,7 @@ class _Builder:
 
     def _when(self, other: str, asserts: list[Any]):
         """Day range of an edge, for choosing among a tail's holders: the other end's flight dates first."""
-        cid = self.id_map.get(other)
+        cid = other if other in self.types else self.id_map.get(other)
         m = self.merged.get(cid) if cid else None
         if m is not None and m.type == "Flight":  # a flight's own dates only: its log's snapshot says nothing
             return date_range([v for p in ("departureDate", "departureDateLatest", "departureTime", "arrivalDate",
@@ -355,8 +358,8 @@ class _Builder:
                 if len(provs) == 1:
                     performed = rel == "PERFORMED"
                     h = keys.get(start if performed else end)
-                    if h is not None and len(h) == 1:
-                        key = (rel, h[0], fid) if performed else (rel, fid, h[0])
+                    if h.__class__ is str:  # held by one node
+                        key = (rel, h, fid) if performed else (rel, fid, h)
                         if key not in edges and (types[key[1]], types[key[2]]) in between[rel]:
                             edges[key] = Assertion(props, provs[0])
                             continue
@@ -377,7 +380,8 @@ class _Builder:
             if decision not in ("possible", "judged-unsure"):
                 continue
             a, b = get("a"), get("b")
-            ca, cb = self.id_map.get(a, a), self.id_map.get(b, b)
+            ca = a if a in self.types else self.id_map.get(a, a)
+            cb = b if b in self.types else self.id_map.get(b, b)
             if ca == cb:
                 continue
             props = {"score": [str(get("score"))], "evidence": [json.dumps(get("evidence") or [], ensure_ascii=False,
