@@ -221,9 +221,18 @@ class _Builder:
     def derive(self) -> None:
         airframes = [(cid, self.members.get(cid) or []) for cid, m in self.merged.items() if m.type == "Airplane"]
         reg_nodes, reg_edges, validity = derive_registrations(airframes, self.registry_sources)
+        # the member records were kept for the registrations only: 600k airframes' at full size
+        del airframes
+        self.members = {}
         self.endpoints = Endpoints(self.types, self.id_map, validity, self.create_country)
         for cid, m in list(self.merged.items()):
             self.endpoints.index(cid, m.type, m.props)
+        # a tail's registration dates only choose among several airframes holding it: the other 600k
+        # entries of a full-size register took ~0.2 GB to the end of the edges
+        types, holders = self.types, self.endpoints.holders
+        self.endpoints.validity = {k: v for k, v in validity.items()
+                                   if sum(types[c] == "Airplane" for c in holders("tail-" + k[1])) > 1}
+        del validity
         for rid, (props, provs) in reg_nodes.items():
             if rid in self.merged:
                 continue
@@ -425,8 +434,8 @@ class _Builder:
         def by_source(x: Any) -> tuple:
             return source_rank(x.prov)
 
-        # the rows need neither the end resolution nor the records kept for derive: free them first
-        self.endpoints, self.id_map, self.members = None, {}, {}
+        # the rows need no end resolution: free it first
+        self.endpoints, self.id_map = None, {}
         out, dropped = to_tables(self.merged, self.types, self.edges,  # empties merged, types and edges
                                  lambda rel: registry_first if rel == "REGISTERED_AS" else by_source, INACTIVE_STATUSES)
         out.audit = self.audit_dict(out, dropped)
