@@ -465,7 +465,7 @@ def _build_into(dd: DataDir, staging: Path, nodes: list, edges: list, audit: dic
             audit[source_of[m]]["merged"] += 1
     del source_of, merged
     # the builder takes the records over (and empties both lists): each is freed as its rows are made,
-    # instead of all of them outliving the rows (at full size, ~4 GB of records beside the tables)
+    # instead of all of them outliving the rows (at full size, 2.2 GB of records beside the tables)
     tables = build_tables(nodes, edges, resolution, registry_sources=registries, consume=True)
     resolution.canonical, resolution.matches, resolution.derived_edges = {}, [], []  # in the tables now
     timings["graph"] = time.perf_counter() - t

@@ -232,3 +232,20 @@ def test_unknown_country_values_and_node_types_are_counted():
     assert t.audit["dangling"] == {"LOCATED_IN: country value names no known country": 2,
                                    "node: unknown node type 'Spaceship'": 1}
     assert [(s, e) for s, e, _ in rels(t, "LOCATED_IN")] == [("ofac-2", "country-CU")]
+
+
+def test_a_build_saves_the_whole_resolution_before_paring_it_down(datadir):
+    """The pipeline drops keys, identity entries and singletons from memory once saved: never from the file."""
+    import kgraph
+    from kgraph.pipeline import load_records
+    from kgraph.resolve import Resolution, resolve
+
+    kgraph.demo(datadir=datadir)
+    nodes, edges, _ = load_records(datadir)
+    whole = resolve(nodes, edges)
+    saved = Resolution.load(datadir.require_graph())
+    assert saved.canonical == whole.canonical and saved.keys == whole.keys and saved.clusters == whole.clusters
+    assert saved.keys["icao24-1533ad"] == saved.canonical["ofac-40185"]
+    assert any(m == c for m, c in saved.canonical.items())  # identity entries: every input node is named
+    assert any(len(ms) == 1 for ms in saved.clusters.values())  # singleton clusters too
+    assert [m.to_dict() for m in saved.matches] == [m.to_dict() for m in whole.matches]

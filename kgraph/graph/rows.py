@@ -135,10 +135,9 @@ def to_tables(merged: dict[str, Any], types: dict[str, str], edges: dict[tuple[s
     ``merged`` and ``edges`` are consumed (left empty): each entry is popped
     as its row is made, so that the builder's structures are freed while the
     rows grow instead of both being alive at the end (the build's peak).
-    The node rows come first: a merged node (its properties' dict, its
-    provenance list) takes more memory than its row, and an edge's entry
-    (key, assertion) less than its row, so the most is alive, all node rows
-    and all entries, while it is least. ``types`` is emptied at the end.
+    The node rows come first (the sanctioned flags are read from the edge map
+    beforehand), so each merged node's properties dict is freed while the edge
+    map is still whole. ``types`` is emptied at the end.
     ``popitem`` takes the last entry first; each table's rows are reversed
     at the end, so rows keep the maps' order.
     """
