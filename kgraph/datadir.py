@@ -37,7 +37,8 @@ from typing import Any, Iterator
 
 from .errors import KgraphError, Locked, NoGraph
 
-__all__ = ["DataDir", "default_data_dir", "atomic_write", "atomic_write_json", "utc_stamp"]
+__all__ = ["DataDir", "default_data_dir", "atomic_write", "atomic_write_json", "atomic_path", "temp_file_beside", "temp_dir_in",
+           "umask", "utc_stamp"]
 
 ENV_VAR = "KGRAPH_DATA_DIR"
 
@@ -69,13 +70,46 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
+def umask() -> int:
+    """The process's umask, read without changing it where the system shows it (Linux), else set and put back.
+
+    Setting it to read it would, for that instant, apply to files other threads create.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def temp_file_beside(path: Path) -> tuple[int, str]:
+    """``tempfile.mkstemp`` next to ``path``, with the mode a new file gets (0666 less the umask).
+
+    mkstemp makes its files 0600, and a rename keeps that: an exported view or
+    a data directory shared by a team would be readable by its writer only.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.chmod(tmp, 0o666 & ~umask())
+    return fd, tmp
+
+
+def temp_dir_in(parent: Path, prefix: str) -> Path:
+    """``tempfile.mkdtemp`` in ``parent``, with the mode a new folder gets (0777 less the umask, not 0700)."""
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    os.chmod(path, 0o777 & ~umask())
+    return path
+
+
 def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> None:
     """Write ``data`` to ``path`` atomically (temp file in the same directory, fsync, rename)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
         data = data.encode(encoding)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = temp_file_beside(path)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -98,7 +132,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary sibling path to write; rename it onto ``path`` on success only."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = temp_file_beside(path)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -189,7 +223,7 @@ class DataDir:
         """A fresh, hidden staging folder under raw/<ingester>/; publish with :meth:`publish_raw`."""
         base = self.raw_dir(ingester)
         base.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=".staging-", dir=base))
+        return temp_dir_in(base, ".staging-")
 
     def publish_raw(self, staging: Path, stamp: str | None = None) -> Path:
         """Rename a complete staging folder to raw/<ingester>/<stamp>/ (atomic)."""
@@ -226,7 +260,7 @@ class DataDir:
     # -- graph builds -------------------------------------------------------
     def new_build_dir(self) -> Path:
         self.graphs.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=".building-", dir=self.graphs))
+        return temp_dir_in(self.graphs, ".building-")
 
     def publish_build(self, staging: Path, keep: int = 2) -> Path:
         """Make a finished build live: rename it, then swap the ``current`` symlink atomically.

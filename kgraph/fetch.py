@@ -83,7 +83,6 @@ import json
 import logging
 import os
 import shutil
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -93,7 +92,7 @@ from typing import Any, Callable, Iterator
 import requests
 import urllib3.exceptions
 
-from .datadir import DataDir, atomic_write, utc_stamp
+from .datadir import DataDir, atomic_write, temp_file_beside, utc_stamp
 from .errors import ConfigError, FetchError
 from .httpclient import (  # the HTTP helpers are re-exported: ingesters import everything from here
     BROWSER_USER_AGENT, SNIFF, RequestFailed, RetryPolicy, _call, _check_kind, _describe, _policy, _refuse_status,
@@ -198,7 +197,7 @@ def download(session: requests.Session, url: str, dest: str | os.PathLike, *, ki
             total = int(resp.headers["Content-Length"]) if (raw or not encoding) else None
         except (KeyError, ValueError):
             total = None
-        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+        fd, tmp = temp_file_beside(dest)
         try:
             sha, size, head = hashlib.sha256(), 0, b""
             with os.fdopen(fd, "wb") as f:
