@@ -38,7 +38,7 @@ from typing import Any, Iterator
 from .errors import KgraphError, Locked, NoGraph
 
 __all__ = ["DataDir", "default_data_dir", "atomic_write", "atomic_write_json", "atomic_path", "temp_file_beside", "temp_dir_in",
-           "umask", "utc_stamp"]
+           "umask", "output_path", "utc_stamp"]
 
 ENV_VAR = "KGRAPH_DATA_DIR"
 
@@ -100,6 +100,26 @@ def temp_dir_in(parent: Path, prefix: str) -> Path:
     """``tempfile.mkdtemp`` in ``parent``, with the mode a new folder gets (0777 less the umask, not 0700)."""
     path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
     os.chmod(path, 0o777 & ~umask())
+    return path
+
+
+def output_path(path: str | os.PathLike, *, folder: bool = False) -> Path:
+    """A path the user named for output (a view, an export), checked before any work is done.
+
+    Its folder must exist: a mistyped ``-o`` path is refused, not created. A
+    file output must not be an existing folder, nor a folder output a file.
+
+    >>> output_path("/no/such/folder/aviacon.html")
+    Traceback (most recent call last):
+    kgraph.errors.KgraphError: /no/such/folder/aviacon.html: the folder /no/such/folder does not exist
+    """
+    path = Path(path).expanduser()
+    if folder and path.exists() and not path.is_dir():
+        raise KgraphError(f"{path}: is a file; this export writes a folder of files")
+    if not folder and path.is_dir():
+        raise KgraphError(f"{path}: is a folder; give a file name, e.g. {path / 'kgraph-export'}")
+    if not path.parent.is_dir():
+        raise KgraphError(f"{path}: the folder {path.parent} does not exist")
     return path
 
 

@@ -234,6 +234,7 @@ def test_view_writes_the_file_and_the_package_function_works(dd, tmp_path):
     import kgraph.lookup_index  # noqa: F401
 
     assert callable(kgraph.lookup) and kgraph.lookup.__module__ == "kgraph.lookup_index"
+    (tmp_path / "sub").mkdir()  # a missing folder is refused (tests/test_output_paths.py), not made
     out = kgraph.view(OPERATOR, hops=1, out=tmp_path / "sub" / "v.html", datadir=dd)
     assert out == tmp_path / "sub" / "v.html" and "kgraph-data" in out.read_text(encoding="utf-8")
     assert view(OPERATOR, hops=1, out=out, datadir=dd.root) == out

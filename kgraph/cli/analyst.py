@@ -34,8 +34,10 @@ def view(dd, node_id, hops, out, max_nodes, max_neighbours, as_json):
         kgraph view ofac-40181 -o aviacon.html
         kgraph view ofac-40185 --hops 3 -o ra-78765.html
     """
+    from ..datadir import output_path
     from ..htmlview import view_data, write_html
 
+    out = None if out is None else output_path(out)  # a mistyped folder is refused before the graph is read
     data = view_data(node_id, hops=hops, datadir=dd, max_nodes=max_nodes, max_neighbours=max_neighbours)
     path = write_html(data, out)
     summary = {"path": str(path), "center": node_id, "hops": hops, "nodes": len(data["nodes"]),

@@ -26,7 +26,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
-from ..datadir import atomic_path
+from ..datadir import atomic_path, output_path
 from ..errors import KgraphError, NotFound
 from .tables import GraphTables, tables_from_store
 
@@ -212,7 +212,7 @@ def export(fmt: str, path: str | os.PathLike, *, datadir=None, tables: GraphTabl
     """
     if fmt not in FORMATS:
         raise KgraphError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    path = Path(path)
+    path = output_path(path, folder=fmt == "neo4j-admin")
     if fmt == "clusters":
         if around:
             raise KgraphError("--around does not apply to the clusters export")

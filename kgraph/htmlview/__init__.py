@@ -404,16 +404,19 @@ def view(node_id: str, *, hops: int = 2, out: str | Path | None = None, datadir=
     >>> kgraph.view("ofac-40181", out=tmp / "aviacon.html", datadir=dd).name
     'aviacon.html'
     """
+    from ..datadir import output_path
+
+    path = None if out is None else output_path(out)  # a mistyped -o fails before the graph is read
     data = view_data(node_id, hops=hops, datadir=datadir, max_nodes=max_nodes, max_neighbours=max_neighbours)
-    return write_html(data, out)
+    return write_html(data, path)
 
 
 def write_html(data: dict[str, Any], out: str | Path | None = None) -> Path:
     """Render :func:`view_data` output and write it atomically to ``out`` (default ``kgraph-view-<id>.html``)."""
-    from ..datadir import atomic_write
+    from ..datadir import atomic_write, output_path
 
     if out is None:
         out = f"kgraph-view-{re.sub(r'[^A-Za-z0-9_.-]+', '_', data['center'])}.html"
-    path = Path(out)
+    path = output_path(out)
     atomic_write(path, render_html(data))
     return path
