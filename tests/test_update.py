@@ -193,6 +193,7 @@ def test_cli_update_exits_non_zero_only_when_nothing_could_be_built(http_server,
     assert result.exit_code == 1
     assert "Build failed" in result.stdout and "no records" in result.stdout
     assert "ofac failed" in result.stdout and "canada failed" in result.stdout
+    assert "kgraph changes" not in result.stdout  # no new graph: nothing changed to look at
 
 
 def test_cli_update_help_has_an_example():

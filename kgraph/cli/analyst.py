@@ -182,7 +182,8 @@ def _render_update(summary: dict, console) -> None:
         console.print(f"[cyan]{summary['build_skipped']}[/]; graph: {summary['graph']}", highlight=False)
     if summary.get("build_error"):
         console.print(f"[red]Build failed:[/] {escape(summary['build_error'])}", highlight=False)
-    console.print(f"[dim]{summary['seconds']:.1f} s; then: kgraph changes[/]")
+    # what changed is the next question only when there is a new graph to compare
+    console.print(f"[dim]{summary['seconds']:.1f} s{'; then: kgraph changes' if b else ''}[/]")
 
 
 # --------------------------------------------------------------------------- changes
