@@ -2,8 +2,11 @@
 
 :func:`show` returns the card of any node as data: names in every script,
 identifiers, every listing (authority, program, dates, source link),
-addresses, linked entities with the evidence of each link, aircraft with
-their registrations over time, the latest flights and the countries visited.
+addresses, countries, linked entities with the evidence of each link,
+aircraft with their registrations over time, the latest flights and the
+countries visited. The card of a place (an airport; a country, its airports
+and the legs known only to the country level) has the latest flights to and
+from it, how many there are, and the sanctioned aircraft that flew them.
 :func:`chain` returns the analyst's chain for an operator: operator ->
 sanctions -> aircraft -> flights -> airports -> countries. The ``render_*``
 functions print them for people (rich); ``--json`` prints the data.
@@ -54,7 +57,7 @@ Q_SCORED = {
 Q_LINKS = """
 MATCH (n {id: $id})-[r:LINKED_TO|HAS_ADDRESS|HAS_IDENTIFIER|LOCATED_IN]-(m)
 RETURN label(r) AS relationship, m.id AS id, m.type AS type, m.caption AS caption, m.sanctioned AS sanctioned,
-       r.sources AS sources, r.source AS _source, r.record AS _record, r.snapshot AS _snapshot
+       coalesce(r.relation, r.role) AS relation, r.sources AS sources, r.source AS _source, r.record AS _record, r.snapshot AS _snapshot
 ORDER BY relationship, type, id
 """
 Q_REGISTRATIONS = """
@@ -63,14 +66,13 @@ RETURN g.caption AS tail, r.validFrom AS validFrom, r.validUntil AS validUntil, 
        r.current AS current, r.sources AS sources, r.source AS _source, r.record AS _record, r.snapshot AS _snapshot
 ORDER BY coalesce(validFrom, firstSeen, ''), tail
 """
-Q_FLIGHTS = """
-MATCH (a:Airplane)-[:PERFORMED]->(f:Flight)
-WHERE a.id IN $aircraft
+# a flight's ends, its aircraft (`a`, bound before) and its sources, latest first
+_FLIGHT_ROWS = """
 OPTIONAL MATCH (f)-[:DEPARTED_FROM]->(dep)
 OPTIONAL MATCH (dep)-[:LOCATED_IN]->(dc:Country)
 OPTIONAL MATCH (f)-[:ARRIVED_AT]->(arr)
 OPTIONAL MATCH (arr)-[:LOCATED_IN]->(ac:Country)
-RETURN a.id AS aircraft, a.caption AS aircraft_caption, f.id AS id, f.name AS name,
+RETURN a.id AS aircraft, a.caption AS aircraft_caption, a.sanctioned AS aircraft_sanctioned, f.id AS id, f.name AS name,
        f.departureDate AS departureDate, f.departureDateLatest AS departureDateLatest,
        f.arrivalDate AS arrivalDate, f.arrivalDateLatest AS arrivalDateLatest,
        f.departureTime AS departureTime, f.arrivalTime AS arrivalTime,
@@ -81,6 +83,25 @@ RETURN a.id AS aircraft, a.caption AS aircraft_caption, f.id AS id, f.name AS na
 ORDER BY coalesce(arrivalDate, departureDate, '') DESC, coalesce(departureDate, '') DESC, id DESC
 LIMIT $limit
 """
+Q_FLIGHTS = "MATCH (a:Airplane)-[:PERFORMED]->(f:Flight) WHERE a.id IN $aircraft" + _FLIGHT_ROWS
+#: the flights that left or reached a place: an airport, or a country (its airports, and the legs known only
+#: to the country level); 0.2 s for a country of 90k legs in a full-size graph
+_FLIGHTS_AT = {
+    "Airport": "MATCH (here:Airport)<-[:DEPARTED_FROM|ARRIVED_AT]-(f:Flight) WHERE here.id = $id WITH DISTINCT f",
+    "Country": "MATCH (c:Country)<-[:LOCATED_IN*0..1]-(here)<-[:DEPARTED_FROM|ARRIVED_AT]-(f:Flight) "
+               "WHERE c.id = $id WITH DISTINCT f",
+}
+# the latest legs are picked by their dates alone, then read by id: ordering whole nodes, or their ends, for
+# the 90k legs of a country in a full-size graph took 4-6 s and up to 3 GB; these take 0.6 s and 0.5 GB
+Q_FLIGHT_IDS_AT = {t: m + " WITH f.id AS fid, coalesce(f.arrivalDate, f.departureDate, '') AS k1, "
+                          "coalesce(f.departureDate, '') AS k2 RETURN fid ORDER BY k1 DESC, k2 DESC, fid DESC LIMIT $limit"
+                   for t, m in _FLIGHTS_AT.items()}
+Q_FLIGHTS_BY_ID = "UNWIND $ids AS fid MATCH (f:Flight {id: fid}) OPTIONAL MATCH (a:Airplane)-[:PERFORMED]->(f)" + _FLIGHT_ROWS
+Q_FLIGHTS_AT_COUNT = {t: m + " RETURN count(f)" for t, m in _FLIGHTS_AT.items()}
+Q_SANCTIONED_AT = {t: m + """ MATCH (a:Airplane)-[:PERFORMED]->(f) WHERE a.sanctioned
+RETURN a.id AS id, a.caption AS caption, count(f) AS flights,
+       max(coalesce(f.arrivalDate, f.departureDate, '')) AS last
+ORDER BY last DESC, id""" for t, m in _FLIGHTS_AT.items()}
 Q_AIRCRAFT = """
 MATCH (o {id: $id})-[r:OPERATES|OWNS|LINKED_TO]-(a:Airplane)
 RETURN a.id AS id, a.caption AS caption, a.sanctioned AS sanctioned, label(r) AS relationship,
@@ -162,16 +183,18 @@ def _node(store, node_id: str) -> dict[str, Any]:
     return store.query(f"MATCH (n:{node_type}) WHERE n.id = $id RETURN n", {"id": node_id})[1][0][0]
 
 
-def _flights(store, aircraft: list[str], limit: int) -> list[dict[str, Any]]:
+def _flights(store, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Flight legs, latest first, from :data:`Q_FLIGHTS` or :data:`Q_FLIGHTS_BY_ID`."""
     out = []
-    for r in _rows(store, Q_FLIGHTS, {"aircraft": aircraft, "limit": limit}):
+    for r in _rows(store, cypher, params):
         def end(prefix: str, country_field: str) -> dict[str, Any]:
             kind = r[f"{prefix}_type"]
             code = r[f"{prefix}_country"] or (r[f"{prefix}_id"][len("country-"):] if kind == "Country" else None)
             return {"id": r[f"{prefix}_id"], "type": kind, "name": r[f"{prefix}_caption"],
                     "country": code or r[country_field]}
         out.append({
-            "id": r["id"], "aircraft": r["aircraft"], "aircraft_caption": r["aircraft_caption"], "name": r["name"],
+            "id": r["id"], "aircraft": r["aircraft"], "aircraft_caption": r["aircraft_caption"],
+            "aircraft_sanctioned": bool(r["aircraft_sanctioned"]), "name": r["name"],
             "departureDate": r["departureDate"], "departureDateLatest": r["departureDateLatest"],
             "arrivalDate": r["arrivalDate"], "arrivalDateLatest": r["arrivalDateLatest"],
             "departureTime": r["departureTime"], "arrivalTime": r["arrivalTime"],
@@ -240,11 +263,13 @@ def show(node_id: str, *, datadir: DataDir | str | Path | None = None, flights: 
         for rel, q in Q_SCORED.items():
             for r in _rows(store, q, {"id": node_id}):
                 links.append({"relationship": rel, "id": r["id"], "type": r["type"], "caption": r["caption"],
-                              "sanctioned": r["sanctioned"], "score": r["score"], "evidence": _json(r["evidence"]),
+                              "sanctioned": r["sanctioned"], "relation": None, "score": r["score"],
+                              "evidence": _json(r["evidence"]),
                               "judgement": r.get("judgement") or None, "sources": _rel_sources(r)})
         for r in _rows(store, Q_LINKS, {"id": node_id}):
             links.append({"relationship": r["relationship"], "id": r["id"], "type": r["type"],
-                          "caption": r["caption"], "sanctioned": r["sanctioned"], "score": None, "evidence": None,
+                          "caption": r["caption"], "sanctioned": r["sanctioned"], "relation": r["relation"],
+                          "score": None, "evidence": None,
                           "judgement": None, "sources": _rel_sources(r)})
         card: dict[str, Any] = {
             "id": node_id, "type": ntype, "caption": n.get("caption"), "sanctioned": bool(n.get("sanctioned")),
@@ -265,8 +290,18 @@ def show(node_id: str, *, datadir: DataDir | str | Path | None = None, flights: 
             card["aircraft"] = _aircraft(store, node_id)
             aircraft_ids = [a["id"] for a in card["aircraft"]]
         if aircraft_ids:
-            card["flights"] = _flights(store, aircraft_ids, flights)
-            card["countries_visited"] = _countries(store, _flights(store, aircraft_ids, 100_000))
+            every = _flights(store, Q_FLIGHTS, {"aircraft": aircraft_ids, "limit": 100_000})
+            card["flights"] = every[:flights]
+            card["flights_total"] = len(every)
+            card["countries_visited"] = _countries(store, every)
+        elif ntype in _FLIGHTS_AT:
+            # a place: who flew here, and which sanctioned aircraft did (they may be none of the latest legs)
+            total = store.query(Q_FLIGHTS_AT_COUNT[ntype], {"id": node_id})[1][0][0]
+            if total:
+                ids = [r[0] for r in store.query(Q_FLIGHT_IDS_AT[ntype], {"id": node_id, "limit": flights})[1]]
+                card["flights"] = _flights(store, Q_FLIGHTS_BY_ID, {"ids": ids, "limit": flights})
+                card["flights_total"] = total
+                card["sanctioned_aircraft_here"] = _rows(store, Q_SANCTIONED_AT[ntype], {"id": node_id})
         return card
 
 
@@ -395,12 +430,21 @@ def render_card(card: dict[str, Any], console) -> None:
         adr = tree.add("[bold]Addresses[/]")
         for a in card["addresses"]:
             adr.add(f"{escape(a['caption'] or a['id'])}  [dim]{escape(_cite(a['sources']))}[/]")
+    if card["countries"]:
+        where = tree.add("[bold]Countries[/]")
+        for c in card["countries"]:
+            where.add(f"{escape(c['caption'] or c['id'])} ({c['id']}){', ' + escape(c['relation']) if c.get('relation') else ''}"
+                      f"  [dim]{escape(_cite(c['sources']))}[/]")
     if card["links"]:
         lk = tree.add("[bold]Linked[/]")
         for l in card["links"]:
             score = f" score {l['score']:.2f}" if isinstance(l.get("score"), (int, float)) else ""
-            lk.add(f"{l['relationship'].lower().replace('_', ' ')} {escape(l['caption'] or l['id'])} "
-                   f"({l['type']}, {l['id']}){score}{' [red]sanctioned[/]' if l.get('sanctioned') else ''} "
+            label = l["relationship"].lower().replace("_", " ")
+            # the source's own word for the link (director, owner, "Linked To"), when it says more than the type
+            how = l.get("relation")
+            how = f" ({escape(how)})" if how and how.lower() != label else ""
+            lk.add(f"{label} {escape(l['caption'] or l['id'])} "
+                   f"({l['type']}, {l['id']}){how}{score}{' [red]sanctioned[/]' if l.get('sanctioned') else ''} "
                    f"[dim]{escape(_cite(l['sources']))}[/]")
     if card.get("registrations"):
         reg = tree.add("[bold]Registrations[/]")
@@ -417,14 +461,21 @@ def render_card(card: dict[str, Any], console) -> None:
         for a in card["aircraft"]:
             ac.add(f"{escape(a['caption'] or a['id'])} ({a['id']}){' [red]sanctioned[/]' if a.get('sanctioned') else ''} "
                    f"[dim]{escape(_cite(a['sources']))}[/]")
+    if card.get("sanctioned_aircraft_here"):
+        here = tree.add(f"[bold]Sanctioned aircraft flying to or from here[/] ({len(card['sanctioned_aircraft_here'])})")
+        for a in card["sanctioned_aircraft_here"]:
+            here.add(f"{escape(a['caption'] or a['id'])} ({a['id']}) [red]sanctioned[/]: {a['flights']} "
+                     f"flight{'s' if a['flights'] != 1 else ''}, last {a['last'] or 'date unknown'}")
     console.print(tree)
     if card.get("flights"):
-        table = Table(title=f"Latest flights ({len(card['flights'])})")
+        shown, total = len(card["flights"]), card.get("flights_total", len(card["flights"]))
+        table = Table(title=f"Latest flights ({shown if shown == total else f'{shown} of {total:,}'})")
         for col in ("departed", "from", "to", "arrived", "aircraft", "source"):
             table.add_column(col, overflow="fold")
         for f in card["flights"]:
             table.add_row(_dates(f["departureDate"], f["departureDateLatest"]), _end(f["from"]), _end(f["to"]),
-                          _dates(f["arrivalDate"], f["arrivalDateLatest"]), f["aircraft_caption"] or "",
+                          _dates(f["arrivalDate"], f["arrivalDateLatest"]),
+                          (f["aircraft_caption"] or "") + (" (sanctioned)" if f.get("aircraft_sanctioned") else ""),
                           "; ".join(f.get("citation") or []) or _cite(f["sources"]))
         console.print(table)
     if card.get("countries_visited"):

@@ -103,7 +103,8 @@ def test_show_json_has_operator_program_flights_and_countries_with_sources(demo)
     listing = card["listings"][0]
     assert (listing["program"], listing["sources"][0]["source"], listing["sources"][0]["record"]) == (
         "RUSSIA-EO14024", "us_ofac_sdn", "40185")
-    assert len(card["flights"]) == 5
+    assert len(card["flights"]) == card["flights_total"] == 5
+    assert all(f["aircraft_sanctioned"] for f in card["flights"])
     assert all(f["sources"][0]["source"] == "flightlog" and f["citation"] == ["Defense News, 2026-02-02"]
                for f in card["flights"])
     last = max(card["flights"], key=lambda f: f["arrivalDate"] or "")
@@ -120,6 +121,68 @@ def test_show_table_for_people(demo):
         assert fact in out, fact
     missing = kg(root, "show", "ofac-99999999")
     assert missing.exit_code == 1 and missing.output.startswith("Error: ") and "Traceback" not in missing.output
+
+
+def test_an_airport_card_has_its_flights_and_the_sanctioned_aircraft_seen_there(demo):
+    root, _ = demo
+    card = json.loads(kg(root, "show", "airport-MUSA", "--json").output)
+    assert [(c["id"], c["relation"]) for c in card["countries"]] == [("country-CU", "airport")]
+    (leg,) = card["flights"]
+    assert (leg["id"], leg["aircraft"], leg["aircraft_sanctioned"], leg["to"]["id"], leg["arrivalDate"]) == (
+        "flightlog-dn-2026-02-02-5", "ofac-40185", True, "airport-MUSA", "2026-02-01")
+    assert card["flights_total"] == 1
+    assert card["sanctioned_aircraft_here"] == [
+        {"id": "ofac-40185", "caption": "RA-78765", "flights": 1, "last": "2026-02-01"}]
+    out = kg(root, "show", "airport-MUSA").output
+    for fact in ("Countries", "Cuba (country-CU), airport", "Sanctioned aircraft flying to or from here (1)",
+                 "RA-78765 (ofac-40185) sanctioned: 1 flight, last 2026-02-01", "Latest flights (1)",
+                 "RA-78765 (sanctioned)"):
+        assert fact in out, fact
+
+
+def test_a_country_card_has_the_flights_at_its_airports_and_those_known_only_to_the_country(demo):
+    root, _ = demo
+    # Russia: Pulkovo -> Sochi and Sochi -> Algeria, both at its airports, the first counted once
+    russia = kgraph.show("country-RU", datadir=root)
+    assert sorted(f["id"] for f in russia["flights"]) == ["flightlog-dn-2026-02-02-1", "flightlog-dn-2026-02-02-2"]
+    # Algeria: no airport in the demo; the legs into and out of it name the country only
+    algeria = kgraph.show("country-DZ", datadir=root)
+    assert sorted(f["id"] for f in algeria["flights"]) == ["flightlog-dn-2026-02-02-2", "flightlog-dn-2026-02-02-3"]
+    assert [a["id"] for a in algeria["sanctioned_aircraft_here"]] == ["ofac-40185"]
+    assert algeria["sanctioned_aircraft_here"][0]["flights"] == 2
+    # the latest first, and how many there are in all when the card shows fewer
+    latest = kgraph.show("country-RU", datadir=root, flights=1)
+    assert [f["id"] for f in latest["flights"]] == ["flightlog-dn-2026-02-02-2"] and latest["flights_total"] == 2
+    from io import StringIO
+
+    from rich.console import Console
+
+    from kgraph.card import render_card
+
+    text = StringIO()
+    render_card(latest, Console(file=text, width=200))
+    assert "Latest flights (1 of 2)" in text.getvalue()
+    # a node that is neither a place nor an aircraft's operator has no flight sections
+    assert not {"flights", "flights_total", "sanctioned_aircraft_here"} & set(kgraph.show("id-tax-6658039390",
+                                                                                         datadir=root))
+
+
+def test_a_link_says_the_sources_own_word_for_it_when_that_says_more(demo):
+    root, _ = demo
+    from io import StringIO
+
+    from rich.console import Console
+
+    from kgraph.card import render_card
+
+    card = kgraph.show("ofac-40181", datadir=root)
+    linked = [link for link in card["links"] if link["relationship"] == "LINKED_TO"]
+    assert linked and all(link["relation"] == "Linked To" for link in linked)  # OFAC's word: the type's own
+    linked[0]["relation"] = "director"
+    text = StringIO()
+    render_card(card, Console(file=text, width=200))
+    lines = [line for line in text.getvalue().splitlines() if "linked to" in line]
+    assert sum("(director)" in line for line in lines) == 1 and not any("(Linked To)" in line for line in lines)
 
 
 def test_the_python_api_gives_what_the_cli_prints(demo):

@@ -383,6 +383,25 @@ def test_a_busy_aircraft_in_chromium_says_how_many_more(browser, busy_dd, tmp_pa
     page = _open(browser, path)
     assert page.eval("document.querySelectorAll('#graph g.node').length") == len(data["nodes"]) == 14
     assert page.eval("document.querySelector('g.node.center .more').textContent") == f"+{more} more"
-    assert f"{more} more links not drawn" in page.eval("document.querySelector('#card').innerText")
+    card = page.eval("document.querySelector('#card').innerText")
+    assert f"{more} more links not drawn" in card
+    assert "latest flights (25 of 300)" in card.lower()  # the card's latest legs, and how many (headings in capitals)
     page.screenshot(artifact_path("view-busy-aircraft.png"))
+    assert page.errors() == []
+
+
+@pytest.mark.browser
+def test_an_airport_view_shows_the_sanctioned_aircraft_that_flew_there(browser, dd, tmp_path):  # noqa: F811
+    data = view_data("airport-MUSA", hops=2, datadir=dd)  # the airport, its leg, the aircraft that flew it
+    assert "ofac-40185" in {n["id"] for n in data["nodes"]}
+    centre = data["nodes"][0]["card"]
+    assert [a["id"] for a in centre["sanctioned_aircraft_here"]] == ["ofac-40185"] and centre["flights_total"] == 1
+    page = _open(browser, view("airport-MUSA", hops=2, out=tmp_path / "musa.html", datadir=dd))
+    card = page.eval("document.querySelector('#card').innerText").lower()  # headings are shown in capitals
+    assert "sanctioned aircraft flying to or from here (1)" in card and "1 flight, last 2026-02-01" in card
+    assert "latest flights (1)" in card and "ra-78765 (sanctioned)" in card
+    # the aircraft's name in that list opens its card
+    page.click_selector('#card li button[title="ofac-40185"]')
+    page.wait_for("document.querySelector('#card').dataset.id === 'ofac-40185'")
+    page.screenshot(artifact_path("view-airport.png"))
     assert page.errors() == []

@@ -53,13 +53,15 @@ def lookup(dd, query, limit, types, as_json):
 
 @click.command()
 @click.argument("node_id")
-@click.option("--flights", default=25, show_default=True, help="Latest flights to show.")
+@click.option("--flights", type=click.IntRange(min=0), default=25, show_default=True, help="Latest flights to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the card as JSON.")
 @pass_datadir
 def show(dd, node_id, flights, as_json):
     """Print the card of one node: names in every script, identifiers, every
-    listing with its source, addresses, linked entities with the evidence,
-    aircraft with registrations over time, latest flights, countries visited.
+    listing with its source, addresses, countries, linked entities with the
+    evidence, aircraft with registrations over time, latest flights, countries
+    visited. An airport's or a country's card has the flights to and from it
+    and the sanctioned aircraft that flew them.
 
     NODE_ID comes from `kgraph lookup` (e.g. ofac-40181, ofac-40185).
 
@@ -67,6 +69,7 @@ def show(dd, node_id, flights, as_json):
     Example:
         kgraph show ofac-40185
         kgraph show ofac-40181 --json
+        kgraph show airport-MUSA
     """
     from ..card import render_card
     from ..card import show as run_show

@@ -518,24 +518,35 @@
       });
       cardEl.appendChild(regs);
     }
-    if (c.aircraft) {
-      section("Aircraft (" + c.aircraft.length + ")");
-      var planes = h("ul");
-      c.aircraft.forEach(function (a) {
+    function nodeList(items, describe) { // one line per node: its name (a link when drawn), then what is said of it
+      var ul = h("ul");
+      items.forEach(function (a) {
         var li = h("li");
         li.appendChild(nodeLink(a.id, a.caption));
-        li.appendChild(document.createTextNode(" " + (a.relationships || []).join("/").toLowerCase().replace(/_/g, " ") +
-          (a.sanctioned ? " \u00b7 sanctioned" : "")));
-        planes.appendChild(li);
+        li.appendChild(document.createTextNode(describe(a)));
+        ul.appendChild(li);
       });
-      cardEl.appendChild(planes);
+      cardEl.appendChild(ul);
+    }
+    if (c.aircraft) {
+      section("Aircraft (" + c.aircraft.length + ")");
+      nodeList(c.aircraft, function (a) {
+        return " " + (a.relationships || []).join("/").toLowerCase().replace(/_/g, " ") + (a.sanctioned ? " \u00b7 sanctioned" : "");
+      });
+    }
+    if (c.sanctioned_aircraft_here) {
+      section("Sanctioned aircraft flying to or from here (" + c.sanctioned_aircraft_here.length + ")");
+      nodeList(c.sanctioned_aircraft_here, function (a) {
+        return " \u00b7 " + a.flights + (a.flights === 1 ? " flight" : " flights") + ", last " + (a.last || "date unknown");
+      });
     }
     if (c.flights) {
-      section("Latest flights (" + c.flights.length + ")");
+      var total = c.flights_total || c.flights.length;
+      section("Latest flights (" + (total === c.flights.length ? total : c.flights.length + " of " + total.toLocaleString("en")) + ")");
       var fl = h("ul");
       c.flights.forEach(function (f) {
         var li = h("li", "", (f.departureDate || "date unknown") + ": " + flightEnd(f.from) + " \u2192 " + flightEnd(f.to) +
-          (f.aircraft_caption ? " \u00b7 " + f.aircraft_caption : ""));
+          (f.aircraft_caption ? " \u00b7 " + f.aircraft_caption + (f.aircraft_sanctioned ? " (sanctioned)" : "") : ""));
         li.appendChild(h("div", "src", "source: " + ((f.citation || []).join("; ") || (f.sources || []).map(provText).join("; "))));
         fl.appendChild(li);
       });
