@@ -6,7 +6,9 @@ addresses, countries, linked entities with the evidence of each link,
 aircraft with their registrations over time, the latest flights and the
 countries visited. The card of a place (an airport; a country, its airports
 and the legs known only to the country level) has the latest flights to and
-from it, how many there are, and the sanctioned aircraft that flew them.
+from it, how many there are, and the sanctioned aircraft that flew them; a
+program's card, who it lists (by type) and the latest designations; a
+flight's, its aircraft (and how it was matched) and its ends.
 :func:`chain` returns the analyst's chain for an operator: operator ->
 sanctions -> aircraft -> flights -> airports -> countries. The ``render_*``
 functions print them for people (rich); ``--json`` prints the data.
@@ -59,6 +61,32 @@ MATCH (n {id: $id})-[r:LINKED_TO|HAS_ADDRESS|HAS_IDENTIFIER|LOCATED_IN]-(m)
 RETURN label(r) AS relationship, m.id AS id, m.type AS type, m.caption AS caption, m.sanctioned AS sanctioned,
        coalesce(r.relation, r.role) AS relation, r.sources AS sources, r.source AS _source, r.record AS _record, r.snapshot AS _snapshot
 ORDER BY relationship, type, id
+"""
+#: the links of a few types that are few per node and say what the node is: a flight's aircraft and ends, a
+#: program's authority, an authority's programs (an aircraft's thousands of flights have their own section)
+_TYPED_LINKS = {"Flight": (("DEPARTED_FROM|ARRIVED_AT", False), ("PERFORMED", True)),
+                "Program": (("ISSUED_BY", False),), "Authority": (("ISSUED_BY", True),)}
+#: how an inbound link reads from its end
+_INBOUND_LABEL = {"PERFORMED": "performed by", "ISSUED_BY": "issues"}
+Q_TYPED_LINKS = {
+    label: [(inbound, f"MATCH (n:{label}){'<-' if inbound else '-'}[r:{rels}]{'-' if inbound else '->'}(m) WHERE n.id = $id "
+                      f"RETURN label(r) AS relationship, m.id AS id, m.type AS type, m.caption AS caption, "
+                      f"m.sanctioned AS sanctioned, {'r.matchedBy' if rels == 'PERFORMED' else 'CAST(NULL AS STRING)'} "
+                      f"AS matchedBy, r.sources AS sources, r.source AS _source, r.record AS _record, "
+                      f"r.snapshot AS _snapshot ORDER BY relationship, type, id")
+            for rels, inbound in pairs]
+    for label, pairs in _TYPED_LINKS.items()
+}
+# who a program lists: how many of each type, and the latest designations
+Q_LISTED_TYPES = """
+MATCH (e)-[:SANCTIONED_UNDER]->(p:Program) WHERE p.id = $id
+RETURN e.type AS type, count(*) AS count ORDER BY count DESC, type
+"""
+Q_LISTED_LATEST = """
+MATCH (e)-[r:SANCTIONED_UNDER]->(p:Program) WHERE p.id = $id
+RETURN e.id AS id, e.type AS type, e.caption AS caption, r.listingDate AS listingDate, r.firstSeen AS firstSeen,
+       r.status AS status
+ORDER BY coalesce(listingDate, firstSeen, '') DESC, id LIMIT $limit
 """
 Q_REGISTRATIONS = """
 MATCH (n:Airplane {id: $id})-[r:REGISTERED_AS]->(g:Registration)
@@ -271,6 +299,12 @@ def show(node_id: str, *, datadir: DataDir | str | Path | None = None, flights: 
                           "caption": r["caption"], "sanctioned": r["sanctioned"], "relation": r["relation"],
                           "score": None, "evidence": None,
                           "judgement": None, "sources": _rel_sources(r)})
+        for inbound, q in Q_TYPED_LINKS.get(ntype, ()):
+            for r in _rows(store, q, {"id": node_id}):
+                links.append({"relationship": r["relationship"], "id": r["id"], "type": r["type"],
+                              "caption": r["caption"], "sanctioned": r["sanctioned"], "inbound": inbound,
+                              "relation": f"matched by {r['matchedBy']}" if r["matchedBy"] else None,
+                              "score": None, "evidence": None, "judgement": None, "sources": _rel_sources(r)})
         card: dict[str, Any] = {
             "id": node_id, "type": ntype, "caption": n.get("caption"), "sanctioned": bool(n.get("sanctioned")),
             "names": names, "identifiers": identifiers, "details": details, "sources": _sources(n.get("sources")),
@@ -294,6 +328,11 @@ def show(node_id: str, *, datadir: DataDir | str | Path | None = None, flights: 
             card["flights"] = every[:flights]
             card["flights_total"] = len(every)
             card["countries_visited"] = _countries(store, every)
+        elif ntype == "Program":
+            by_type = _rows(store, Q_LISTED_TYPES, {"id": node_id})
+            if by_type:
+                card["listed"] = {"total": sum(t["count"] for t in by_type), "by_type": by_type,
+                                  "latest": _rows(store, Q_LISTED_LATEST, {"id": node_id, "limit": flights})}
         elif ntype in _FLIGHTS_AT:
             # a place: who flew here, and which sanctioned aircraft did (they may be none of the latest legs)
             total = store.query(Q_FLIGHTS_AT_COUNT[ntype], {"id": node_id})[1][0][0]
@@ -439,7 +478,8 @@ def render_card(card: dict[str, Any], console) -> None:
         lk = tree.add("[bold]Linked[/]")
         for l in card["links"]:
             score = f" score {l['score']:.2f}" if isinstance(l.get("score"), (int, float)) else ""
-            label = l["relationship"].lower().replace("_", " ")
+            label = (_INBOUND_LABEL.get(l["relationship"]) if l.get("inbound") else None) or \
+                l["relationship"].lower().replace("_", " ")
             # the source's own word for the link (director, owner, "Linked To"), when it says more than the type
             how = l.get("relation")
             how = f" ({escape(how)})" if how and how.lower() != label else ""
@@ -461,6 +501,10 @@ def render_card(card: dict[str, Any], console) -> None:
         for a in card["aircraft"]:
             ac.add(f"{escape(a['caption'] or a['id'])} ({a['id']}){' [red]sanctioned[/]' if a.get('sanctioned') else ''} "
                    f"[dim]{escape(_cite(a['sources']))}[/]")
+    if card.get("listed"):
+        listed = card["listed"]
+        tree.add(f"[bold]Listed under it[/] ({listed['total']:,}): "
+                 + ", ".join(f"{t['type']} {t['count']:,}" for t in listed["by_type"]))
     if card.get("sanctioned_aircraft_here"):
         here = tree.add(f"[bold]Sanctioned aircraft flying to or from here[/] ({len(card['sanctioned_aircraft_here'])})")
         for a in card["sanctioned_aircraft_here"]:
@@ -477,6 +521,15 @@ def render_card(card: dict[str, Any], console) -> None:
                           _dates(f["arrivalDate"], f["arrivalDateLatest"]),
                           (f["aircraft_caption"] or "") + (" (sanctioned)" if f.get("aircraft_sanctioned") else ""),
                           "; ".join(f.get("citation") or []) or _cite(f["sources"]))
+        console.print(table)
+    if card.get("listed") and card["listed"]["latest"]:
+        latest, total = card["listed"]["latest"], card["listed"]["total"]
+        table = Table(title=f"Latest designations ({len(latest) if len(latest) == total else f'{len(latest)} of {total:,}'})")
+        for col in ("date", "entity", "type", "id", "status"):
+            table.add_column(col, overflow="fold")
+        for e in latest:
+            when = e["listingDate"] or (f"{e['firstSeen']} (first seen)" if e.get("firstSeen") else "not stated")
+            table.add_row(when, e["caption"] or "", e["type"], e["id"], e["status"] or "")
         console.print(table)
     if card.get("countries_visited"):
         console.print("Countries visited: " + ", ".join(

@@ -185,6 +185,35 @@ def test_a_link_says_the_sources_own_word_for_it_when_that_says_more(demo):
     assert sum("(director)" in line for line in lines) == 1 and not any("(Linked To)" in line for line in lines)
 
 
+def test_a_program_card_says_who_it_lists_and_a_flight_card_its_aircraft_and_ends(demo):
+    root, _ = demo
+    program = kgraph.show("program-us-ofac-russia-eo14024", datadir=root)
+    assert program["listed"]["total"] == 5
+    assert program["listed"]["by_type"] == [{"type": "Airplane", "count": 4}, {"type": "Organization", "count": 1}]
+    assert sorted(e["id"] for e in program["listed"]["latest"]) == [f"ofac-{n}" for n in range(40181, 40186)]
+    assert [(link["relationship"], link["id"], link["inbound"]) for link in program["links"]] == [
+        ("ISSUED_BY", "authority-us_ofac_sdn", False)]
+    assert len(kgraph.show("program-us-ofac-russia-eo14024", datadir=root, flights=2)["listed"]["latest"]) == 2
+    out = kg(root, "show", "program-us-ofac-russia-eo14024").output
+    for fact in ("Listed under it (5): Airplane 4, Organization 1", "Latest designations (5)",
+                 "issued by OFAC Specially Designated Nationals"):
+        assert fact in out, fact
+    authority = kgraph.show("authority-us_ofac_sdn", datadir=root)
+    assert ("ISSUED_BY", "program-us-ofac-russia-eo14024", True) in [
+        (link["relationship"], link["id"], link["inbound"]) for link in authority["links"]]
+    assert "issues RUSSIA-EO14024" in kg(root, "show", "authority-us_ofac_sdn").output
+
+    flight = kgraph.show("flightlog-dn-2026-02-02-5", datadir=root)
+    assert sorted((link["relationship"], link["id"], link["relation"]) for link in flight["links"]) == [
+        ("ARRIVED_AT", "airport-MUSA", None), ("DEPARTED_FROM", "country-DO", None),
+        ("PERFORMED", "ofac-40185", "matched by icao24")]
+    out = kg(root, "show", "flightlog-dn-2026-02-02-5").output
+    for fact in ("performed by RA-78765 (Airplane, ofac-40185) (matched by icao24) sanctioned",
+                 "arrived at San Antonio de los Baños Airfield (Airport, airport-MUSA)",
+                 "departed from Dominican Republic (Country, country-DO)"):
+        assert fact in out, fact
+
+
 def test_the_python_api_gives_what_the_cli_prints(demo):
     root, _ = demo
     cli_hits = json.loads(kg(root, "lookup", "1533ad", "--json").output)

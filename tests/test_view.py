@@ -405,3 +405,17 @@ def test_an_airport_view_shows_the_sanctioned_aircraft_that_flew_there(browser, 
     page.wait_for("document.querySelector('#card').dataset.id === 'ofac-40185'")
     page.screenshot(artifact_path("view-airport.png"))
     assert page.errors() == []
+
+
+@pytest.mark.browser
+def test_a_program_view_lists_who_it_names(browser, dd, tmp_path):  # noqa: F811 - the fixture
+    program = "program-us-ofac-russia-eo14024"
+    listed = view_data(program, hops=1, datadir=dd)["nodes"][0]["card"]["listed"]
+    assert listed["total"] == 5
+    page = _open(browser, view(program, hops=1, out=tmp_path / "program.html", datadir=dd))
+    card = page.eval("document.querySelector('#card').innerText").lower()  # headings are shown in capitals
+    assert "listed under it (5)" in card and "airplane 4, organization 1" in card and "latest designations (5)" in card
+    # a listed entity drawn in the view opens its card from the list
+    page.click_selector('#card li button[title="ofac-40181"]')
+    page.wait_for("document.querySelector('#card').dataset.id === 'ofac-40181'")
+    assert page.errors() == []

@@ -61,7 +61,8 @@ def show(dd, node_id, flights, as_json):
     listing with its source, addresses, countries, linked entities with the
     evidence, aircraft with registrations over time, latest flights, countries
     visited. An airport's or a country's card has the flights to and from it
-    and the sanctioned aircraft that flew them.
+    and the sanctioned aircraft that flew them; a program's card, who it lists
+    and the latest designations; a flight's, its aircraft and its ends.
 
     NODE_ID comes from `kgraph lookup` (e.g. ofac-40181, ofac-40185).
 
@@ -70,6 +71,7 @@ def show(dd, node_id, flights, as_json):
         kgraph show ofac-40185
         kgraph show ofac-40181 --json
         kgraph show airport-MUSA
+        kgraph show program-us-ofac-russia-eo14024
     """
     from ..card import render_card
     from ..card import show as run_show

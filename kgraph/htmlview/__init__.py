@@ -71,7 +71,7 @@ _RANK = {t: i for i, t in enumerate(TYPE_STYLE)}
 _NAME_PROPS = ("name", "alias", "weakAlias", "previousName", "firstName", "lastName")
 _BUILTINS = frozenset({"id", "type", "caption", "names", "sanctioned", "sources"})
 #: sections of the `kgraph show` card added to the centre's card (the others are built for every node here)
-_CENTER_SECTIONS = ("registrations", "aircraft", "sanctioned_aircraft_here", "flights", "flights_total",
+_CENTER_SECTIONS = ("registrations", "aircraft", "listed", "sanctioned_aircraft_here", "flights", "flights_total",
                     "countries_visited")
 
 # Every per-node query starts from one id of a known label, so the store finds it by its primary key: an

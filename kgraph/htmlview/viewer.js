@@ -534,6 +534,15 @@
         return " " + (a.relationships || []).join("/").toLowerCase().replace(/_/g, " ") + (a.sanctioned ? " \u00b7 sanctioned" : "");
       });
     }
+    if (c.listed) {
+      section("Listed under it (" + c.listed.total.toLocaleString("en") + ")");
+      cardEl.appendChild(h("p", "", c.listed.by_type.map(function (t) { return t.type + " " + t.count.toLocaleString("en"); }).join(", ")));
+      section("Latest designations (" + (c.listed.latest.length === c.listed.total ? c.listed.total :
+        c.listed.latest.length + " of " + c.listed.total.toLocaleString("en")) + ")");
+      nodeList(c.listed.latest, function (e) {
+        return " \u00b7 " + e.type + " \u00b7 " + (e.listingDate || (e.firstSeen ? "first seen " + e.firstSeen : "date not stated"));
+      });
+    }
     if (c.sanctioned_aircraft_here) {
       section("Sanctioned aircraft flying to or from here (" + c.sanctioned_aircraft_here.length + ")");
       nodeList(c.sanctioned_aircraft_here, function (a) {
