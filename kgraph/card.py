@@ -7,8 +7,9 @@ aircraft with their registrations over time, the latest flights and the
 countries visited. The card of a place (an airport; a country, its airports
 and the legs known only to the country level) has the latest flights to and
 from it, how many there are, and the sanctioned aircraft that flew them; a
-program's card, who it lists (by type) and the latest designations; a
-flight's, its aircraft (and how it was matched) and its ends.
+country's card counts what is located there and names the sanctioned among
+them; a program's card, who it lists (by type) and the latest designations;
+a flight's, its aircraft (and how it was matched) and its ends.
 :func:`chain` returns the analyst's chain for an operator: operator ->
 sanctions -> aircraft -> flights -> airports -> countries. The ``render_*``
 functions print them for people (rich); ``--json`` prints the data.
@@ -56,11 +57,25 @@ Q_SCORED = {
     )
     for rel in ("OPERATES", "OWNS", "SAME_AS")
 }
-Q_LINKS = """
-MATCH (n {id: $id})-[r:LINKED_TO|HAS_ADDRESS|HAS_IDENTIFIER|LOCATED_IN]-(m)
+_LINKS = """
+MATCH (n {id: $id})-[r:%s]-(m)
 RETURN label(r) AS relationship, m.id AS id, m.type AS type, m.caption AS caption, m.sanctioned AS sanctioned,
-       coalesce(r.relation, r.role) AS relation, r.sources AS sources, r.source AS _source, r.record AS _record, r.snapshot AS _snapshot
+       %s AS relation, r.sources AS sources, r.source AS _source, r.record AS _record, r.snapshot AS _snapshot
 ORDER BY relationship, type, id
+"""
+Q_LINKS = _LINKS % ("LINKED_TO|HAS_ADDRESS|HAS_IDENTIFIER|LOCATED_IN", "coalesce(r.relation, r.role)")
+# everything in a country is LOCATED_IN it (90k airframes and registrations for Russia at full size): a
+# country's card counts them (Q_LOCATED_HERE) instead of listing them as links
+Q_LINKS_OF_COUNTRY = _LINKS % ("LINKED_TO|HAS_ADDRESS|HAS_IDENTIFIER", "r.relation")
+Q_LOCATED_HERE = """
+MATCH (e)-[:LOCATED_IN]->(c:Country) WHERE c.id = $id
+RETURN e.type AS type, count(*) AS count, count(CASE WHEN e.sanctioned THEN 1 ELSE NULL END) AS sanctioned
+ORDER BY count DESC, type
+"""
+Q_SANCTIONED_HERE = """
+MATCH (e)-[r:LOCATED_IN]->(c:Country) WHERE c.id = $id AND e.sanctioned
+RETURN e.id AS id, e.type AS type, e.caption AS caption, r.role AS role
+ORDER BY type, id LIMIT $limit
 """
 #: the links of a few types that are few per node and say what the node is: a flight's aircraft and ends, a
 #: program's authority, an authority's programs (an aircraft's thousands of flights have their own section)
@@ -294,7 +309,7 @@ def show(node_id: str, *, datadir: DataDir | str | Path | None = None, flights: 
                               "sanctioned": r["sanctioned"], "relation": None, "score": r["score"],
                               "evidence": _json(r["evidence"]),
                               "judgement": r.get("judgement") or None, "sources": _rel_sources(r)})
-        for r in _rows(store, Q_LINKS, {"id": node_id}):
+        for r in _rows(store, Q_LINKS_OF_COUNTRY if ntype == "Country" else Q_LINKS, {"id": node_id}):
             links.append({"relationship": r["relationship"], "id": r["id"], "type": r["type"],
                           "caption": r["caption"], "sanctioned": r["sanctioned"], "relation": r["relation"],
                           "score": None, "evidence": None,
@@ -328,13 +343,20 @@ def show(node_id: str, *, datadir: DataDir | str | Path | None = None, flights: 
             card["flights"] = every[:flights]
             card["flights_total"] = len(every)
             card["countries_visited"] = _countries(store, every)
-        elif ntype == "Program":
+        if ntype == "Program":
             by_type = _rows(store, Q_LISTED_TYPES, {"id": node_id})
             if by_type:
                 card["listed"] = {"total": sum(t["count"] for t in by_type), "by_type": by_type,
                                   "latest": _rows(store, Q_LISTED_LATEST, {"id": node_id, "limit": flights})}
-        elif ntype in _FLIGHTS_AT:
-            # a place: who flew here, and which sanctioned aircraft did (they may be none of the latest legs)
+        if ntype == "Country":
+            by_type = _rows(store, Q_LOCATED_HERE, {"id": node_id})
+            if by_type:
+                card["located_here"] = {
+                    "total": sum(t["count"] for t in by_type), "by_type": by_type,
+                    "sanctioned_total": sum(t["sanctioned"] for t in by_type),
+                    "sanctioned": _rows(store, Q_SANCTIONED_HERE, {"id": node_id, "limit": flights})}
+        if ntype in _FLIGHTS_AT:  # a place (it operates no aircraft of its own)
+            # who flew here, and which sanctioned aircraft did (they may be none of the latest legs)
             total = store.query(Q_FLIGHTS_AT_COUNT[ntype], {"id": node_id})[1][0][0]
             if total:
                 ids = [r[0] for r in store.query(Q_FLIGHT_IDS_AT[ntype], {"id": node_id, "limit": flights})[1]]
@@ -505,6 +527,17 @@ def render_card(card: dict[str, Any], console) -> None:
         listed = card["listed"]
         tree.add(f"[bold]Listed under it[/] ({listed['total']:,}): "
                  + ", ".join(f"{t['type']} {t['count']:,}" for t in listed["by_type"]))
+    if card.get("located_here"):
+        here = card["located_here"]
+        tree.add(f"[bold]Located here[/] ({here['total']:,}): "
+                 + ", ".join(f"{t['type']} {t['count']:,}" for t in here["by_type"]))
+        if here["sanctioned"]:
+            shown = len(here["sanctioned"])
+            total = here["sanctioned_total"]
+            branch = tree.add(f"[bold]Sanctioned and located here[/] "
+                              f"({shown if shown == total else f'{shown} of {total:,}'})")
+            for e in here["sanctioned"]:
+                branch.add(f"{escape(e['caption'] or e['id'])} ({e['type']}, {e['id']}){', ' + escape(e['role']) if e.get('role') else ''}")
     if card.get("sanctioned_aircraft_here"):
         here = tree.add(f"[bold]Sanctioned aircraft flying to or from here[/] ({len(card['sanctioned_aircraft_here'])})")
         for a in card["sanctioned_aircraft_here"]:

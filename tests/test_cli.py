@@ -167,6 +167,26 @@ def test_a_country_card_has_the_flights_at_its_airports_and_those_known_only_to_
                                                                                          datadir=root))
 
 
+def test_a_country_card_counts_what_is_located_there_and_names_the_sanctioned(demo):
+    root, _ = demo
+    card = kgraph.show("country-RU", datadir=root)
+    # what is in the country is counted, not listed as links (90k airframes for Russia at full size)
+    assert card["countries"] == [] and not [link for link in card["links"] if link["relationship"] == "LOCATED_IN"]
+    here = card["located_here"]
+    assert here["total"] == sum(t["count"] for t in here["by_type"]) == 9
+    assert {t["type"]: (t["count"], t["sanctioned"]) for t in here["by_type"]}["Airplane"] == (1, 1)
+    assert here["sanctioned_total"] == 2
+    assert [(e["id"], e["role"]) for e in here["sanctioned"]] == [("ofac-40185", "registration"),
+                                                                  ("ofac-40181", "country")]
+    assert len(kgraph.show("country-RU", datadir=root, flights=1)["located_here"]["sanctioned"]) == 1
+    out = kg(root, "show", "country-RU").output
+    assert "Located here (9): Registration 4, Airport 2" in out and "Sanctioned and located here (2)" in out
+    assert "JSC AVIACON ZITOTRANS (Organization, ofac-40181), country" in out
+    # the operator's own card still names its country
+    assert [(c["id"], c["relation"]) for c in kgraph.show("ofac-40181", datadir=root)["countries"]] == [
+        ("country-RU", "country")]
+
+
 def test_a_link_says_the_sources_own_word_for_it_when_that_says_more(demo):
     root, _ = demo
     from io import StringIO

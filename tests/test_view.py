@@ -419,3 +419,14 @@ def test_a_program_view_lists_who_it_names(browser, dd, tmp_path):  # noqa: F811
     page.click_selector('#card li button[title="ofac-40181"]')
     page.wait_for("document.querySelector('#card').dataset.id === 'ofac-40181'")
     assert page.errors() == []
+
+
+@pytest.mark.browser
+def test_a_country_view_counts_what_is_there(browser, dd, tmp_path):  # noqa: F811 - the fixture
+    here = view_data("country-RU", hops=1, datadir=dd)["nodes"][0]["card"]["located_here"]
+    assert here["sanctioned_total"] == 2
+    page = _open(browser, view("country-RU", hops=1, out=tmp_path / "russia.html", datadir=dd))
+    card = page.eval("document.querySelector('#card').innerText").lower()  # headings are shown in capitals
+    assert f"located here ({here['total']})" in card and "sanctioned and located here (2)" in card
+    assert "jsc aviacon zitotrans" in card and "organization \u00b7 country" in card
+    assert page.errors() == []

@@ -543,6 +543,16 @@
         return " \u00b7 " + e.type + " \u00b7 " + (e.listingDate || (e.firstSeen ? "first seen " + e.firstSeen : "date not stated"));
       });
     }
+    if (c.located_here) {
+      var here = c.located_here;
+      section("Located here (" + here.total.toLocaleString("en") + ")");
+      cardEl.appendChild(h("p", "", here.by_type.map(function (t) { return t.type + " " + t.count.toLocaleString("en"); }).join(", ")));
+      if (here.sanctioned.length) {
+        section("Sanctioned and located here (" + (here.sanctioned.length === here.sanctioned_total ? here.sanctioned_total :
+          here.sanctioned.length + " of " + here.sanctioned_total.toLocaleString("en")) + ")");
+        nodeList(here.sanctioned, function (e) { return " \u00b7 " + e.type + (e.role ? " \u00b7 " + e.role : ""); });
+      }
+    }
     if (c.sanctioned_aircraft_here) {
       section("Sanctioned aircraft flying to or from here (" + c.sanctioned_aircraft_here.length + ")");
       nodeList(c.sanctioned_aircraft_here, function (a) {
