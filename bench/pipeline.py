@@ -427,9 +427,10 @@ def main() -> None:
                                   if r["stage"].startswith("ingest:"))[-2:])
         peak = max(peak, side_by_side)
         cpu = sum(r.get("cpu_seconds") or 0 for r in summary["stages"])
-        print(f"\nkgraph update --offline: {wall:.1f} s wall ({cpu:.1f} s CPU in the stages), peak RSS {peak:,.0f} MB "
+        # the kernel counts RSS in KiB: every figure here is MiB (2^20 bytes); the goal line gives both units
+        print(f"\nkgraph update --offline: {wall:.1f} s wall ({cpu:.1f} s CPU in the stages), peak RSS {peak:,.0f} MiB "
               f"(load average after: {load_average()})")
-        print(f"{'stage':24s} {'wall s':>8s} {'CPU s':>7s} {'peak RSS MB':>12s}  detail")
+        print(f"{'stage':24s} {'wall s':>8s} {'CPU s':>7s} {'peak RSS MiB':>12s}  detail")
         for row in summary["stages"]:
             name = row["stage"]
             src = summary["sources"].get(name.split(":", 1)[1]) if name.startswith("ingest:") else None
@@ -454,7 +455,8 @@ def main() -> None:
               "(goal p50 <= 50 ms)")
         subprocess.run([sys.executable, str(REPO / "bench" / "cold_start.py"), "--data-dir", str(data),
                         "--query", qs[-1]], check=False)
-        print(f"\ngoals: pipeline {wall:.0f} s (<= 120 s), peak RSS {peak / 1024:.2f} GB (<= 4 GB); "
+        print(f"\ngoals: pipeline {wall:.0f} s (<= 120 s), peak RSS {peak / 1024:.2f} GiB = {peak * 2**20 / 1e9:.2f} GB "
+              f"(<= 4 GB); "
               f"load average now {load_average()}")
     finally:
         if tmp:
