@@ -405,6 +405,11 @@ def _cite(sources: list[dict[str, Any]]) -> str:
     return "; ".join(f"{s['source']} {s['record']}" for s in sources if s.get("source")) or "derived"
 
 
+def _some_of(shown: int, total: int) -> str:
+    """A section's count: ``5``, or ``25 of 2,520`` when the card shows only the first."""
+    return str(total) if shown == total else f"{shown} of {total:,}"
+
+
 def _dates(first: str | None, latest: str | None) -> str:
     if not first:
         return "date unknown"
@@ -532,10 +537,8 @@ def render_card(card: dict[str, Any], console) -> None:
         tree.add(f"[bold]Located here[/] ({here['total']:,}): "
                  + ", ".join(f"{t['type']} {t['count']:,}" for t in here["by_type"]))
         if here["sanctioned"]:
-            shown = len(here["sanctioned"])
-            total = here["sanctioned_total"]
             branch = tree.add(f"[bold]Sanctioned and located here[/] "
-                              f"({shown if shown == total else f'{shown} of {total:,}'})")
+                              f"({_some_of(len(here['sanctioned']), here['sanctioned_total'])})")
             for e in here["sanctioned"]:
                 branch.add(f"{escape(e['caption'] or e['id'])} ({e['type']}, {e['id']}){', ' + escape(e['role']) if e.get('role') else ''}")
     if card.get("sanctioned_aircraft_here"):
@@ -545,8 +548,7 @@ def render_card(card: dict[str, Any], console) -> None:
                      f"flight{'s' if a['flights'] != 1 else ''}, last {a['last'] or 'date unknown'}")
     console.print(tree)
     if card.get("flights"):
-        shown, total = len(card["flights"]), card.get("flights_total", len(card["flights"]))
-        table = Table(title=f"Latest flights ({shown if shown == total else f'{shown} of {total:,}'})")
+        table = Table(title=f"Latest flights ({_some_of(len(card['flights']), card.get('flights_total', len(card['flights'])))})")
         for col in ("departed", "from", "to", "arrived", "aircraft", "source"):
             table.add_column(col, overflow="fold")
         for f in card["flights"]:
@@ -556,8 +558,8 @@ def render_card(card: dict[str, Any], console) -> None:
                           "; ".join(f.get("citation") or []) or _cite(f["sources"]))
         console.print(table)
     if card.get("listed") and card["listed"]["latest"]:
-        latest, total = card["listed"]["latest"], card["listed"]["total"]
-        table = Table(title=f"Latest designations ({len(latest) if len(latest) == total else f'{len(latest)} of {total:,}'})")
+        latest = card["listed"]["latest"]
+        table = Table(title=f"Latest designations ({_some_of(len(latest), card['listed']['total'])})")
         for col in ("date", "entity", "type", "id", "status"):
             table.add_column(col, overflow="fold")
         for e in latest:

@@ -37,8 +37,8 @@ from typing import Any, Iterator
 
 from .errors import KgraphError, Locked, NoGraph
 
-__all__ = ["DataDir", "default_data_dir", "atomic_write", "atomic_write_json", "atomic_path", "temp_file_beside", "temp_dir_in",
-           "umask", "output_path", "utc_stamp"]
+__all__ = ["DataDir", "default_data_dir", "atomic_write", "atomic_write_json", "atomic_path", "temp_file_beside",
+           "temp_dir_in", "umask", "output_path", "utc_stamp"]
 
 ENV_VAR = "KGRAPH_DATA_DIR"
 
@@ -92,7 +92,12 @@ def temp_file_beside(path: Path) -> tuple[int, str]:
     a data directory shared by a team would be readable by its writer only.
     """
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.chmod(tmp, 0o666 & ~umask())
+    try:
+        os.chmod(tmp, 0o666 & ~umask())
+    except BaseException:
+        os.close(fd)
+        os.unlink(tmp)
+        raise
     return fd, tmp
 
 

@@ -534,11 +534,14 @@
         return " " + (a.relationships || []).join("/").toLowerCase().replace(/_/g, " ") + (a.sanctioned ? " \u00b7 sanctioned" : "");
       });
     }
+    function someOf(shown, total) { return shown === total ? String(total) : shown + " of " + total.toLocaleString("en"); }
+    function perType(counts) { // "Person 12,052, Organization 9,863"
+      cardEl.appendChild(h("p", "", counts.map(function (t) { return t.type + " " + t.count.toLocaleString("en"); }).join(", ")));
+    }
     if (c.listed) {
       section("Listed under it (" + c.listed.total.toLocaleString("en") + ")");
-      cardEl.appendChild(h("p", "", c.listed.by_type.map(function (t) { return t.type + " " + t.count.toLocaleString("en"); }).join(", ")));
-      section("Latest designations (" + (c.listed.latest.length === c.listed.total ? c.listed.total :
-        c.listed.latest.length + " of " + c.listed.total.toLocaleString("en")) + ")");
+      perType(c.listed.by_type);
+      section("Latest designations (" + someOf(c.listed.latest.length, c.listed.total) + ")");
       nodeList(c.listed.latest, function (e) {
         return " \u00b7 " + e.type + " \u00b7 " + (e.listingDate || (e.firstSeen ? "first seen " + e.firstSeen : "date not stated"));
       });
@@ -546,10 +549,9 @@
     if (c.located_here) {
       var here = c.located_here;
       section("Located here (" + here.total.toLocaleString("en") + ")");
-      cardEl.appendChild(h("p", "", here.by_type.map(function (t) { return t.type + " " + t.count.toLocaleString("en"); }).join(", ")));
+      perType(here.by_type);
       if (here.sanctioned.length) {
-        section("Sanctioned and located here (" + (here.sanctioned.length === here.sanctioned_total ? here.sanctioned_total :
-          here.sanctioned.length + " of " + here.sanctioned_total.toLocaleString("en")) + ")");
+        section("Sanctioned and located here (" + someOf(here.sanctioned.length, here.sanctioned_total) + ")");
         nodeList(here.sanctioned, function (e) { return " \u00b7 " + e.type + (e.role ? " \u00b7 " + e.role : ""); });
       }
     }
@@ -560,8 +562,7 @@
       });
     }
     if (c.flights) {
-      var total = c.flights_total || c.flights.length;
-      section("Latest flights (" + (total === c.flights.length ? total : c.flights.length + " of " + total.toLocaleString("en")) + ")");
+      section("Latest flights (" + someOf(c.flights.length, c.flights_total || c.flights.length) + ")");
       var fl = h("ul");
       c.flights.forEach(function (f) {
         var li = h("li", "", (f.departureDate || "date unknown") + ": " + flightEnd(f.from) + " \u2192 " + flightEnd(f.to) +
