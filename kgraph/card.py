@@ -144,7 +144,9 @@ Q_FLIGHTS_AT_COUNT = {t: m + " RETURN count(f)" for t, m in _FLIGHTS_AT.items()}
 Q_SANCTIONED_AT = {t: m + """ MATCH (a:Airplane)-[:PERFORMED]->(f) WHERE a.sanctioned
 RETURN a.id AS id, a.caption AS caption, count(f) AS flights,
        max(coalesce(f.arrivalDate, f.departureDate, '')) AS last
-ORDER BY last DESC, id""" for t, m in _FLIGHTS_AT.items()}
+ORDER BY last DESC, id LIMIT $limit""" for t, m in _FLIGHTS_AT.items()}
+Q_SANCTIONED_AT_COUNT = {t: m + " MATCH (a:Airplane)-[:PERFORMED]->(f) WHERE a.sanctioned RETURN count(DISTINCT a)"
+                         for t, m in _FLIGHTS_AT.items()}
 Q_AIRCRAFT = """
 MATCH (o {id: $id})-[r:OPERATES|OWNS|LINKED_TO]-(a:Airplane)
 RETURN a.id AS id, a.caption AS caption, a.sanctioned AS sanctioned, label(r) AS relationship,
@@ -362,7 +364,8 @@ def show(node_id: str, *, datadir: DataDir | str | Path | None = None, flights: 
                 ids = [r[0] for r in store.query(Q_FLIGHT_IDS_AT[ntype], {"id": node_id, "limit": flights})[1]]
                 card["flights"] = _flights(store, Q_FLIGHTS_BY_ID, {"ids": ids, "limit": flights})
                 card["flights_total"] = total
-                card["sanctioned_aircraft_here"] = _rows(store, Q_SANCTIONED_AT[ntype], {"id": node_id})
+                card["sanctioned_aircraft_here"] = _rows(store, Q_SANCTIONED_AT[ntype], {"id": node_id, "limit": flights})
+                card["sanctioned_aircraft_total"] = store.query(Q_SANCTIONED_AT_COUNT[ntype], {"id": node_id})[1][0][0]
         return card
 
 
@@ -542,7 +545,8 @@ def render_card(card: dict[str, Any], console) -> None:
             for e in here["sanctioned"]:
                 branch.add(f"{escape(e['caption'] or e['id'])} ({e['type']}, {e['id']}){', ' + escape(e['role']) if e.get('role') else ''}")
     if card.get("sanctioned_aircraft_here"):
-        here = tree.add(f"[bold]Sanctioned aircraft flying to or from here[/] ({len(card['sanctioned_aircraft_here'])})")
+        here = tree.add(f"[bold]Sanctioned aircraft flying to or from here[/] "
+                        f"({_some_of(len(card['sanctioned_aircraft_here']), card['sanctioned_aircraft_total'])})")
         for a in card["sanctioned_aircraft_here"]:
             here.add(f"{escape(a['caption'] or a['id'])} ({a['id']}) [red]sanctioned[/]: {a['flights']} "
                      f"flight{'s' if a['flights'] != 1 else ''}, last {a['last'] or 'date unknown'}")

@@ -133,6 +133,11 @@ def test_an_airport_card_has_its_flights_and_the_sanctioned_aircraft_seen_there(
     assert card["flights_total"] == 1
     assert card["sanctioned_aircraft_here"] == [
         {"id": "ofac-40185", "caption": "RA-78765", "flights": 1, "last": "2026-02-01"}]
+    assert card["sanctioned_aircraft_total"] == 1
+    # every list of a card takes the one limit: none here, and the total says what there is
+    capped = json.loads(kg(root, "show", "airport-MUSA", "--json", "-n", "0").output)
+    assert (capped["flights"], capped["sanctioned_aircraft_here"], capped["sanctioned_aircraft_total"]) == ([], [], 1)
+    assert json.loads(kg(root, "show", "airport-MUSA", "--json", "--flights", "0").output) == capped
     out = kg(root, "show", "airport-MUSA").output
     for fact in ("Countries", "Cuba (country-CU), airport", "Sanctioned aircraft flying to or from here (1)",
                  "RA-78765 (ofac-40185) sanctioned: 1 flight, last 2026-02-01", "Latest flights (1)",

@@ -53,7 +53,9 @@ def lookup(dd, query, limit, types, as_json):
 
 @click.command()
 @click.argument("node_id")
-@click.option("--flights", type=click.IntRange(min=0), default=25, show_default=True, help="Latest flights to show.")
+@click.option("-n", "--limit", "--flights", "flights", type=click.IntRange(min=0), default=25, show_default=True,
+              help="Rows in each list: the latest flights, a program's latest designations, the sanctioned "
+                   "aircraft and entities of a place.")
 @click.option("--json", "as_json", is_flag=True, help="Print the card as JSON.")
 @pass_datadir
 def show(dd, node_id, flights, as_json):

@@ -71,8 +71,8 @@ _RANK = {t: i for i, t in enumerate(TYPE_STYLE)}
 _NAME_PROPS = ("name", "alias", "weakAlias", "previousName", "firstName", "lastName")
 _BUILTINS = frozenset({"id", "type", "caption", "names", "sanctioned", "sources"})
 #: sections of the `kgraph show` card added to the centre's card (the others are built for every node here)
-_CENTER_SECTIONS = ("registrations", "aircraft", "listed", "located_here", "sanctioned_aircraft_here", "flights",
-                    "flights_total", "countries_visited")
+_CENTER_SECTIONS = ("registrations", "aircraft", "listed", "located_here", "sanctioned_aircraft_here",
+                    "sanctioned_aircraft_total", "flights", "flights_total", "countries_visited")
 
 # Every per-node query starts from one id of a known label, so the store finds it by its primary key: an
 # `id IN $ids` filter on an unlabelled pattern scans every table instead (2 s instead of 0.1 s at 1M nodes).

@@ -556,7 +556,8 @@
       }
     }
     if (c.sanctioned_aircraft_here) {
-      section("Sanctioned aircraft flying to or from here (" + c.sanctioned_aircraft_here.length + ")");
+      section("Sanctioned aircraft flying to or from here (" +
+        someOf(c.sanctioned_aircraft_here.length, c.sanctioned_aircraft_total || c.sanctioned_aircraft_here.length) + ")");
       nodeList(c.sanctioned_aircraft_here, function (a) {
         return " \u00b7 " + a.flights + (a.flights === 1 ? " flight" : " flights") + ", last " + (a.last || "date unknown");
       });
