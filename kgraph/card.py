@@ -32,7 +32,7 @@ from .errors import NotFound
 
 __all__ = ["show", "chain", "render_card", "render_chain", "scripts_of"]
 
-#: latest flights shown on a card
+#: rows in each list of a card (latest flights, designations, sanctioned aircraft and entities of a place)
 FLIGHT_LIMIT = 25
 _NAME_PROPS = ("name", "alias", "weakAlias", "previousName", "firstName", "lastName")
 
@@ -265,6 +265,10 @@ def _countries(store, flights: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def show(node_id: str, *, datadir: DataDir | str | Path | None = None, flights: int = FLIGHT_LIMIT) -> dict[str, Any]:
     """The card of one node, as data (see the module docstring for what it holds).
+
+    ``flights`` is how many rows each list holds: the latest flights, a
+    program's latest designations, a place's sanctioned aircraft and entities
+    (the ``*_total`` and ``total`` fields say how many there are in all).
 
     Example (``dd``: a data directory holding the demo graph)
     -------
