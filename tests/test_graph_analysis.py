@@ -76,8 +76,8 @@ def test_communities_are_repeatable(G):
     assert {"ofac-900002", "opensky-600001", "tail-EX76001", "tail-RA76001"} in first
 
 
-@pytest.mark.parametrize("module", ["analysis", "build", "derive", "endpoints", "export_neo4j", "query", "store",
-                                    "tables"])
+@pytest.mark.parametrize("module", ["analysis", "build", "derive", "endpoints", "export_neo4j", "query", "rows",
+                                    "store", "tables"])
 def test_doctests(module):
     import kgraph
 

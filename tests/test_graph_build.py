@@ -139,6 +139,28 @@ def test_duplicate_assertions_are_one_edge_with_every_source():
     assert [s["source"] for s in json.loads(rec["sources"])] == ["us_ofac_sdn", "ua_nsdc"]
 
 
+def test_an_edge_stated_by_a_record_and_by_a_flights_properties_is_one_edge_with_both_sources():
+    # the builder makes most flight edges' rows as it derives them: one a record also states must not
+    # become a second row
+    nodes = [Node("opensky-1533ad", "Airplane", {"icao24": ["1533ad"], "registrationNumber": ["RA-78765"]},
+                  P("opensky_aircraft", "1533ad")),
+             Node("airport-MUSA", "Airport", {"name": ["San Antonio de los Banos"], "ident": ["MUSA"]},
+                  P("ourairports", "MUSA")),
+             Node("flightlog-7", "Flight", {"icao24": ["1533AD"], "arrivalCode": ["MUSA"]}, P(record="7")),
+             Node("flightlog-8", "Flight", {"icao24": ["1533ad"], "arrivalCode": ["MUSA"]}, P(record="8"))]
+    edges = [Edge("PERFORMED", "icao24-1533ad", "flightlog-7", {"matchedBy": ["icao24"]}, P("adsb_traces", "t7"))]
+    t = build_tables(nodes, edges)
+    performed = rels(t, "PERFORMED")
+    assert sorted((s, e) for s, e, _ in performed) == [("opensky-1533ad", "flightlog-7"), ("opensky-1533ad", "flightlog-8")]
+    by_flight = {e: rec for _, e, rec in performed}
+    assert [s["source"] for s in json.loads(by_flight["flightlog-7"]["sources"])] == ["flightlog", "adsb_traces"]
+    assert (by_flight["flightlog-8"]["source"], by_flight["flightlog-8"].get("sources")) == ("flightlog", None)
+    assert by_flight["flightlog-8"]["matchedBy"] == "icao24"
+    assert [(s, e) for s, e, _ in rels(t, "ARRIVED_AT")] == [("flightlog-7", "airport-MUSA"),
+                                                             ("flightlog-8", "airport-MUSA")]
+    assert t.audit["flight_edges"] == 4 and t.audit["edges"]["PERFORMED"] == 2
+
+
 def test_unresolvable_ends_are_counted_with_reasons_never_dropped_silently():
     # a flight states its ends and aircraft as properties; the builder derives the edges from them
     nodes = [Node("flightlog-1", "Flight", {"arrivalCountry": ["CU"], "arrivalCode": ["XXXX"],  # unknown airport,

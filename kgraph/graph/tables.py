@@ -44,6 +44,7 @@ Example
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import json
 import re
@@ -373,14 +374,23 @@ def release_free_memory() -> None:
 
     Memory a thread frees stays in its heap: the system sees it as used,
     and other threads, which allocate from their own heaps, cannot reuse it.
+    Nor can Python's small objects, which come from their own arenas: a
+    loop that frees large dicts while it makes small rows grows by all it
+    freed unless it calls this now and then (a few ms a call).
     """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.lru_cache(maxsize=1)
+def _malloc_trim():
     import ctypes
 
     try:
-        trim = ctypes.CDLL(None).malloc_trim
+        return ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError, TypeError):  # not glibc
-        return
-    trim(0)
+        return None
 
 
 def tables_from_store(store, ids: Iterable[str] | None = None) -> GraphTables:
