@@ -440,7 +440,9 @@ def _build_into(dd: DataDir, staging: Path, nodes: list, edges: list, audit: dic
     from concurrent.futures import ThreadPoolExecutor
 
     from .graph import build_tables, write_build
+    from .changelog import write_facts
     from .graph.tables import RowReaders, release_free_memory
+    from .lookup_index import index_read
 
     # saved first, then pared down to what the build reads: the graph finds edge ends with its own
     # index (no identifier keys), a record missing from `canonical` is its own cluster, and only merges
@@ -477,16 +479,22 @@ def _build_into(dd: DataDir, staging: Path, nodes: list, edges: list, audit: dic
         "clusters": len(resolution.clusters),
         "merged_records": sum(len(m) for m in resolution.clusters.values()),
     }
-    # the lookup index and the facts beside the store, on a thread: the store's load is mostly the
-    # engine's COPY, which releases the GIL, and the index is Python and SQLite work.
+    # the facts `kgraph changes` compares across builds (sanctioned set, links, flights), before the
+    # store: 2 s at full size on their own; beside the store, sharing the GIL with its CSV writing,
+    # they took ~55 s, and held every table that long
+    t = time.perf_counter()
+    write_facts(tables, staging, dd)
+    timings["facts"] = time.perf_counter() - t
+    # the lookup index beside the store, on a thread: the store's load is mostly the engine's COPY,
+    # which releases the GIL, and the index is Python and SQLite work.
     # Measured on 2 cores: a quarter off store + index at scale 0.2 (29.8 -> 22.2 s), about even at
     # full size (147 -> 142 s, +0.4 GB), where the COPY's threads and SQLite share the two cores;
-    # more cores, more gain. Neither changes the tables; each table's rows are freed once the store,
-    # the facts and the index are done with them: at full size the engine grows by ~1 GB while it
-    # loads, on top of the rows
-    readers = RowReaders(tables, ("store", "facts", "index"))
+    # more cores, more gain. Neither changes the tables; each table's rows are freed once the store
+    # and the index are done with them (the index reads the node tables and the programs only): at
+    # full size the engine grows by ~1 GB while it loads, on top of the rows
+    readers = RowReaders(tables, {"store": None, "index": index_read})
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kgraph-index") as side:
-        side_files = side.submit(_write_side_files, tables, resolution, staging, dd, readers)
+        side_files = side.submit(_write_index, tables, resolution, staging, readers)
         stage("store")
         t = time.perf_counter()
         info = write_build(tables, staging, extra=extra, readers=readers)  # a failure waits for the thread
@@ -500,20 +508,11 @@ def _build_into(dd: DataDir, staging: Path, nodes: list, edges: list, audit: dic
     return info
 
 
-def _write_side_files(tables, resolution, staging: Path, dd: DataDir, readers=None) -> float:
-    """The facts and the lookup index of a build; returns the seconds taken.
-
-    The facts come first: they read every table, and with ``readers`` the
-    relationship tables can go as soon as the store has loaded them.
-    """
-    from .changelog import write_facts
+def _write_index(tables, resolution, staging: Path, readers=None) -> float:
+    """The lookup index of a build; returns the seconds taken."""
     from .lookup_index import index_rows, write_index
 
     t = time.perf_counter()
-    # the facts `kgraph changes` compares across builds (sanctioned set, links, flights)
-    write_facts(tables, staging, dd)
-    if readers is not None:
-        readers.done("facts", *tables.nodes.values(), *tables.rels.values())
     write_index(index_rows(tables, resolution, readers=readers), staging)
     return time.perf_counter() - t
 

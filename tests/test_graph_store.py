@@ -143,6 +143,25 @@ def test_rows_are_freed_only_when_every_reader_of_the_build_is_done(tmp_path):
         readers.done("store", tables.nodes["Country"])  # twice: it could free rows another still reads
 
 
+def test_the_index_reads_only_the_tables_it_says_it_reads():
+    """A build frees a table the index never reads once the store has it: the index must not read it."""
+    from kgraph.lookup_index import index_read, index_rows
+
+    whole = [dict(r) for r in index_rows(build_tables(*aviacon()))]
+    tables = build_tables(*aviacon())
+    readers = RowReaders(tables, {"store": None, "index": index_read})
+    unread = [t for t in tables.rels.values() if not index_read(t.key)]
+    assert unread and all(t.rows for t in unread)
+    assert {t.key[0] for t in tables.rels.values() if index_read(t.key)} == {"ISSUED_BY", "SANCTIONED_UNDER"}
+    readers.done("store", *tables.nodes.values(), *tables.rels.values())
+    assert not any(t.rows for t in unread) and tables.nodes["Airplane"].rows
+    assert [dict(r) for r in index_rows(tables, readers=readers)] == whole
+    assert not any(t.rows for t in (*tables.nodes.values(), *tables.rels.values()))
+    with pytest.raises(RuntimeError, match="index is not reading"):
+        readers.done("index", tables.nodes["Country"])  # twice
+    readers.done("index", *unread)  # passes over the tables it never read
+
+
 def test_paths_come_back_as_their_nodes_and_relationships(tmp_path):
     nodes, edges, res = aviacon()
     write_build(build_tables(nodes, edges, res), tmp_path)

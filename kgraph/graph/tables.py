@@ -50,7 +50,7 @@ import json
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from ..schema import NODE_COLUMNS, REL_COLUMNS, schema
 
@@ -349,24 +349,52 @@ class RowReaders:
     1
     >>> readers.done("index", t.nodes["Country"]); len(t.nodes["Country"].rows)
     0
+
+    ``readers`` may say which tables each one reads, by a test of the
+    table's key (a node type, or (type, from type, to type)); None means
+    every table. A table no reader but the store reads goes as soon as the
+    store is done with it, and a reader's ``done`` passes over the tables it
+    does not read:
+
+    >>> t.add_node("Country", {"id": "country-RU", "name": ["Russia"], "code": "RU"})
+    >>> readers = RowReaders(t, {"store": None, "facts": lambda key: key != "Country"})
+    >>> readers.done("facts", *t.nodes.values()); len(t.nodes["Country"].rows)
+    1
+    >>> readers.done("store", t.nodes["Country"]); len(t.nodes["Country"].rows)
+    0
     """
 
-    def __init__(self, tables: "GraphTables", readers: Iterable[str]):
-        names = frozenset(readers)
-        self._waiting = {id(t): set(names) for t in (*tables.nodes.values(), *tables.rels.values())}
+    def __init__(self, tables: "GraphTables",
+                 readers: Iterable[str] | Mapping[str, Callable[[str | tuple[str, str, str]], bool] | None]):
+        reads = readers if isinstance(readers, Mapping) else dict.fromkeys(readers)
+        self._waiting: dict[int, set[str]] = {}
+        self._reads: dict[str, set[int]] = {name: set() for name in reads}
+        for t in (*tables.nodes.values(), *tables.rels.values()):
+            key = t.key if isinstance(t, RelTable) else t.type
+            self._waiting[id(t)] = {name for name, test in reads.items() if test is None or test(key)}
+            for name in self._waiting[id(t)]:
+                self._reads[name].add(id(t))
         self._lock = threading.Lock()
 
     def done(self, reader: str, *tables: "NodeTable | RelTable") -> None:
         """``reader`` has finished with ``tables``: free those every reader has finished with."""
+        freed = False
         with self._lock:
             for t in tables:
+                if reader in self._reads and id(t) not in self._reads[reader]:
+                    continue  # a table this reader was never to read
                 waiting = self._waiting[id(t)]
                 # a reader saying done twice, or one never declared, would free rows another still reads
                 if reader not in waiting:
                     raise RuntimeError(f"{reader} is not reading {getattr(t, 'key', None) or t.type} (any more)")
                 waiting.discard(reader)
-                if not waiting:
+                if not waiting and t.rows:
                     t.rows = []
+                    freed = True
+        if freed:
+            # a freed table's rows go to Python's arenas and (their larger lists) to the C heap, which
+            # keeps them from the store's engine and the index's SQLite, on other threads
+            release_free_memory()
 
 
 def release_free_memory() -> None:
