@@ -295,7 +295,11 @@ def _key_owners(entities: dict[str, Entity], canonical: dict[str, str]) -> dict[
             k = "tail-" + t
             if owner.setdefault(k, cid) != cid:
                 shared.add(k)
-    return {k: owner[k] for k in sorted(owner) if k not in shared}
+    # in place, in the entities' order: a sorted copy of the 3M keys at full size took 2 of the
+    # stage's seconds, and had both dicts alive at once (the build's peak, in the resolve stage)
+    for k in shared:
+        del owner[k]
+    return owner
 
 
 # -- clusters as data ---------------------------------------------------------
