@@ -220,7 +220,8 @@ def index_rows(tables, resolution=None, *, readers=None) -> Iterable[dict[str, A
     # the types without name or identifier keys (Flight: a million rows at full size) first: their keys
     # are their own ids, so their place in the index changes no lookup, and read first, the largest
     # table goes as soon as the store has it, instead of being held to the end of the index
-    for node_type, table in sorted(tables.nodes.items(), key=lambda kv: kv[0] not in NO_NAME_KEYS):
+    own_keys_only = {t for t in NO_NAME_KEYS if t in s.nodes and not s.nodes[t].identifiers}
+    for node_type, table in sorted(tables.nodes.items(), key=lambda kv: kv[0] not in own_keys_only):
         # the columns read, by position: a dict per row of every column cost more than the rest (1M rows)
         col = {name: i for i, name in enumerate(table.names)}
         i_id, i_cap, i_names, i_src, i_sanc = (col[c] for c in ("id", "caption", "names", "sources", "sanctioned"))

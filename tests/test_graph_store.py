@@ -114,7 +114,7 @@ def test_store_counts_match_the_tables_and_reopen_is_read_only(tmp_path):
 
 
 def test_rows_are_freed_only_when_every_reader_of_the_build_is_done(tmp_path):
-    """The update's store, facts and index share the tables; each table goes when the last is done."""
+    """A build's readers (the store and the index) share the tables; each table goes when the last is done."""
     from kgraph.changelog import write_facts
     from kgraph.lookup_index import index_rows, write_index
 
