@@ -104,7 +104,11 @@ def temp_file_beside(path: Path) -> tuple[int, str]:
 def temp_dir_in(parent: Path, prefix: str) -> Path:
     """``tempfile.mkdtemp`` in ``parent``, with the mode a new folder gets (0777 less the umask, not 0700)."""
     path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
-    os.chmod(path, 0o777 & ~umask())
+    try:
+        os.chmod(path, 0o777 & ~umask())
+    except BaseException:
+        os.rmdir(path)
+        raise
     return path
 
 

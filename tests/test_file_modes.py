@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from kgraph.cli import cli
-from kgraph.datadir import DataDir, atomic_path, atomic_write, temp_dir_in, umask
+from kgraph.datadir import DataDir, atomic_path, atomic_write, temp_dir_in, temp_file_beside, umask
 from kgraph.fetch import RetryPolicy, fetch_source
 from kgraph.sources import Source, SourceFile
 from tests.httpserver import Reply
@@ -78,3 +78,15 @@ def test_a_downloaded_snapshot_follows_the_umask(mask, http_server, tmp_path):
     assert result.error is None
     assert mode(result.path) == 0o777 & ~mask
     assert mode(result.path / "SDN.CSV") == 0o666 & ~mask
+
+
+def test_a_temporary_file_or_folder_whose_mode_cannot_be_set_is_not_left_behind(tmp_path, monkeypatch):
+    def refuse(path, mode):
+        raise PermissionError(1, "Operation not permitted", str(path))
+
+    monkeypatch.setattr(os, "chmod", refuse)
+    with pytest.raises(PermissionError):
+        temp_file_beside(tmp_path / "a.json")
+    with pytest.raises(PermissionError):
+        temp_dir_in(tmp_path, ".building-")
+    assert list(tmp_path.iterdir()) == []
