@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from .ids import airport_key, country_id, icao24_key, normalize_icao24, tail_key
-from .model import Edge, Node, Provenance
+from .model import Edge, Node, Provenance, clean_values
 
 __all__ = ["haversine_km", "AirportIndex", "PositionLinks", "link_positions", "End", "Leg", "leg_records",
            "flight_name", "date_label", "date_bounds", "flight_date_range", "parse_position", "format_position",
@@ -272,32 +272,37 @@ def leg_records(leg: Leg) -> list[Node]:
     arr_date = arr.date or _day(arr.time)
     arr_latest = arr.date_latest if arr.date_latest != arr_date else None
     when = date_label(dep_date, dep_latest) if dep_date else (f"arr. {date_label(arr_date, arr_latest)}" if arr_date else "")
-    props: dict[str, list[str]] = {
-        "name": [flight_name(aircraft, _end_label(dep), _end_label(arr), when)],
-        "callsign": [leg.callsign] if leg.callsign else [],
-        "icao24": [hex_] if hex_ else [],
-        "registrationNumber": [leg.tail] if leg.tail else [],
-        "method": [leg.method],
-        "citation": list(leg.citation),
-        "sourceUrl": list(leg.source_url),
-        "notes": list(leg.notes),
-    }
+    # built as Node's own cleaning leaves them (stripped, no blanks or repeats), so that a million legs
+    # skip it: texts from a source go through _text or clean_values, the generated ones are clean
+    props: dict[str, list[str]] = {"name": [flight_name(aircraft, _end_label(dep), _end_label(arr), when).strip()]}
+    for key, value in (("callsign", leg.callsign), ("icao24", hex_), ("registrationNumber", leg.tail),
+                       ("method", leg.method)):
+        _text(props, key, value)
+    for key, values in (("citation", leg.citation), ("sourceUrl", leg.source_url), ("notes", leg.notes)):
+        if values:
+            values = clean_values(values)
+            if values:
+                props[key] = values
     for prefix, end, date, latest in (("departure", dep, dep_date, dep_latest), ("arrival", arr, arr_date, arr_latest)):
         if end.time is not None:
             props[f"{prefix}Time"] = [iso_utc(end.time)]
-        if date:
-            props[f"{prefix}Date"] = [date]
-        if latest:
-            props[f"{prefix}DateLatest"] = [latest]
-        if end.code:
-            props[f"{prefix}Code"] = [end.code]
-        if end.country:
-            props[f"{prefix}Country"] = [end.country]
+        _text(props, f"{prefix}Date", date)
+        _text(props, f"{prefix}DateLatest", latest)
+        _text(props, f"{prefix}Code", end.code)
+        _text(props, f"{prefix}Country", end.country)
         if end.position:
             props[f"{prefix}Position"] = [format_position(*end.position)]
         if end.distance_km is not None:
             props[f"{prefix}DistanceKm"] = [_km(end.distance_km)]
-    return [Node(leg.id, "Flight", props, leg.prov)]
+    return [Node.trusted(leg.id, "Flight", props, leg.prov)]
+
+
+def _text(props: dict[str, list[str]], key: str, value: str | None) -> None:
+    """Set a one-value property from a source's text, as :class:`Node` cleans it (stripped, blank left out)."""
+    if value:
+        value = value.strip()
+        if value:
+            props[key] = [value]
 
 
 #: the relationships :func:`flight_edges` derives (records of these types from a flight source are older

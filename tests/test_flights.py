@@ -156,6 +156,25 @@ def test_leg_records_prefers_the_hex_and_keeps_distances():
     assert flight.first("departureDate") == "2026-02-01" and "departureDateLatest" not in flight.props
 
 
+
+@pytest.mark.parametrize("leg", [
+    Leg("flightlog-pad", Provenance("flightlog", "pad"), " analyst-log ", tail=" RA-78765 ", callsign="  ",
+        departure=End(date=" 2026-01-20 ", date_latest="2026-01-31 ", code=" ULLI", country="RU "),
+        arrival=End(date="", code="  ", country=" DZ"),
+        citation=["Defense News", " Defense News ", "", " "], source_url=[" "], notes=["a", "b ", "a"]),
+    Leg("adsb-1533ad-1", Provenance("adsb_traces", "1533ad/1"), "adsb-trace", icao24="1533ad",
+        departure=End(time=1769954403.0, position=(59.8, 30.26), distance_km=0.4),
+        arrival=End(time=1769961325.0, position=(22.87, -82.51))),
+])
+def test_leg_records_are_as_clean_as_node_makes_them(leg):
+    # leg_records builds a flight's properties clean and skips Node's own cleaning: cleaning them again
+    # must change nothing, whatever padding, blanks and repeats the source left in
+    flight, = leg_records(leg)
+    again = Node(flight.id, flight.type, {k: list(v) for k, v in flight.props.items()}, flight.prov)
+    assert flight.props == again.props
+    assert list(flight.props) == list(again.props)
+    assert all(v for v in flight.props.values())
+
 def test_date_bounds_and_flight_date_range():
     assert date_bounds("2024-02") == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
     assert date_bounds("2026") == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
