@@ -54,13 +54,6 @@ def prov_json(provs: list[Provenance]) -> str:
                           + ',"snapshot":' + _jconst(p.snapshot) + "}" for p in provs) + "]"
 
 
-def _prov_cells(p: Provenance) -> tuple[str, str, str | None, str]:
-    """source, record, snapshot (cleaned) and the one-element sources JSON of a provenance."""
-    return (_text(p.source), _text(p.record), None if p.snapshot is None else _text(p.snapshot),
-            '[{"source":' + _jconst(p.source) + ',"record":' + _jstr(p.record)
-            + ',"snapshot":' + _jconst(p.snapshot) + "}]")
-
-
 def _text(x: str) -> str:
     return x if x.isprintable() else clean_text(x)
 
@@ -127,27 +120,21 @@ def _sanctioned(edges: dict[tuple[str, str, str], Any], order: Callable[[Any], A
     return out
 
 
-def _rel_spec(rel: str) -> tuple[dict[str, tuple[int, Callable[[Any], Any]]], list[None]]:
-    """A relationship type's property columns (name -> (row index, converter)) and its empty row.
-
-    A row starts with 6 fixed cells (start, end, source, record, snapshot, sources), and is a copy
-    of the template (as node rows are: of its exact size).
-    """
-    spec = {c.name: (6 + i, converter(c.kind)) for i, c in enumerate(rel_columns(rel)[4:])}
-    return spec, [None] * (6 + len(spec))
-
-
 def edge_row_maker(rel: str) -> Callable[[str, str, Provenance, dict[str, list[str]]], list]:
-    """``make(start, end, prov, props)``: the row :func:`to_tables` makes of an edge asserted once.
+    """``make(start, end, prov, props)``: the table row of an edge from its first provenance and its properties.
 
-    For a builder that makes an edge's row as it finds the edge (the flights' three million), instead
-    of holding a key and an assertion per edge until :func:`to_tables` runs.
+    :func:`to_tables` makes every edge's row with it (and sets ``sources`` when an edge has several
+    provenances); a builder may make an edge's row as it finds the edge (the flights' three million)
+    instead of holding a key and an assertion per edge until :func:`to_tables` runs.
 
     >>> make = edge_row_maker("PERFORMED")
     >>> make("icao24-1533ad", "flightlog-1", Provenance("flightlog", "1", "2026-02-01"), {"matchedBy": ["icao24"]})
     ['icao24-1533ad', 'flightlog-1', 'flightlog', '1', '2026-02-01', None, 'icao24']
     """
-    spec, template = _rel_spec(rel)
+    # a row: 6 fixed cells (start, end, source, record, snapshot, sources), then the property columns; a
+    # copy of a template of its exact size, as node rows are
+    spec = {c.name: (6 + i, converter(c.kind)) for i, c in enumerate(rel_columns(rel)[4:])}
+    template = [None] * (6 + len(spec))
 
     def make(start: str, end: str, prov: Provenance, props: dict[str, list[str]]) -> list:
         row = template.copy()
@@ -188,11 +175,12 @@ def to_tables(merged: dict[str, Any], types: dict[str, str], edges: dict[tuple[s
     s = schema()
     out = GraphTables.empty()
     sanctioned = _sanctioned(edges, edge_order("SANCTIONED_UNDER"), inactive)
-    # one Provenance object is shared by a record and the edges derived from it: format it once
-    # (keyed by id(): every provenance looked up here was made before this ran, and this makes none, so
-    # an id freed as entries are consumed is never taken by another provenance while the cache is used)
-    prov_cells: dict[int, tuple] = {}
-    cells_of = prov_cells.get
+    # one Provenance object is shared by a record and the nodes derived from it (an airframe's
+    # registrations): its JSON is made once (keyed by id(): every provenance looked up here was made
+    # before this ran, and this makes none, so an id freed as nodes are consumed is never taken by another
+    # provenance while the cache is used)
+    prov_sources: dict[int, str] = {}
+    sources_of = prov_sources.get
     dropped: Counter = Counter()
     specs = {}
     base = len(NODE_COLUMNS)
@@ -226,11 +214,9 @@ def to_tables(merged: dict[str, Any], types: dict[str, str], edges: dict[tuple[s
                 break
         provs = m.provs
         if len(provs) == 1:
-            first = provs[0]
-            cells = cells_of(id(first))
-            if cells is None:
-                cells = prov_cells[id(first)] = _prov_cells(first)
-            sources = cells[3]
+            sources = sources_of(id(provs[0]))
+            if sources is None:
+                sources = prov_sources[id(provs[0])] = prov_json(provs)
         else:
             sources = prov_json(provs)
         names = props.get("name") if simple else node_names(name, props)
@@ -246,12 +232,11 @@ def to_tables(merged: dict[str, Any], types: dict[str, str], edges: dict[tuple[s
         rows.append(row)
         if not cid.isprintable():  # ids with control characters (never seen in practice) are cleaned like any text
             renamed[cid] = clean_text(cid)
+    prov_sources.clear()
     merged.clear()  # popitem never shrinks a dict: emptied, it still held its table of 2.4M entries at full size
     for table in out.nodes.values():
         table.rows.reverse()
-    rel_specs, templates = {}, {}
-    for name in s.rels:
-        rel_specs[name], templates[name] = _rel_spec(name)
+    make_row = {name: edge_row_maker(name) for name in s.rels}
     tables: dict[tuple[str, str, str], list] = {}  # (type, start type, end type) -> rows, last first
     last_row: dict[tuple[str, str, str], int] = {}  # ... -> when its last row (its first in `edges`) was made
     made, n_edges = 0, len(edges)
@@ -270,23 +255,11 @@ def to_tables(merged: dict[str, Any], types: dict[str, str], edges: dict[tuple[s
                         have.extend(v for v in vals if v not in have)
                 if x.prov not in provs:
                     provs.append(x.prov)
-            cells = _prov_cells(provs[0])
-            # several assertions: all of them in `sources`; one: source/record/snapshot say it all
-            row = templates[rel].copy()
-            row[:6] = (a, b, cells[0], cells[1], cells[2], prov_json(provs) if len(provs) > 1 else None)
+            row = make_row[rel](a, b, provs[0], props)
+            if len(provs) > 1:  # several assertions: all of them in `sources`; one: source/record/snapshot say it all
+                row[5] = prov_json(provs)
         else:
-            props, first = asserts.props, asserts.prov
-            cells = cells_of(id(first))
-            if cells is None:
-                cells = prov_cells[id(first)] = _prov_cells(first)
-            row = templates[rel].copy()
-            row[:5] = (a, b, cells[0], cells[1], cells[2])
-        if props:
-            spec = rel_specs[rel]
-            for k, v in props.items():
-                hit = spec.get(k)
-                if hit is not None:
-                    row[hit[0]] = hit[1](v)
+            row = make_row[rel](a, b, asserts.prov, asserts.props)
         key = (rel, types[a], types[b])
         rows = tables.get(key)
         if rows is None:
