@@ -26,6 +26,7 @@ import unicodedata
 from typing import Callable
 
 __all__ = [
+    "ENTITY_SCHEMES",
     "make_id",
     "slug",
     "normalize_icao24",
@@ -187,7 +188,8 @@ _KEYERS = {
     ("Country", "code"): lambda v: country_id(v) if v and len(v.strip()) == 2 else None,
     ("Registration", "registrationNumber"): tail_key,
 }
-_ENTITY_SCHEMES = {
+#: identifier scheme of each Organization / Person identifier property (their keys: "tax-7701...")
+ENTITY_SCHEMES = {
     "taxNumber": "tax",
     "innCode": "tax",
     "ogrnCode": "reg",
@@ -205,8 +207,8 @@ _ENTITY_SCHEMES = {
 def _keyer(node_type: str, prop: str) -> Callable[[str], str | None] | None:
     """How one property's values become keys, or None when they are not identifiers."""
     keyer = _KEYERS.get((node_type, prop))
-    if keyer is None and node_type in ("Organization", "Person") and prop in _ENTITY_SCHEMES:
-        scheme = _ENTITY_SCHEMES[prop]
+    if keyer is None and node_type in ("Organization", "Person") and prop in ENTITY_SCHEMES:
+        scheme = ENTITY_SCHEMES[prop]
         keyer = lambda v: identifier_key(scheme, v)  # noqa: E731
     return keyer
 

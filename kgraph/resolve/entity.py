@@ -17,7 +17,7 @@ import re
 from types import MappingProxyType
 from typing import Iterable
 
-from ..ids import normalize_icao24, normalize_imo, normalize_msn, normalize_tail, node_keys
+from ..ids import ENTITY_SCHEMES, normalize_icao24, normalize_imo, normalize_msn, normalize_tail, node_keys
 from ..model import Node, Provenance
 from ..refdata.countries import country_code
 from ..refdata.models import model_family, msn_group
@@ -35,22 +35,9 @@ WEAK_NAME_PROPS = ("weakAlias",)
 #: names kept per entity: heavily merged records with 100 aliases must not make every pair slow
 MAX_NAMES = 24
 
-# identifier schemes (value sets) per property; "tax" and "reg" follow kgraph.ids
-_SCHEMES = {
-    "taxNumber": "tax",
-    "innCode": "tax",
-    "ogrnCode": "reg",
-    "registrationNumber": "reg",
-    "okpoCode": "okpo",
-    "icaoCode": "airline-icao",
-    "passportNumber": "passport",
-    "email": "email",
-    "phone": "phone",
-    "idNumber": "other",
-    "imoNumber": "imo",
-    "mmsi": "mmsi",
-    "callSign": "callsign",
-}
+# identifier schemes (value sets) per property: an entity's (kgraph.ids), and a vessel's, which the
+# graph keys otherwise but the scorer compares as values
+_SCHEMES = {**ENTITY_SCHEMES, "imoNumber": "imo", "mmsi": "mmsi", "callSign": "callsign"}
 _NON_ALNUM = re.compile(r"[^0-9A-Za-z]+")
 _TAIL_SHAPE = re.compile(r"^(?:[A-Z0-9]{1,2}-[A-Z0-9]{2,5}|N\d{1,5}[A-Z]{0,2})$")
 _YEAR = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")

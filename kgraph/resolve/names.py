@@ -166,14 +166,23 @@ def _align(a: list[Token], b: list[Token]) -> tuple[list[tuple[int, int, float]]
         cands.sort(key=lambda c: -c[0])
     used_a: set[int] = set()
     used_b: set[int] = set()
+    return _take_best(cands, used_a, used_b), used_a, used_b
+
+
+def _take_best(cands: list[tuple[float, int, int]], used_a: set[int], used_b: set[int], weight: float = 1.0
+               ) -> list[tuple[int, int, float]]:
+    """(i, j, score * weight) of sorted (score, i, j) candidates, best first, each token in one pair at most.
+
+    Marks the tokens it pairs in ``used_a`` and ``used_b``.
+    """
     pairs = []
     for s, i, j in cands:
         if i in used_a or j in used_b:
             continue
         used_a.add(i)
         used_b.add(j)
-        pairs.append((i, j, s))
-    return pairs, used_a, used_b
+        pairs.append((i, j, s * weight))
+    return pairs
 
 
 def _weak_pairs(a, b, used_a, used_b):
@@ -190,14 +199,7 @@ def _weak_pairs(a, b, used_a, used_b):
             if s >= WEAK_PAIR_FLOOR and OSA.distance(ta.text, tb.text) <= WEAK_PAIR_EDITS:
                 cands.append((s, i, j))
     cands.sort(key=lambda c: -c[0])
-    pairs = []
-    for s, i, j in cands:
-        if i in used_a or j in used_b:
-            continue
-        used_a.add(i)
-        used_b.add(j)
-        pairs.append((i, j, s * WEAK_PAIR_VALUE))
-    return pairs
+    return _take_best(cands, used_a, used_b, WEAK_PAIR_VALUE)
 
 
 def _full(words: list[Token], used: set[int]) -> bool:
