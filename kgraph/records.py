@@ -49,8 +49,8 @@ def current_snapshot(dd: DataDir, source: str) -> str | None:
     return name or None
 
 
-def _lines(path: Path) -> Iterator[dict[str, Any]]:
-    loads = orjson.loads
+def _line_blocks(path: Path) -> Iterator[list[bytes]]:
+    """A stored snapshot's non-blank lines, a few MB of them at a time."""
     with gzip.open(path, "rb") as f:
         # read in large blocks and split them: a readline per record is a third of reading a flight log
         rest = b""
@@ -60,11 +60,16 @@ def _lines(path: Path) -> Iterator[dict[str, Any]]:
                 break
             lines = (rest + block).split(b"\n")
             rest = lines.pop()
-            for line in lines:
-                if line.strip():
-                    yield loads(line)
+            yield [line for line in lines if line.strip()]
         if rest.strip():
-            yield loads(rest)
+            yield [rest]
+
+
+def _lines(path: Path) -> Iterator[dict[str, Any]]:
+    loads = orjson.loads
+    for lines in _line_blocks(path):
+        for line in lines:
+            yield loads(line)
 
 
 #: single values up to this long are shared between records (codes, dates, countries, models, methods)
@@ -126,31 +131,53 @@ def _json_key(d: dict[str, Any]) -> str:
     return d["id"] if d.get("kind") == "node" else f"{d['start']}|{d['type']}|{d['end']}"
 
 
-def _fingerprint(body: dict[str, Any], out: dict[str, int], key: str) -> None:
-    """Add one record's hash (its JSON without the snapshot, keys sorted) under its key.
+#: how every stored node's line starts (``Node.to_json``), its id next
+_NODE_HEAD = b'{"kind":"node","id":"'
+#: ... and every stored edge's (``Edge.to_json``): type, start, end next
+_EDGE_HEAD = b'{"kind":"edge","type":"'
+#: the last key of every stored record's JSON (``Provenance.to_dict``): a line's hash stops before it
+_SNAPSHOT_KEY = b',"snapshot":'
 
-    Python's own hash: fingerprints are only compared within one process (one
-    :func:`write_snapshot` call), never stored.
+
+def _fingerprint(line: bytes, out: dict[str, int], key: str) -> None:
+    """Add one stored line's hash, without its snapshot, under its record's key.
+
+    The line is hashed as it is written: ``to_json`` gives a record's keys in
+    one order and every parser fills a record's properties in the order of its
+    code, so a record stated the same way in two snapshots hashes the same
+    (checked for every source under two hash seeds). Python's own hash:
+    fingerprints are only compared within one :func:`write_snapshot` call,
+    never stored.
     """
-    body.pop("snapshot", None)
-    h = hash(orjson.dumps(body, option=orjson.OPT_SORT_KEYS))
+    cut = line.rfind(_SNAPSHOT_KEY)
+    h = hash(line if cut < 0 else line[:cut])
     have = out.get(key)
     out[key] = h if have is None else hash((have, h))
 
 
-def _fingerprints(records: Iterable[Record]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for rec in records:
-        _fingerprint(rec.to_json(), out, record_key(rec))
-    return out
-
-
 def _stored_fingerprints(dd: DataDir, source: str, snapshot: str) -> dict[str, int]:
-    """The fingerprints of a stored snapshot, hashed from its lines (no records rebuilt)."""
+    """The fingerprints of a stored snapshot, hashed from its lines (decoded for their keys only)."""
     out: dict[str, int] = {}
-    for d in _lines(dd.records_dir(source) / f"{snapshot}.jsonl.gz"):
-        _fingerprint(d, out, _json_key(d))
+    for lines in _line_blocks(dd.records_dir(source) / f"{snapshot}.jsonl.gz"):
+        for line in lines:
+            _fingerprint(line, out, _line_key(line))
     return out
+
+
+def _line_key(line: bytes) -> str:
+    """:func:`record_key` of a stored line, read from its first values (decoding a million flight legs only
+    for their ids was most of a diff); a line with an escape in them, or another layout, is decoded."""
+    if line.startswith(_NODE_HEAD):
+        end = line.find(b'"', len(_NODE_HEAD))
+        raw = line[len(_NODE_HEAD):end]
+        if b"\\" not in raw:
+            return raw.decode()
+    elif line.startswith(_EDGE_HEAD):
+        parts = line[len(_EDGE_HEAD):].split(b'"', 9)  # type "," start "," end ",...: 2 separators between values
+        if len(parts) > 9 and parts[1:9:2] == [b",", b":", b",", b":"] and parts[2] == b"start" and parts[6] == b"end" \
+                and not any(b"\\" in parts[i] for i in (0, 4, 8)):
+            return f"{parts[4].decode()}|{parts[0].decode()}|{parts[8].decode()}"
+    return _json_key(orjson.loads(line))
 
 
 def listing_keys(records: Iterable[Record]) -> set[str]:
@@ -207,11 +234,11 @@ def write_snapshot(
         with gzip.open(tmp, "wb", compresslevel=1) as f:
             dumps, batch = orjson.dumps, []
             for rec in records:
-                body = rec.to_json()
-                batch.append(dumps(body))
+                line = dumps(rec.to_json())
+                batch.append(line)
                 if prev:
-                    _fingerprint(body, new, record_key(rec))
-                else:  # a first snapshot: every key is added, no hash is compared (1.5 s of a million legs)
+                    _fingerprint(line, new, record_key(rec))
+                else:  # a first snapshot: every key is added, no hash is compared
                     new[record_key(rec)] = 0
                 if len(batch) == 8192:  # one write per batch: a gzip write per record cost a fifth of this loop
                     f.write(b"\n".join(batch) + b"\n")

@@ -38,3 +38,29 @@ def test_records_read_back_equal_and_short_values_are_one_object(tmp_path):
     assert a.props["citation"] is not b.props["citation"]
     # long text (names, notes) is rarely repeated: left as read
     assert a.props["notes"] == b.props["notes"] == [note]
+
+
+def test_a_snapshot_is_diffed_against_the_previous_one_record_by_record(tmp_path):
+    dd = DataDir(tmp_path)
+    quoted = 'a note quoting ,"snapshot":"2026-02-01"} in its text'
+
+    def records(snapshot: str, notes: str, last: int) -> list:
+        legs = [_leg(n, "ULLI", quoted if n == 1 else notes) for n in (1, 2, last)]
+        for leg in legs:
+            leg.prov = Provenance("flightlog", leg.prov.record, snapshot)
+        # edge keys are their ends and type: ids with an escape or another script are read like any other
+        return legs + [
+            Edge("OPERATES", 'ofac-"40181"', "ofac-40185", {"role": ["operator"]}, Provenance("flightlog", "e1", snapshot)),
+            Edge("OPERATES", "авиакон", "ofac-40185", {"role": ["operator"]}, Provenance("flightlog", "e2", snapshot)),
+            Node("flightlog-\\leg-9", "Flight", {"notes": [notes]}, Provenance("flightlog", "leg-9", snapshot)),
+        ]
+
+    first = store.write_snapshot(dd, "flightlog", "s1", records("2026-02-01", "as filed", 3))
+    assert first["changes"] == {"added": 6, "removed": 0, "changed": 0}
+    # the same statements a day later: only the snapshot differs, which is no change
+    again = store.write_snapshot(dd, "flightlog", "s2", records("2026-02-02", "as filed", 3))
+    assert again["changes"] == {"added": 0, "removed": 0, "changed": 0}
+    # leg 3 gone, leg 4 new, the notes of leg 2 and of the escaped id restated
+    later = store.write_snapshot(dd, "flightlog", "s3", records("2026-02-03", "diverted", 4))
+    assert later["diff"] == {"added": ["flightlog-leg-4"], "removed": ["flightlog-leg-3"],
+                             "changed": ["flightlog-\\leg-9", "flightlog-leg-2"]}
