@@ -6,6 +6,7 @@ from pathlib import Path
 __all__ = [
     "KgraphError",
     "SourceFormatError",
+    "DamagedRecords",
     "QualityError",
     "FetchError",
     "ConfigError",
@@ -35,6 +36,13 @@ class SourceFormatError(KgraphError):
         if isinstance(where, int):
             where = f"line {where}"
         super().__init__(f"{name}: {where}: {message}" if where not in (None, "") else f"{name}: {message}")
+
+
+class DamagedRecords(KgraphError):
+    """A file of parsed records kgraph wrote cannot be read back (a disk fault, a copy cut short, an edit).
+
+    The message names the file, the record and the command that parses its source again.
+    """
 
 
 class QualityError(KgraphError):

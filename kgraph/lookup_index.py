@@ -363,6 +363,8 @@ def lookup(
                 chunk,
             ):
                 rows[r[0]] = r
+    except sqlite3.DatabaseError as e:  # a damaged file, or one cut short: the build writes it whole again
+        raise KgraphError(f"{path}: not a readable lookup index ({e}); rebuild the graph: kgraph build") from None
     finally:
         con.close()
     wanted = set(types) if types else None

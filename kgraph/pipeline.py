@@ -288,6 +288,9 @@ def ingest_locked(
             date=snapshot_date,
         )
         datasets[dataset].pop("diff", None)
+        if datasets[dataset].get("previous_unreadable"):
+            overall.warnings.append(f"{dataset}: every record counted as added, the previous snapshot being "
+                                    f"damaged: {datasets[dataset]['previous_unreadable']}")
     return {
         "source": src.name,
         "raw": str(raw),

@@ -15,16 +15,21 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
+import zlib
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import orjson
 
 from .datadir import DataDir, atomic_path, atomic_write, atomic_write_json
+from .errors import DamagedRecords
 from .model import Edge, Node, ParseReport, Provenance, Record, SharedValues, record_from_json
 
 __all__ = ["first_seen", "write_snapshot", "read_snapshot", "read_current", "current_snapshot", "snapshots", "diff_keys",
            "record_key", "listing_keys"]
+
+log = logging.getLogger("kgraph")
 
 
 def record_key(rec: Record) -> str:
@@ -72,11 +77,32 @@ def _lines(path: Path) -> Iterator[dict[str, Any]]:
             yield loads(line)
 
 
+#: what reading a damaged records file raises: gzip's (a cut or garbled stream), then a line's (not JSON, or
+#: JSON without a record's fields)
+_UNREADABLE = (EOFError, OSError, zlib.error, ValueError, KeyError, TypeError, AttributeError, IndexError)
+
+
+def _damaged(path: Path, records_read: int, err: Exception) -> DamagedRecords:
+    """The one-line error of a records file that cannot be read, ``records_read`` records into it."""
+    reason = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+    where = f"after record {records_read:,}" if isinstance(err, (EOFError, OSError, zlib.error)) \
+        else f"record {records_read + 1:,}"
+    try:  # the summary beside it names the ingester that wrote it
+        ingester = json.loads(path.with_name(path.name[: -len(".jsonl.gz")] + ".json").read_text())["ingester"]
+    except (OSError, ValueError, KeyError, TypeError):
+        ingester = "SOURCE"
+    err = DamagedRecords(f"{path}: {where}: cannot be read ({reason}); parse the source again: "
+                         f"kgraph ingest {ingester} --offline")
+    err.damage = f"{path}: {where}: cannot be read ({reason})"  # without the advice, for who follows it
+    return err
+
+
 #: single values up to this long are shared between records (codes, dates, countries, models, methods)
 _SHARED_LEN = 24
 
 
 def read_snapshot(dd: DataDir, source: str, snapshot: str) -> Iterator[Record]:
+    """The records of one stored snapshot; a damaged file raises :class:`~kgraph.errors.DamagedRecords`."""
     path = dd.records_dir(source) / f"{snapshot}.jsonl.gz"
     # stored records were cleaned and validated before they were written: rebuilt as they are, without
     # the constructors' cleaning (object.__new__ and the slots set here)
@@ -85,32 +111,36 @@ def read_snapshot(dd: DataDir, source: str, snapshot: str) -> Iterator[Record]:
     # airport-ULLI): a fifth less memory for a flight log's records (measured with bench/pipeline.py)
     same = {}.setdefault
     shared: dict[str, SharedValues] = {}
-    for d in _lines(path):
-        kind = d.get("kind")
-        snap = d.get("snapshot")
-        prov = Provenance(same(d["source"], d["source"]), d["record"], snap and same(snap, snap))
-        if kind == "node":
-            rec = new(Node)
-            props = d.get("props") or {}
-            # short single values repeat across records (a leg's airport codes, dates and countries, an
-            # airframe's model and country): one read-only list each, with its one string, took the loaded
-            # records of a full-size update from 4.27 to 3.36 GB (one string) and then to 2.18 GB (one list)
-            for k, vals in props.items():
-                if len(vals) == 1 and len(vals[0]) <= _SHARED_LEN:
-                    one = shared.get(vals[0])
-                    if one is None:
-                        one = shared[vals[0]] = SharedValues(vals)
-                    props[k] = one
-            rec.id, rec.type, rec.props, rec.prov = d["id"], same(d["type"], d["type"]), props, prov
+    n = 0  # records rebuilt, for the error naming the one that is not
+    try:
+        for d in _lines(path):
+            kind = d.get("kind")
+            snap = d.get("snapshot")
+            prov = Provenance(same(d["source"], d["source"]), d["record"], snap and same(snap, snap))
+            if kind == "node":
+                rec = new(Node)
+                props = d.get("props") or {}
+                # short single values repeat across records (a leg's airport codes, dates and countries, an
+                # airframe's model and country): one read-only list each, with its one string, took the loaded
+                # records of a full-size update from 4.27 to 3.36 GB (one string) and then to 2.18 GB (one list)
+                for k, vals in props.items():
+                    if len(vals) == 1 and len(vals[0]) <= _SHARED_LEN:
+                        one = shared.get(vals[0])
+                        if one is None:
+                            one = shared[vals[0]] = SharedValues(vals)
+                        props[k] = one
+                rec.id, rec.type, rec.props, rec.prov = d["id"], same(d["type"], d["type"]), props, prov
+            elif kind == "edge":
+                start, end = d["start"], d["end"]
+                rec = new(Edge)
+                rec.type, rec.start, rec.end = same(d["type"], d["type"]), same(start, start), same(end, end)
+                rec.props, rec.prov = d.get("props") or {}, prov
+            else:
+                rec = record_from_json(d)  # raises, naming the unknown kind
+            n += 1
             yield rec
-        elif kind == "edge":
-            start, end = d["start"], d["end"]
-            rec = new(Edge)
-            rec.type, rec.start, rec.end = same(d["type"], d["type"]), same(start, start), same(end, end)
-            rec.props, rec.prov = d.get("props") or {}, prov
-            yield rec
-        else:
-            yield record_from_json(d)  # raises, naming the unknown kind
+    except _UNREADABLE as e:
+        raise _damaged(path, n, e) from None
 
 
 def read_current(dd: DataDir, source: str) -> Iterator[Record]:
@@ -157,10 +187,16 @@ def _fingerprint(line: bytes, out: dict[str, int], key: str) -> None:
 
 def _stored_fingerprints(dd: DataDir, source: str, snapshot: str) -> dict[str, int]:
     """The fingerprints of a stored snapshot, hashed from its lines (decoded for their keys only)."""
+    path = dd.records_dir(source) / f"{snapshot}.jsonl.gz"
     out: dict[str, int] = {}
-    for lines in _line_blocks(dd.records_dir(source) / f"{snapshot}.jsonl.gz"):
-        for line in lines:
-            _fingerprint(line, out, _line_key(line))
+    n = 0
+    try:
+        for lines in _line_blocks(path):
+            for line in lines:
+                _fingerprint(line, out, _line_key(line))
+            n += len(lines)
+    except _UNREADABLE as e:
+        raise _damaged(path, n, e) from None
     return out
 
 
@@ -205,10 +241,14 @@ def first_seen(dd: DataDir, source: str) -> dict[str, str]:
     Only listings are tracked (:func:`listing_keys`): SANCTIONED_UNDER edges and
     the entities they start from; a flight log's million legs need no date of it.
     """
+    path = dd.records_dir(source) / "first_seen.json"
     try:
-        return json.loads((dd.records_dir(source) / "first_seen.json").read_text())
+        return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
+    except (ValueError, OSError) as e:  # the only record of when each listing was first seen: never replaced
+        raise DamagedRecords(f"{path}: cannot be read ({type(e).__name__}: {e}); restore it from a backup, or "
+                             "delete it to date listings from the next snapshot on") from None
 
 
 def write_snapshot(
@@ -219,14 +259,27 @@ def write_snapshot(
 
     The summary holds the report, the counts and the diff (added / removed /
     changed record keys, lists capped at 1,000 with full counts) against the
-    previous CURRENT snapshot. ``date`` (ISO) is when this snapshot was taken:
+    previous CURRENT snapshot (when that one cannot be read, ``previous_unreadable``
+    says why and every record counts as added). ``date`` (ISO) is when this snapshot was taken:
     keys never seen before get it as their first-seen date, which is how a
     listing date is recovered for formats that state none (OFAC's CSVs).
     """
     d = dd.records_dir(source)
     d.mkdir(parents=True, exist_ok=True)
     prev = current_snapshot(dd, source)
-    old = _stored_fingerprints(dd, source, prev) if prev else {}
+    old: dict[str, int] = {}
+    unreadable = None
+    if prev:
+        try:
+            old = _stored_fingerprints(dd, source, prev)
+        except DamagedRecords as e:
+            # the records this snapshot replaces are damaged: parsing the source again is how they are mended,
+            # so that must not fail on them; with nothing to compare with, every record counts as added
+            unreadable = getattr(e, "damage", str(e))
+            log.warning("%s: not compared with the previous snapshot, which is damaged: %s", source, e)
+    compare = prev is not None and unreadable is None
+    listed = listing_keys(records) if date else set()
+    seen = first_seen(dd, source) if listed else {}  # read before anything is written: it may be damaged
     new: dict[str, int] = {}
     with atomic_path(d / f"{snapshot}.jsonl.gz") as tmp:
         # level 1 compresses a flight log's records ~2x faster than level 5 for a file ~25 % larger (measured
@@ -236,7 +289,7 @@ def write_snapshot(
             for rec in records:
                 line = dumps(rec.to_json())
                 batch.append(line)
-                if prev:
+                if compare:
                     _fingerprint(line, new, record_key(rec))
                 else:  # a first snapshot: every key is added, no hash is compared
                     new[record_key(rec)] = 0
@@ -245,7 +298,7 @@ def write_snapshot(
                     batch = []
             if batch:
                 f.write(b"\n".join(batch) + b"\n")
-    diff = diff_keys(old, new) if prev else {"added": sorted(new), "removed": [], "changed": []}
+    diff = diff_keys(old, new) if compare else {"added": sorted(new), "removed": [], "changed": []}
     summary = {
         "source": source,
         "snapshot": snapshot,
@@ -256,11 +309,10 @@ def write_snapshot(
         "report": report.to_dict() if report else None,
         "changes": {k: len(v) for k, v in diff.items()},
         "diff": {k: v[:1000] for k, v in diff.items()},
+        **({"previous_unreadable": unreadable} if unreadable else {}),
         **(extra or {}),
     }
-    listed = listing_keys(records) if date else set()
     if listed:
-        seen = first_seen(dd, source)
         for key in listed:
             seen.setdefault(key, date)
         atomic_write(d / "first_seen.json", json.dumps(seen, ensure_ascii=False, sort_keys=True))

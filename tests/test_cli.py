@@ -268,3 +268,40 @@ def test_errors_are_one_line_without_a_traceback(tmp_path):
         lines = result.output.strip().splitlines()
         assert lines[-1].startswith("Error: ") or "Usage:" in result.output, (args, result.output)
         assert "Traceback" not in result.output, args
+
+
+def test_damaged_records_name_their_file_and_the_ingest_that_mends_them(tmp_path):
+    from kgraph.pipeline import demo_path
+    from kgraph.records import current_snapshot
+
+    root = tmp_path / "data"
+    for source in ("airports", "flightlog"):
+        assert kg(root, "ingest", source, "--from", str(demo_path(source)), "--no-check").exit_code == 0
+    assert kg(root, "build").exit_code == 0
+    dd = kgraph.DataDir(root)
+    stored = dd.records_dir("flightlog") / f"{current_snapshot(dd, 'flightlog')}.jsonl.gz"
+    stored.write_bytes(stored.read_bytes()[:40])  # a disk fault, or a copy of the data directory cut short
+    built = kg(root, "build")
+    assert built.exit_code == 1 and "Traceback" not in built.output
+    assert built.output.strip().replace("\n", " ") == (
+        f"Error: {stored}: after record 0: cannot be read (EOFError: Compressed file ended before the "
+        "end-of-stream marker was reached); parse the source again: kgraph ingest flightlog --offline")
+    mended = kg(root, "ingest", "flightlog", "--offline")
+    assert mended.exit_code == 0, mended.output
+    assert "1 warning(s)" in mended.output and "the previous snapshot being damaged" in mended.output
+    assert kg(root, "build").exit_code == 0
+    assert "MUSA" in kg(root, "show", "flightlog-dn-2026-02-02-5").output  # the flight, back in the graph
+
+
+def test_a_damaged_lookup_index_is_named_with_the_command_that_rewrites_it(tmp_path):
+    root = tmp_path / "data"
+    assert kg(root, "demo").exit_code == 0
+    index = kgraph.DataDir(root).require_graph() / "lookup.sqlite"
+    index.write_bytes(index.read_bytes()[:20_000])  # cut short
+    result = kg(root, "lookup", "RA78765")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.strip().replace("\n", " ") == (
+        f"Error: {index}: not a readable lookup index (database disk image is malformed); rebuild the graph: "
+        "kgraph build")
+    assert kg(root, "build").exit_code == 0
+    assert "ofac-40185" in kg(root, "lookup", "RA78765").output

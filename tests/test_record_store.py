@@ -64,3 +64,61 @@ def test_a_snapshot_is_diffed_against_the_previous_one_record_by_record(tmp_path
     later = store.write_snapshot(dd, "flightlog", "s3", records("2026-02-03", "diverted", 4))
     assert later["diff"] == {"added": ["flightlog-leg-4"], "removed": ["flightlog-leg-3"],
                              "changed": ["flightlog-\\leg-9", "flightlog-leg-2"]}
+
+
+def _stored(tmp_path, lines: list[bytes] | None = None, cut: int | None = None) -> DataDir:
+    """A data directory whose flight log's current records are ``lines`` (gzipped), or a good file cut short."""
+    import gzip
+
+    dd = DataDir(tmp_path)
+    store.write_snapshot(dd, "flightlog", "s1", [_leg(n, "ULLI", "as filed") for n in range(1, 4)],
+                         extra={"ingester": "flightlog"})
+    path = dd.records_dir("flightlog") / "s1.jsonl.gz"
+    data = gzip.compress(b"\n".join(lines) + b"\n") if lines is not None else path.read_bytes()[:cut]
+    path.write_bytes(data)
+    return dd
+
+
+@pytest.mark.parametrize("lines, cut, where, reason", [
+    (None, 40, "after record 0", "EOFError"),  # a copy cut short
+    ([b'{"kind":"node","id":"a","type":"Flight","props":{},"source":"flightlog","record":"a","snapshot":null}',
+      b'{"kind":"node","id":"b","type":'], None, "record 2", "JSONDecodeError"),
+    ([b'{"kind":"node","id":"a","type":"Flight","props":{}}'], None, "record 1", "KeyError: 'source'"),
+    ([b'{"kind":"ship","source":"x","record":"1"}'], None, "record 1", "not a kgraph record"),
+    ([b"<html>"], None, "record 1", "JSONDecodeError"),
+])
+def test_a_damaged_records_file_is_named_with_the_record_and_the_command_that_mends_it(tmp_path, lines, cut, where,
+                                                                                      reason):
+    from kgraph.errors import DamagedRecords
+
+    dd = _stored(tmp_path, lines, cut)
+    with pytest.raises(DamagedRecords) as err:
+        list(store.read_current(dd, "flightlog"))
+    message = str(err.value)
+    assert message.startswith(f"{dd.records_dir('flightlog') / 's1.jsonl.gz'}: {where}: cannot be read (")
+    assert reason in message and message.endswith("; parse the source again: kgraph ingest flightlog --offline")
+    assert "\n" not in message
+
+
+def test_a_damaged_previous_snapshot_does_not_stop_the_parse_that_mends_it(tmp_path):
+    dd = _stored(tmp_path, cut=40)
+    legs = [_leg(n, "URSS", "restated") for n in (1, 2)]
+    summary = store.write_snapshot(dd, "flightlog", "s2", legs)
+    assert summary["previous"] == "s1" and summary["changes"] == {"added": 2, "removed": 0, "changed": 0}
+    assert summary["previous_unreadable"].startswith(f"{dd.records_dir('flightlog') / 's1.jsonl.gz'}: after record 0")
+    assert list(store.read_current(dd, "flightlog")) == legs
+
+
+def test_a_damaged_first_seen_file_is_refused_before_anything_is_written(tmp_path):
+    from kgraph.errors import DamagedRecords
+
+    dd = DataDir(tmp_path)
+    listing = [Edge("SANCTIONED_UNDER", "ofac-40181", "program-ofac-russia-eo14024", {}, Provenance("us_ofac_sdn", "1"))]
+    store.write_snapshot(dd, "us_ofac_sdn", "s1", listing, date="2026-01-31")
+    seen = dd.records_dir("us_ofac_sdn") / "first_seen.json"
+    seen.write_text('{"ofac-40181": "2026-01-')  # cut short
+    with pytest.raises(DamagedRecords, match=r"first_seen\.json: cannot be read \(JSONDecodeError"):
+        store.write_snapshot(dd, "us_ofac_sdn", "s2", listing, date="2026-02-01")
+    assert store.current_snapshot(dd, "us_ofac_sdn") == "s1"
+    assert sorted(p.name for p in dd.records_dir("us_ofac_sdn").iterdir()) == \
+        ["CURRENT", "first_seen.json", "s1.json", "s1.jsonl.gz"]
