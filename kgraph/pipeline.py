@@ -530,10 +530,11 @@ def stats(*, datadir: DataDir | str | Path | None = None) -> dict[str, Any]:
     (4, 0)
     """
     from .graph import open_store
+    from .graph.store import read_build_info
 
     dd = DataDir.of(datadir)
     path = dd.require_graph()
-    info = json.loads((path / "build.json").read_text())
+    info = read_build_info(path)
     with open_store(path) as st:
         counts = st.counts()
     return {"path": str(path), "built_at": info.get("built_at"), "counts": counts, "sources": info.get("sources", {}),

@@ -293,15 +293,21 @@ def test_damaged_records_name_their_file_and_the_ingest_that_mends_them(tmp_path
     assert "MUSA" in kg(root, "show", "flightlog-dn-2026-02-02-5").output  # the flight, back in the graph
 
 
-def test_a_damaged_lookup_index_is_named_with_the_command_that_rewrites_it(tmp_path):
+@pytest.mark.parametrize("damaged, command, reason", [
+    ("lookup.sqlite", ["lookup", "RA78765"], "not a readable lookup index (database disk image is malformed)"),
+    ("store.lbdb", ["show", "ofac-40181"], "the graph store cannot be opened (Runtime exception: "),
+    ("build.json", ["stats"], "cannot be read (JSONDecodeError: "),
+    ("resolution/resolution.json.gz", ["review"], "cannot be read (EOFError: "),
+])
+def test_a_damaged_graph_file_is_named_with_the_command_that_rewrites_it(tmp_path, damaged, command, reason):
     root = tmp_path / "data"
     assert kg(root, "demo").exit_code == 0
-    index = kgraph.DataDir(root).require_graph() / "lookup.sqlite"
-    index.write_bytes(index.read_bytes()[:20_000])  # cut short
-    result = kg(root, "lookup", "RA78765")
+    path = kgraph.DataDir(root).require_graph() / damaged
+    path.write_bytes(path.read_bytes()[: min(20_000, path.stat().st_size // 2)])  # cut short
+    result = kg(root, *command)
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert result.output.strip().replace("\n", " ") == (
-        f"Error: {index}: not a readable lookup index (database disk image is malformed); rebuild the graph: "
-        "kgraph build")
+    message = result.output.strip().replace("\n", " ")
+    assert message.startswith(f"Error: {path}: {reason}"), message
+    assert message.endswith("; rebuild the graph: kgraph build")
     assert kg(root, "build").exit_code == 0
-    assert "ofac-40185" in kg(root, "lookup", "RA78765").output
+    assert kg(root, *command).exit_code == 0

@@ -50,7 +50,7 @@ from ..errors import KgraphError, NoGraph
 from ..schema import Schema, schema
 from .tables import GraphTables, RowReaders, no_gc, node_columns, rel_columns
 
-__all__ = ["STORE_FILE", "BUILD_FILE", "ddl", "write_store", "open_store", "Store", "plain"]
+__all__ = ["STORE_FILE", "BUILD_FILE", "ddl", "write_store", "open_store", "read_build_info", "Store", "plain"]
 
 STORE_FILE = "store.lbdb"
 BUILD_FILE = "build.json"
@@ -286,7 +286,11 @@ class Store:
         if not self.path.exists():
             raise NoGraph(f"no graph store in {self.build_dir}")
         self.schema = schema()
-        self._db = ladybug.Database(str(self.path), read_only=read_only)
+        try:
+            self._db = ladybug.Database(str(self.path), read_only=read_only)
+        except RuntimeError as e:  # a store cut short or garbled (a disk fault, a copy of the data directory)
+            raise KgraphError(f"{self.path}: the graph store cannot be opened ({e}); rebuild the graph: "
+                              "kgraph build") from None
         self._conn = ladybug.Connection(self._db)
 
     def __enter__(self) -> "Store":
@@ -331,10 +335,18 @@ class Store:
 
     def build_info(self) -> dict[str, Any]:
         """The build's ``build.json`` (audit, counts, timings), or {} when absent."""
-        try:
-            return json.loads((self.build_dir / BUILD_FILE).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
+        return read_build_info(self.build_dir)
+
+
+def read_build_info(build_dir: str | os.PathLike) -> dict[str, Any]:
+    """A build directory's ``build.json`` (audit, counts, timings), or {} when absent."""
+    path = Path(build_dir) / BUILD_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (ValueError, OSError) as e:
+        raise KgraphError(f"{path}: cannot be read ({type(e).__name__}: {e}); rebuild the graph: kgraph build") from None
 
 
 def open_store(build_dir: str | os.PathLike | None = None, *, datadir=None, read_only: bool = True) -> Store:
