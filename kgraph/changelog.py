@@ -250,7 +250,11 @@ def _read_facts(path: Path) -> dict[str, Any]:
     try:
         return orjson.loads(gzip.decompress(path.read_bytes()))
     except (OSError, ValueError, EOFError) as e:
-        raise KgraphError(f"{path}: unreadable facts file ({e}); rebuild with `kgraph build`") from None
+        # a build's own facts are written again by a build; an archived build's are not: without its file,
+        # `changes` compares with the builds before and after it
+        mend = "delete it to compare with the other builds kept" if path.parent.name == "history" \
+            else "rebuild with `kgraph build`"
+        raise KgraphError(f"{path}: unreadable facts file ({e}); {mend}") from None
 
 
 # --------------------------------------------------------------------------- comparing
