@@ -7,6 +7,7 @@ import random
 import pytest
 
 from kgraph.datadir import DataDir
+from kgraph.errors import KgraphError
 from kgraph.model import Edge, Node, Provenance, record_from_json
 from kgraph.resolve import Resolution, resolve, write_clusters
 from kgraph.resolve.entity import Entity
@@ -309,3 +310,35 @@ def test_clusterer_keeps_facts_under_the_root_of_each_joined_cluster():
     assert list(clusters.items()) == [  # in entity order; a cluster is named by its best source
         ("opensky-a00001", ["opensky-a00001", "opensky-a00002"]), ("opensky-a00003", ["opensky-a00003"]),
         ("opensky-a00004", ["opensky-a00004"]), ("x-2", ["x-1", "x-2"]), ("x-3", ["x-3"])]
+
+
+@pytest.mark.parametrize("bad, reason", [
+    ('{"a": "c", "b": "d", "judgem', "not a judgement (JSONDecodeError"),  # a hand edit gone wrong
+    ('{"a": "c", "b": "d"}', "not a judgement (KeyError: 'judgement')"),
+    ('{"a": "c", "b": "d", "judgement": "maybe"}', "unknown judgement 'maybe' (one of same, different, unsure)"),
+    ("[1, 2]", "not a judgement (TypeError"),
+])
+def test_a_line_that_is_not_a_judgement_is_refused_naming_it(tmp_path, bad, reason):
+    path = tmp_path / "judgements.jsonl"
+    add_judgement(path, "a", "b", "same")
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(bad + "\n")
+    add_judgement(path, "e", "f", "different")
+    with pytest.raises(KgraphError) as err:
+        load_judgements(path)
+    assert str(err.value).startswith(f"{path}: line 2: {reason}") and str(err.value).endswith("; fix or delete the line")
+
+
+def test_a_line_cut_short_is_passed_over_and_judging_again_waits_for_its_removal(tmp_path):
+    path = tmp_path / "judgements.jsonl"
+    add_judgement(path, "a", "b", "same")
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good + '{"a": "c", "b": "d", "judgem', encoding="utf-8")  # a crash mid-write
+    assert list(load_judgements(path)) == [("a", "b")]
+    # appended to, the cut line and the new judgement would be one line, neither of them read
+    with pytest.raises(KgraphError, match=r"line 2 is cut short \('\{\"a\": \"c\", \"b\": \"d\", \"judgem'\); "
+                                          r"delete it, then judge again$"):
+        add_judgement(path, "c", "d", "different")
+    path.write_text(good, encoding="utf-8")
+    add_judgement(path, "c", "d", "different")
+    assert load_judgements(path)[("c", "d")].judgement == "different"

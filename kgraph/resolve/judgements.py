@@ -86,6 +86,10 @@ def add_judgement(
     )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        lines, torn = _split_lines(path)
+        if torn.strip():  # appended to, it would become one line with this judgement, and hide it
+            raise KgraphError(f"{path}: line {len(lines) + 1} is cut short ({torn[:40]!r}); delete it, then judge again")
     line = (json.dumps(j.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
@@ -98,23 +102,42 @@ def add_judgement(
 
 
 def read_judgements(path: str | os.PathLike) -> list[Judgement]:
-    """Every judgement in file order (a torn last line from a crash is skipped)."""
+    """Every judgement in file order.
+
+    A line that is not a judgement (a hand edit gone wrong) is refused with
+    one line naming it: an analyst's judgement is never dropped unsaid. Only a
+    last line without its newline, cut short by a crash, is passed over.
+    """
     path = Path(path)
     if not path.exists():
         return []
+    lines, _ = _split_lines(path)
     out = []
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                d = json.loads(line)
-                out.append(Judgement(d["a"], d["b"], d["judgement"], d.get("user"), d.get("timestamp"), d.get("note")))
-            except (ValueError, KeyError, TypeError):
-                # a partial line (crash mid-write, hand edit): skip it, keep the rest
-                continue
-    return [j for j in out if j.judgement in JUDGEMENTS]
+    for lineno, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            d = json.loads(line)
+            j = Judgement(d["a"], d["b"], d["judgement"], d.get("user"), d.get("timestamp"), d.get("note"))
+        except (ValueError, KeyError, TypeError) as e:
+            raise KgraphError(f"{path}: line {lineno}: not a judgement ({type(e).__name__}: {e}); "
+                              "fix or delete the line") from None
+        if j.judgement not in JUDGEMENTS:
+            raise KgraphError(f"{path}: line {lineno}: unknown judgement {j.judgement!r} (one of "
+                              f"{', '.join(JUDGEMENTS)}); fix or delete the line")
+        out.append(j)
+    return out
+
+
+def _split_lines(path: Path) -> tuple[list[str], str]:
+    """The file's complete lines, and what follows its last newline (empty, or a line cut short)."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise KgraphError(f"{path}: byte {e.start}: not UTF-8 text; fix or delete the line") from None
+    lines = text.split("\n")
+    return lines, lines.pop()
 
 
 def load_judgements(path) -> dict[tuple[str, str], Judgement]:
