@@ -173,6 +173,42 @@ def atomic_path(path: Path) -> Iterator[Path]:
             tmp_path.unlink()
 
 
+#: config.toml's sections, and the keys of those whose keys are kgraph's own (the sources' are their
+#: ingesters', checked where they are read)
+CONFIG_KEYS: dict[str, frozenset[str] | None] = {
+    "update": frozenset({"sources", "days", "jobs", "check", "icao24"}),
+    "http": frozenset({"retries", "backoff", "max_backoff", "max_wait", "max_redirects", "timeout", "user_agent"}),
+    "sources": None,
+    "registry": frozenset({"lists"}),
+}
+
+
+def config_problem(config: dict[str, Any]) -> str | None:
+    """What is wrong with config.toml's layout (a misspelt section, key or source name), or None.
+
+    A misspelt name would otherwise be passed over in silence: ``[sources.ofca.urls]`` would leave
+    OFAC fetched from its own URLs.
+
+    >>> print(config_problem({"sources": {"ofca": {}}}))
+    [sources.ofca] names no source (known: airports, canada, faa, flightlog, nsdc, ofac, opensky, opensky-flights, registry, traces, war-sanctions)
+    >>> config_problem({"update": {"days": 3}, "sources": {"ofac": {"urls": {}}}}) is None
+    True
+    """
+    from .sources import INGESTERS
+
+    for section, value in config.items():
+        if section not in CONFIG_KEYS:
+            return f"unknown section [{section}] (known: {', '.join(f'[{k}]' for k in CONFIG_KEYS)})"
+        if not isinstance(value, dict):
+            return f"[{section}] must be a table"
+        known = CONFIG_KEYS[section] if section != "sources" else frozenset(INGESTERS)
+        unknown = sorted(set(value) - known)
+        if unknown:
+            what = "names no source" if section == "sources" else "is not a setting of kgraph's"
+            return f"[{section}.{unknown[0]}] {what} (known: {', '.join(sorted(known))})"
+    return None
+
+
 class DataDir:
     """Paths and safe writes inside one kgraph data directory.
 
@@ -237,15 +273,19 @@ class DataDir:
         """``config.toml`` as a dict (empty when absent)."""
         import tomllib
 
+        from .errors import ConfigError
+
         try:
             with open(self.config_path, "rb") as f:
-                return tomllib.load(f)
+                config = tomllib.load(f)
         except FileNotFoundError:
             return {}
         except tomllib.TOMLDecodeError as e:
-            from .errors import ConfigError
-
             raise ConfigError(f"{self.config_path}: {e}") from None
+        problem = config_problem(config)
+        if problem:
+            raise ConfigError(f"{self.config_path}: {problem}")
+        return config
 
     # -- snapshots ----------------------------------------------------------
     def new_raw_snapshot(self, ingester: str) -> Path:

@@ -357,3 +357,19 @@ def test_download_is_importable_from_both_modules():
     from kgraph import fetch, httpclient
 
     assert httpclient.download is fetch.download and httpclient.Download is fetch.Download
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[sources.ofca.urls]\n"SDN.CSV" = "https://x"\n', "[sources.ofca] names no source (known: airports, canada"),
+    ("[htpp]\nretries = 0\n", "unknown section [htpp] (known: [update], [http], [sources], [registry])"),
+    ("[update]\nday = 3\n", "[update.day] is not a setting of kgraph's (known: check, days, icao24, jobs, sources)"),
+    ("[http]\nretry = 2\n", "[http.retry] is not a setting of kgraph's (known: backoff, max_backoff"),
+    ('http = "fast"\n', "[http] must be a table"),
+])
+def test_a_misspelt_config_name_is_refused_naming_it(datadir, text, message):
+    # passed over in silence, [sources.ofca.urls] would leave OFAC fetched from its own URLs
+    datadir.root.mkdir(parents=True)
+    datadir.config_path.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        datadir.config()
+    assert str(err.value).startswith(f"{datadir.config_path}: {message}")
