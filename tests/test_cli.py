@@ -8,6 +8,7 @@ it visited, each with the source it came from.
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from click.testing import CliRunner
@@ -311,3 +312,30 @@ def test_a_damaged_graph_file_is_named_with_the_command_that_rewrites_it(tmp_pat
     assert message.endswith("; rebuild the graph: kgraph build")
     assert kg(root, "build").exit_code == 0
     assert kg(root, *command).exit_code == 0
+
+
+def test_a_full_disk_is_said_in_one_line_and_leaves_nothing_half_written(tmp_path):
+    # a real full file system: a 3 MB tmpfs, mounted in a mount namespace of this user's own (no root needed),
+    # holds the demo's records but not its graph store
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare (util-linux) is not installed")
+    mnt, data = tmp_path / "mnt", tmp_path / "mnt" / "data"
+    mnt.mkdir()
+    kgraph_cmd = f"{sys.executable} -c 'from kgraph.cli import main; main()'"
+    script = (f"mount -t tmpfs -o size=3M tmpfs {mnt} || exit 99\n"
+              f"{kgraph_cmd} --data-dir {data} demo; echo \"rc=$?\"\n"
+              f"ls -A {data / 'graph'}; {kgraph_cmd} --data-dir {data} stats\n")
+    run = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script],
+                         capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "200"})
+    if run.returncode == 99 or "unshare:" in run.stderr:
+        pytest.skip(f"no mount namespace here: {run.stderr.strip()[:200]}")
+    assert run.stderr.splitlines()[0] == (f"Error: no space left on the device of {data}: free some space and run the "
+                                          "command again (nothing is left half-written)"), run.stderr
+    assert "rc=1" in run.stdout and "Traceback" not in run.stderr
+    # the records were stored whole, and the failed build left nothing in graph/
+    assert run.stdout.split("rc=1\n", 1)[1] == ""
+    assert "no graph built" in run.stderr.splitlines()[-1]

@@ -7,6 +7,7 @@ becomes one ``Error: ...`` line and a non-zero exit, never a traceback.
 """
 from __future__ import annotations
 
+import errno
 import importlib
 import logging
 import os
@@ -99,6 +100,12 @@ class LazyGroup(click.Group):
         except Exception as e:  # noqa: BLE001 - never show a traceback to a user
             if os.environ.get("KGRAPH_DEBUG"):
                 raise
+            if getattr(e, "errno", None) == errno.ENOSPC or "No space left on device" in str(e):
+                # the store's engine says so inside a RuntimeError; builds and ingests write beside the live data
+                # and remove what they wrote when they fail (each file is written whole or not at all)
+                where = getattr(e, "filename", None) or (ctx.obj.root if isinstance(ctx.obj, DataDir) else None)
+                raise click.ClickException(f"no space left on the device{f' of {where}' if where else ''}: free some "
+                                           "space and run the command again (nothing is left half-written)") from None
             raise click.ClickException(f"{type(e).__name__}: {e} (set KGRAPH_DEBUG=1 for the traceback)") from None
 
 
