@@ -52,7 +52,7 @@ from typing import Any, Iterable
 import orjson
 
 from .datadir import DataDir, atomic_write
-from .errors import KgraphError, NoGraph
+from .errors import REBUILD, DamagedFile, KgraphError, NoGraph
 from .schema import INACTIVE_STATUSES
 from .watchlist import load_watchlist, watch_list
 
@@ -253,8 +253,8 @@ def _read_facts(path: Path) -> dict[str, Any]:
         # a build's own facts are written again by a build; an archived build's are not: without its file,
         # `changes` compares with the builds before and after it
         mend = "delete it to compare with the other builds kept" if path.parent.name == "history" \
-            else "rebuild with `kgraph build`"
-        raise KgraphError(f"{path}: unreadable facts file ({e}); {mend}") from None
+            else REBUILD
+        raise DamagedFile(path, e, mend) from None
 
 
 # --------------------------------------------------------------------------- comparing

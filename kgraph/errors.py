@@ -6,7 +6,7 @@ from pathlib import Path
 __all__ = [
     "KgraphError",
     "SourceFormatError",
-    "DamagedRecords",
+    "DamagedFile",
     "QualityError",
     "FetchError",
     "ConfigError",
@@ -38,11 +38,24 @@ class SourceFormatError(KgraphError):
         super().__init__(f"{name}: {where}: {message}" if where not in (None, "") else f"{name}: {message}")
 
 
-class DamagedRecords(KgraphError):
-    """A file of parsed records kgraph wrote cannot be read back (a disk fault, a copy cut short, an edit).
+#: what mends a damaged file of a build (the store, its index, build.json...): a build writes every one anew
+REBUILD = "rebuild the graph: kgraph build"
 
-    The message names the file, the record and the command that parses its source again.
+
+class DamagedFile(KgraphError):
+    """A file kgraph wrote cannot be read back (a disk fault, a copy cut short, an edit).
+
+    The message names the file, the place when known, the reason and what mends it:
+    ``records/flightlog/S.jsonl.gz: record 12: cannot be read (JSONDecodeError: ...); parse the source
+    again: kgraph ingest flightlog --offline``. ``damage`` is the message without the mending.
     """
+
+    def __init__(self, path: str | Path, reason: str | BaseException, mend: str, where: str | None = None):
+        if isinstance(reason, BaseException):
+            reason = f"{type(reason).__name__}: {reason}" if str(reason) else type(reason).__name__
+        self.path, self.where, self.reason, self.mend = str(path), where, reason, mend
+        self.damage = f"{path}: {f'{where}: ' if where else ''}cannot be read ({reason})"
+        super().__init__(f"{self.damage}; {mend}")
 
 
 class QualityError(KgraphError):

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .datadir import DataDir
-from .errors import KgraphError
+from .errors import REBUILD, DamagedFile, KgraphError
 
 try:  # the index is written at every build: orjson writes its JSON columns several times faster
     import orjson
@@ -364,7 +364,7 @@ def lookup(
             ):
                 rows[r[0]] = r
     except sqlite3.DatabaseError as e:  # a damaged file, or one cut short: the build writes it whole again
-        raise KgraphError(f"{path}: not a readable lookup index ({e}); rebuild the graph: kgraph build") from None
+        raise DamagedFile(path, e, REBUILD) from None
     finally:
         con.close()
     wanted = set(types) if types else None

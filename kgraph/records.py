@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator
 import orjson
 
 from .datadir import DataDir, atomic_path, atomic_write, atomic_write_json
-from .errors import DamagedRecords
+from .errors import DamagedFile
 from .model import Edge, Node, ParseReport, Provenance, Record, SharedValues, record_from_json
 
 __all__ = ["first_seen", "write_snapshot", "read_snapshot", "read_current", "current_snapshot", "snapshots", "diff_keys",
@@ -82,19 +82,15 @@ def _lines(path: Path) -> Iterator[dict[str, Any]]:
 _UNREADABLE = (EOFError, OSError, zlib.error, ValueError, KeyError, TypeError, AttributeError, IndexError)
 
 
-def _damaged(path: Path, records_read: int, err: Exception) -> DamagedRecords:
-    """The one-line error of a records file that cannot be read, ``records_read`` records into it."""
-    reason = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+def _damaged(path: Path, records_read: int, err: Exception) -> DamagedFile:
+    """The error of a records file that cannot be read, ``records_read`` records into it."""
     where = f"after record {records_read:,}" if isinstance(err, (EOFError, OSError, zlib.error)) \
         else f"record {records_read + 1:,}"
     try:  # the summary beside it names the ingester that wrote it
         ingester = json.loads(path.with_name(path.name[: -len(".jsonl.gz")] + ".json").read_text())["ingester"]
     except (OSError, ValueError, KeyError, TypeError):
         ingester = "SOURCE"
-    err = DamagedRecords(f"{path}: {where}: cannot be read ({reason}); parse the source again: "
-                         f"kgraph ingest {ingester} --offline")
-    err.damage = f"{path}: {where}: cannot be read ({reason})"  # without the advice, for who follows it
-    return err
+    return DamagedFile(path, err, f"parse the source again: kgraph ingest {ingester} --offline", where)
 
 
 #: single values up to this long are shared between records (codes, dates, countries, models, methods)
@@ -102,7 +98,7 @@ _SHARED_LEN = 24
 
 
 def read_snapshot(dd: DataDir, source: str, snapshot: str) -> Iterator[Record]:
-    """The records of one stored snapshot; a damaged file raises :class:`~kgraph.errors.DamagedRecords`."""
+    """The records of one stored snapshot; a damaged file raises :class:`~kgraph.errors.DamagedFile`."""
     path = dd.records_dir(source) / f"{snapshot}.jsonl.gz"
     # stored records were cleaned and validated before they were written: rebuilt as they are, without
     # the constructors' cleaning (object.__new__ and the slots set here)
@@ -247,8 +243,8 @@ def first_seen(dd: DataDir, source: str) -> dict[str, str]:
     except FileNotFoundError:
         return {}
     except (ValueError, OSError) as e:  # the only record of when each listing was first seen: never replaced
-        raise DamagedRecords(f"{path}: cannot be read ({type(e).__name__}: {e}); restore it from a backup, or "
-                             "delete it to date listings from the next snapshot on") from None
+        raise DamagedFile(path, e, "restore it from a backup, or delete it to date listings from the next snapshot "
+                          "on") from None
 
 
 def write_snapshot(
@@ -272,10 +268,10 @@ def write_snapshot(
     if prev:
         try:
             old = _stored_fingerprints(dd, source, prev)
-        except DamagedRecords as e:
+        except DamagedFile as e:
             # the records this snapshot replaces are damaged: parsing the source again is how they are mended,
             # so that must not fail on them; with nothing to compare with, every record counts as added
-            unreadable = getattr(e, "damage", str(e))
+            unreadable = e.damage
             log.warning("%s: not compared with the previous snapshot, which is damaged: %s", source, e)
     compare = prev is not None and unreadable is None
     listed = listing_keys(records) if date else set()

@@ -304,14 +304,14 @@ def test_a_damaged_facts_file_is_named_with_what_mends_it(tmp_path):
     build_day(dd, 2, tmp_path)
     day1, _ = sorted((dd.root / HISTORY_DIR).iterdir())
     day1.write_bytes(day1.read_bytes()[:50])  # an archived build's facts: no build writes them again
-    with pytest.raises(KgraphError, match=rf"^{day1}: unreadable facts file \(.*\); delete it to compare with the "
+    with pytest.raises(KgraphError, match=rf"^{day1}: cannot be read \(.*\); delete it to compare with the "
                                           r"other builds kept$"):
         kgraph.changes(datadir=dd)
     day1.unlink()
     assert kgraph.changes(datadir=dd)["baseline"]["kind"] == "none"
     current = dd.require_graph() / FACTS_FILE
     current.write_bytes(current.read_bytes()[:50])  # the current build's own: a build writes them again
-    with pytest.raises(KgraphError, match=rf"^{current}: unreadable facts file \(.*\); rebuild with `kgraph build`$"):
+    with pytest.raises(KgraphError, match=rf"^{current}: cannot be read \(.*\); rebuild the graph: kgraph build$"):
         kgraph.changes(datadir=dd)
     kgraph.build(datadir=dd)
     assert kgraph.changes(datadir=dd)["baseline"]["kind"] == "build"

@@ -295,8 +295,8 @@ def test_damaged_records_name_their_file_and_the_ingest_that_mends_them(tmp_path
 
 
 @pytest.mark.parametrize("damaged, command, reason", [
-    ("lookup.sqlite", ["lookup", "RA78765"], "not a readable lookup index (database disk image is malformed)"),
-    ("store.lbdb", ["show", "ofac-40181"], "the graph store cannot be opened (Runtime exception: "),
+    ("lookup.sqlite", ["lookup", "RA78765"], "cannot be read (DatabaseError: database disk image is malformed)"),
+    ("store.lbdb", ["show", "ofac-40181"], "cannot be read (RuntimeError: Runtime exception: "),
     ("build.json", ["stats"], "cannot be read (JSONDecodeError: "),
     ("resolution/resolution.json.gz", ["review"], "cannot be read (EOFError: "),
 ])

@@ -89,10 +89,10 @@ def _stored(tmp_path, lines: list[bytes] | None = None, cut: int | None = None) 
 ])
 def test_a_damaged_records_file_is_named_with_the_record_and_the_command_that_mends_it(tmp_path, lines, cut, where,
                                                                                       reason):
-    from kgraph.errors import DamagedRecords
+    from kgraph.errors import DamagedFile
 
     dd = _stored(tmp_path, lines, cut)
-    with pytest.raises(DamagedRecords) as err:
+    with pytest.raises(DamagedFile) as err:
         list(store.read_current(dd, "flightlog"))
     message = str(err.value)
     assert message.startswith(f"{dd.records_dir('flightlog') / 's1.jsonl.gz'}: {where}: cannot be read (")
@@ -110,14 +110,14 @@ def test_a_damaged_previous_snapshot_does_not_stop_the_parse_that_mends_it(tmp_p
 
 
 def test_a_damaged_first_seen_file_is_refused_before_anything_is_written(tmp_path):
-    from kgraph.errors import DamagedRecords
+    from kgraph.errors import DamagedFile
 
     dd = DataDir(tmp_path)
     listing = [Edge("SANCTIONED_UNDER", "ofac-40181", "program-ofac-russia-eo14024", {}, Provenance("us_ofac_sdn", "1"))]
     store.write_snapshot(dd, "us_ofac_sdn", "s1", listing, date="2026-01-31")
     seen = dd.records_dir("us_ofac_sdn") / "first_seen.json"
     seen.write_text('{"ofac-40181": "2026-01-')  # cut short
-    with pytest.raises(DamagedRecords, match=r"first_seen\.json: cannot be read \(JSONDecodeError"):
+    with pytest.raises(DamagedFile, match=r"first_seen\.json: cannot be read \(JSONDecodeError"):
         store.write_snapshot(dd, "us_ofac_sdn", "s2", listing, date="2026-02-01")
     assert store.current_snapshot(dd, "us_ofac_sdn") == "s1"
     assert sorted(p.name for p in dd.records_dir("us_ofac_sdn").iterdir()) == \

@@ -46,7 +46,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import KgraphError, NoGraph
+from ..errors import REBUILD, DamagedFile, KgraphError, NoGraph
 from ..schema import Schema, schema
 from .tables import GraphTables, RowReaders, no_gc, node_columns, rel_columns
 
@@ -289,8 +289,7 @@ class Store:
         try:
             self._db = ladybug.Database(str(self.path), read_only=read_only)
         except RuntimeError as e:  # a store cut short or garbled (a disk fault, a copy of the data directory)
-            raise KgraphError(f"{self.path}: the graph store cannot be opened ({e}); rebuild the graph: "
-                              "kgraph build") from None
+            raise DamagedFile(self.path, e, REBUILD) from None
         self._conn = ladybug.Connection(self._db)
 
     def __enter__(self) -> "Store":
@@ -346,7 +345,7 @@ def read_build_info(build_dir: str | os.PathLike) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except (ValueError, OSError) as e:
-        raise KgraphError(f"{path}: cannot be read ({type(e).__name__}: {e}); rebuild the graph: kgraph build") from None
+        raise DamagedFile(path, e, REBUILD) from None
 
 
 def open_store(build_dir: str | os.PathLike | None = None, *, datadir=None, read_only: bool = True) -> Store:

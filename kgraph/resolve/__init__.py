@@ -135,7 +135,7 @@ class Resolution:
     def load(cls, directory: str | os.PathLike) -> "Resolution":
         """Read a saved resolution from a directory, or from its ``resolution/`` sub-directory
         (where ``kgraph build`` saves it inside a build)."""
-        from ..errors import KgraphError, NoGraph
+        from ..errors import REBUILD, DamagedFile, NoGraph
 
         path = Path(directory) / RESOLUTION_FILE
         if not path.exists() and (Path(directory) / "resolution" / RESOLUTION_FILE).exists():
@@ -146,8 +146,7 @@ class Resolution:
         except FileNotFoundError:
             raise NoGraph(f"no resolution saved in {directory}; run `kgraph build` first") from None
         except (EOFError, OSError, ValueError) as e:  # gzip's and json's errors of a file cut short or garbled
-            raise KgraphError(f"{path}: cannot be read ({type(e).__name__}: {e}); rebuild the graph: kgraph build"
-                              ) from None
+            raise DamagedFile(path, e, REBUILD) from None
         canonical = doc["canonical"]
         return cls(
             canonical=canonical,
