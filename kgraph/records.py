@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator
 import orjson
 
 from .datadir import DataDir, atomic_path, atomic_write, atomic_write_json
-from .errors import DamagedFile
+from .errors import DamagedFile, KgraphError
 from .model import Edge, Node, ParseReport, Provenance, Record, SharedValues, record_from_json
 
 __all__ = ["first_seen", "write_snapshot", "read_snapshot", "read_current", "current_snapshot", "snapshots", "diff_keys",
@@ -86,11 +86,20 @@ def _damaged(path: Path, records_read: int, err: Exception) -> DamagedFile:
     """The error of a records file that cannot be read, ``records_read`` records into it."""
     where = f"after record {records_read:,}" if isinstance(err, (EOFError, OSError, zlib.error)) \
         else f"record {records_read + 1:,}"
-    try:  # the summary beside it names the ingester that wrote it
-        ingester = json.loads(path.with_name(path.name[: -len(".jsonl.gz")] + ".json").read_text())["ingester"]
-    except (OSError, ValueError, KeyError, TypeError):
-        ingester = "SOURCE"
-    return DamagedFile(path, err, f"parse the source again: kgraph ingest {ingester} --offline", where)
+    return DamagedFile(path, err, _reparse(path.parent.name), where)
+
+
+def _reparse(dataset: str) -> str:
+    """How a dataset's damaged records are mended: its ingester's name, from the modules that declare it."""
+    from .sources import INGESTERS, ingester
+
+    for name in INGESTERS:
+        try:
+            if dataset in ingester(name).SOURCE.datasets:
+                return f"parse the source again: kgraph ingest {name} --offline"
+        except KgraphError:  # an ingester this installation lacks
+            continue
+    return "parse its source again: kgraph ingest SOURCE --offline"
 
 
 #: single values up to this long are shared between records (codes, dates, countries, models, methods)
@@ -321,8 +330,11 @@ def snapshot_summary(dd: DataDir, source: str, snapshot: str | None = None) -> d
     snapshot = snapshot or current_snapshot(dd, source)
     if not snapshot:
         return None
+    path = dd.records_dir(source) / f"{snapshot}.json"
     try:
-        return json.loads((dd.records_dir(source) / f"{snapshot}.json").read_text())
+        return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
+    except (ValueError, OSError) as e:
+        raise DamagedFile(path, e, _reparse(path.parent.name)) from None
 

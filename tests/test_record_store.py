@@ -122,3 +122,20 @@ def test_a_damaged_first_seen_file_is_refused_before_anything_is_written(tmp_pat
     assert store.current_snapshot(dd, "us_ofac_sdn") == "s1"
     assert sorted(p.name for p in dd.records_dir("us_ofac_sdn").iterdir()) == \
         ["CURRENT", "first_seen.json", "s1.json", "s1.jsonl.gz"]
+
+
+def test_the_mending_names_the_ingester_of_the_damaged_dataset(tmp_path):
+    from kgraph.errors import DamagedFile
+
+    dd = DataDir(tmp_path)
+    listing = [Edge("SANCTIONED_UNDER", "ofac-40181", "program-ofac-russia-eo14024", {}, Provenance("us_ofac_sdn", "1"))]
+    store.write_snapshot(dd, "us_ofac_sdn", "s1", listing)  # no summary extras: the ingester is found by its dataset
+    folder = dd.records_dir("us_ofac_sdn")
+    (folder / "s1.json").write_text("{")
+    with pytest.raises(DamagedFile, match=r"s1\.json: cannot be read \(JSONDecodeError: .*\); parse the source "
+                                          r"again: kgraph ingest ofac --offline$"):
+        store.snapshot_summary(dd, "us_ofac_sdn")
+    (folder / "CURRENT").write_text("gone\n")  # pointing at a file that is not there
+    with pytest.raises(DamagedFile, match=r"gone\.jsonl\.gz: after record 0: cannot be read \(FileNotFoundError: "
+                                          r".*\); parse the source again: kgraph ingest ofac --offline$"):
+        list(store.read_current(dd, "us_ofac_sdn"))
