@@ -342,3 +342,12 @@ def test_a_line_cut_short_is_passed_over_and_judging_again_waits_for_its_removal
     path.write_text(good, encoding="utf-8")
     add_judgement(path, "c", "d", "different")
     assert load_judgements(path)[("c", "d")].judgement == "different"
+
+
+def test_a_whole_last_line_without_its_newline_is_read_and_judged_after(tmp_path):
+    # an editor's file: the last line has no newline, and is a judgement all the same
+    path = tmp_path / "judgements.jsonl"
+    path.write_text('{"a": "a", "b": "b", "judgement": "same"}', encoding="utf-8")
+    assert load_judgements(path)[("a", "b")].judgement == "same"
+    add_judgement(path, "c", "d", "different")
+    assert {k: j.judgement for k, j in load_judgements(path).items()} == {("a", "b"): "same", ("c", "d"): "different"}

@@ -86,11 +86,14 @@ def add_judgement(
     )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        lines, torn = _split_lines(path)
-        if torn.strip():  # appended to, it would become one line with this judgement, and hide it
-            raise KgraphError(f"{path}: line {len(lines) + 1} is cut short ({torn[:40]!r}); delete it, then judge again")
     line = (json.dumps(j.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    if path.exists():
+        lines, last = _split_lines(path)
+        if last.strip() and _judgement(last) is None:
+            # appended to, a line cut short would become one line with this judgement, and hide it
+            raise KgraphError(f"{path}: line {len(lines) + 1} is cut short ({last[:40]!r}); delete it, then judge again")
+        if last.strip():  # a whole last line without its newline (an editor's): this one starts after it
+            line = b"\n" + line
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         # one write() of one line: readers see the whole line or none of it
@@ -106,28 +109,39 @@ def read_judgements(path: str | os.PathLike) -> list[Judgement]:
 
     A line that is not a judgement (a hand edit gone wrong) is refused with
     one line naming it: an analyst's judgement is never dropped unsaid. Only a
-    last line without its newline, cut short by a crash, is passed over.
+    last line without its newline that is not a whole judgement, cut short by
+    a crash, is passed over.
     """
     path = Path(path)
     if not path.exists():
         return []
-    lines, _ = _split_lines(path)
+    lines, last = _split_lines(path)
     out = []
     for lineno, line in enumerate(lines, 1):
-        line = line.strip()
-        if not line:
+        if not line.strip():
             continue
         try:
-            d = json.loads(line)
-            j = Judgement(d["a"], d["b"], d["judgement"], d.get("user"), d.get("timestamp"), d.get("note"))
+            out.append(_judgement(line, strict=True))
         except (ValueError, KeyError, TypeError) as e:
-            raise KgraphError(f"{path}: line {lineno}: not a judgement ({type(e).__name__}: {e}); "
-                              "fix or delete the line") from None
-        if j.judgement not in JUDGEMENTS:
-            raise KgraphError(f"{path}: line {lineno}: unknown judgement {j.judgement!r} (one of "
-                              f"{', '.join(JUDGEMENTS)}); fix or delete the line")
-        out.append(j)
-    return out
+            raise KgraphError(f"{path}: line {lineno}: {e}; fix or delete the line") from None
+    j = _judgement(last) if last.strip() else None  # a whole last line without its newline is read
+    return out + [j] if j is not None else out
+
+
+def _judgement(line: str, strict: bool = False) -> Judgement | None:
+    """The judgement a line states; None for one that states none (``strict``: raises, saying why)."""
+    try:
+        d = json.loads(line)
+        j = Judgement(d["a"], d["b"], d["judgement"], d.get("user"), d.get("timestamp"), d.get("note"))
+    except (ValueError, KeyError, TypeError) as e:
+        if strict:
+            raise ValueError(f"not a judgement ({type(e).__name__}: {e})") from None
+        return None
+    if j.judgement not in JUDGEMENTS:
+        if strict:
+            raise ValueError(f"unknown judgement {j.judgement!r} (one of {', '.join(JUDGEMENTS)})")
+        return None
+    return j
 
 
 def _split_lines(path: Path) -> tuple[list[str], str]:
