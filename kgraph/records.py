@@ -97,7 +97,7 @@ def _reparse(dataset: str) -> str:
         try:
             if dataset in ingester(name).SOURCE.datasets:
                 return f"parse the source again: kgraph ingest {name} --offline"
-        except KgraphError:  # an ingester this installation lacks
+        except (KgraphError, ImportError):  # an ingester this installation lacks, or cannot import: not this one
             continue
     return "parse its source again: kgraph ingest SOURCE --offline"
 

@@ -71,8 +71,7 @@ def _stored(tmp_path, lines: list[bytes] | None = None, cut: int | None = None) 
     import gzip
 
     dd = DataDir(tmp_path)
-    store.write_snapshot(dd, "flightlog", "s1", [_leg(n, "ULLI", "as filed") for n in range(1, 4)],
-                         extra={"ingester": "flightlog"})
+    store.write_snapshot(dd, "flightlog", "s1", [_leg(n, "ULLI", "as filed") for n in range(1, 4)])
     path = dd.records_dir("flightlog") / "s1.jsonl.gz"
     data = gzip.compress(b"\n".join(lines) + b"\n") if lines is not None else path.read_bytes()[:cut]
     path.write_bytes(data)
