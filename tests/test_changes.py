@@ -251,7 +251,9 @@ def test_every_build_keeps_its_facts_and_old_history_is_thinned(two_days, tmp_pa
     scratch = DataDir(tmp_path / "data")
     hist = scratch.root / HISTORY_DIR
     hist.mkdir(parents=True)
-    old = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=KEEP_ALL_DAYS + 5)
+    # at noon: three builds an hour apart from a later hour would run into the next day (this test failed
+    # when run after 22:00 UTC)
+    old = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=KEEP_ALL_DAYS + 5)).replace(hour=12, minute=0)
     stamps = [(old + dt.timedelta(hours=h)).strftime("%Y%m%dT%H%M%S000000Z") for h in (0, 1, 2)]
     stamps.append((old - dt.timedelta(days=3)).strftime("%Y%m%dT%H%M%S000000Z"))
     for s in stamps:
