@@ -199,7 +199,7 @@ def _stored_fingerprints(dd: DataDir, source: str, snapshot: str) -> dict[str, i
         for lines in _line_blocks(path):
             for line in lines:
                 _fingerprint(line, out, _line_key(line))
-            n += len(lines)
+                n += 1
     except _UNREADABLE as e:
         raise _damaged(path, n, e) from None
     return out
@@ -211,7 +211,7 @@ def _line_key(line: bytes) -> str:
     if line.startswith(_NODE_HEAD):
         end = line.find(b'"', len(_NODE_HEAD))
         raw = line[len(_NODE_HEAD):end]
-        if b"\\" not in raw:
+        if end > 0 and b"\\" not in raw:  # a line cut inside its id is decoded, and refused as JSON
             return raw.decode()
     elif line.startswith(_EDGE_HEAD):
         parts = line[len(_EDGE_HEAD):].split(b'"', 9)  # type "," start "," end ",...: 2 separators between values

@@ -138,3 +138,12 @@ def test_the_mending_names_the_ingester_of_the_damaged_dataset(tmp_path):
     with pytest.raises(DamagedFile, match=r"gone\.jsonl\.gz: after record 0: cannot be read \(FileNotFoundError: "
                                           r".*\); parse the source again: kgraph ingest ofac --offline$"):
         list(store.read_current(dd, "us_ofac_sdn"))
+
+
+def test_a_damaged_line_of_the_previous_snapshot_is_named_by_its_record(tmp_path):
+    good = b'{"kind":"node","id":"a","type":"Flight","props":{},"source":"flightlog","record":"a","snapshot":null}'
+    dd = _stored(tmp_path, [good, good.replace(b'"a"', b'"b"'), b'{"kind":"node","id":"c'])  # cut inside its id
+    summary = store.write_snapshot(dd, "flightlog", "s2", [_leg(1, "URSS", "restated")])
+    assert summary["previous_unreadable"].startswith(
+        f"{dd.records_dir('flightlog') / 's1.jsonl.gz'}: record 3: cannot be read (JSONDecodeError")
+    assert summary["changes"] == {"added": 1, "removed": 0, "changed": 0}
