@@ -309,7 +309,8 @@ class DataDir:
         return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
 
     def cleanup_staging(self) -> int:
-        """Remove staging folders and temp files a crashed run left behind; returns how many."""
+        """Remove staging folders and temp files a crashed run left behind, and complete (or undo) a switch of
+        record snapshots it cut short (:func:`kgraph.records.finish_switches`); returns how many."""
         n = 0
         for pattern in ("raw/*/.staging-*", "graph/.building-*"):
             for p in self.root.glob(pattern):
@@ -324,7 +325,11 @@ class DataDir:
             with contextlib.suppress(OSError):
                 p.unlink()
                 n += 1
-        return n
+        from .records import finish_switches  # records import this module
+
+        # records of several datasets staged to become CURRENT together: the switch is completed if it was
+        # committed, else what was staged goes
+        return n + finish_switches(self)
 
     # -- graph builds -------------------------------------------------------
     def new_build_dir(self) -> Path:

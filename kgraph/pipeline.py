@@ -281,12 +281,10 @@ def ingest_locked(
         raise
     if staging is not None:
         raw = dd.publish_raw(staging, stamp)
-    datasets = {}
-    for dataset, recs in grouped.items():
-        datasets[dataset] = store.write_snapshot(
-            dd, dataset, raw.name, recs, reports[dataset], extra={"raw": str(raw), "ingester": src.name},
-            date=snapshot_date,
-        )
+    # every dataset of the parse becomes CURRENT at once, or none does
+    datasets = store.write_snapshots(dd, raw.name, {d: (recs, reports[d]) for d, recs in grouped.items()},
+                                     extra={"raw": str(raw), "ingester": src.name}, date=snapshot_date)
+    for dataset in datasets:
         datasets[dataset].pop("diff", None)
         if datasets[dataset].get("previous_unreadable"):
             overall.warnings.append(f"{dataset}: every record counted as added, the previous snapshot being "
@@ -345,6 +343,8 @@ def load_records(dd: DataDir) -> tuple[list[Node], list[Edge], dict[str, Any]]:
     nodes: list[Node] = []
     edges: list[Edge] = []
     audit: dict[str, Any] = {}
+    # a worker of `kgraph update` killed after its commit (the lock, taken before the workers started, did not see it)
+    store.finish_switches(dd)
     for source in store.sources_with_records(dd):
         seen = store.first_seen(dd, source)
         n = e = 0

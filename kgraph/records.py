@@ -2,8 +2,9 @@
 
 ``write_snapshot`` stores what one parse produced, with its report and the
 diff against the previous snapshot of the same source, and points
-``CURRENT`` at it, all atomically. ``read_current`` streams what the next
-build uses. Old snapshots are kept, so first-seen dates can be recovered for
+``CURRENT`` at it, all atomically; ``write_snapshots`` does it for the
+datasets of one parse (OFAC's two lists), which become CURRENT together.
+``read_current`` streams what the next build uses. Old snapshots are kept, so first-seen dates can be recovered for
 formats without a listing date.
 
 At full size (a million flight legs, 600k registry aircraft) this is on the
@@ -16,6 +17,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import os
 import zlib
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -26,8 +28,8 @@ from .datadir import DataDir, atomic_path, atomic_write, atomic_write_json
 from .errors import DamagedFile, KgraphError
 from .model import Edge, Node, ParseReport, Provenance, Record, SharedValues, record_from_json
 
-__all__ = ["first_seen", "write_snapshot", "read_snapshot", "read_current", "current_snapshot", "snapshots", "diff_keys",
-           "record_key", "listing_keys"]
+__all__ = ["first_seen", "write_snapshot", "write_snapshots", "finish_switches", "read_snapshot", "read_current",
+           "current_snapshot", "snapshots", "diff_keys", "record_key", "listing_keys"]
 
 log = logging.getLogger("kgraph")
 
@@ -269,6 +271,99 @@ def write_snapshot(
     keys never seen before get it as their first-seen date, which is how a
     listing date is recovered for formats that state none (OFAC's CSVs).
     """
+    return write_snapshots(dd, snapshot, {source: (records, report)}, extra=extra, date=date)[source]
+
+
+def write_snapshots(
+    dd: DataDir, snapshot: str, datasets: dict[str, tuple[list[Record], ParseReport | None]],
+    extra: dict[str, Any] | None = None, date: str | None = None,
+) -> dict[str, dict[str, Any]]:
+    """:func:`write_snapshot` for the datasets of one parse (OFAC's SDN and consolidated lists), made
+    CURRENT together: a build never reads one dataset's new records beside another's old ones.
+
+    Each dataset's files are staged under hidden names first; a journal naming them all is the commit,
+    and the switch that follows is completed by the next write or build if it is cut short
+    (:func:`finish_switches`). A failure before the commit removes what was staged and leaves every
+    dataset as it was. Returns each dataset's summary.
+    """
+    finish_switches(dd, datasets)
+    staged: list[Path] = []
+    try:
+        summaries = {source: _stage(dd, source, snapshot, records, report, extra, date, staged)
+                     for source, (records, report) in datasets.items()}
+        for path in staged:  # on disk before the journal that makes them the data
+            _fsync_file(path)
+        journal = _journal_path(dd, datasets)
+        atomic_write_json(journal, {"snapshot": snapshot, "datasets": sorted(datasets)})
+    except BaseException:
+        for path in staged:
+            path.unlink(missing_ok=True)
+        raise
+    _switch(dd, journal)
+    return summaries
+
+
+#: the prefix of a dataset's files staged for a switch (hidden: :func:`snapshots` passes over them)
+_PENDING = ".pending-"
+
+
+def _journal_path(dd: DataDir, datasets: Iterable[str]) -> Path:
+    return dd.records / f".switch-{'+'.join(sorted(datasets))}.json"
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def finish_switches(dd: DataDir, datasets: Iterable[str] | None = None) -> int:
+    """Complete the switches to new snapshots that a crash cut short after their commit, and remove the
+    files staged by one cut short before it; returns how many switches and files that was.
+
+    With ``datasets``, only theirs (an ingest's own, safe beside other ingests);
+    without, every dataset's (taking the lock, or a build once no ingest runs).
+    """
+    if not dd.records.is_dir():
+        return 0
+    wanted = None if datasets is None else set(datasets)
+    done = 0
+    for journal in sorted(dd.records.glob(".switch-*.json")):
+        names = journal.name[len(".switch-"):-len(".json")].split("+")
+        if wanted is None or wanted.intersection(names):
+            _switch(dd, journal)
+            done += 1
+    folders = [p for p in dd.records.iterdir() if p.is_dir()] if wanted is None else \
+        [dd.records_dir(name) for name in wanted]
+    for d in folders:
+        for path in d.glob(_PENDING + "*"):  # no journal names it any more: its ingest ended before the commit
+            path.unlink(missing_ok=True)
+            done += 1
+    return done
+
+
+def _switch(dd: DataDir, journal: Path) -> None:
+    """Make a journal's staged snapshots CURRENT (repeatable: a step already done is passed over)."""
+    try:
+        plan = json.loads(journal.read_text(encoding="utf-8"))
+        snapshot, datasets = plan["snapshot"], plan["datasets"]
+    except (ValueError, OSError, KeyError, TypeError) as e:
+        raise DamagedFile(journal, e, "delete it, then ingest the sources it names again") from None
+    for source in datasets:
+        d = dd.records_dir(source)
+        for name in (f"{snapshot}.jsonl.gz", f"{snapshot}.json", "first_seen.json"):
+            staged = d / f"{_PENDING}{name}"
+            if staged.exists():
+                os.replace(staged, d / name)
+        atomic_write(d / "CURRENT", snapshot + "\n")
+    journal.unlink(missing_ok=True)
+
+
+def _stage(dd: DataDir, source: str, snapshot: str, records: list[Record], report: ParseReport | None,
+           extra: dict[str, Any] | None, date: str | None, staged: list[Path]) -> dict[str, Any]:
+    """Write one dataset's snapshot, summary and first-seen dates under their staged names; returns the summary."""
     d = dd.records_dir(source)
     d.mkdir(parents=True, exist_ok=True)
     prev = current_snapshot(dd, source)
@@ -286,7 +381,9 @@ def write_snapshot(
     listed = listing_keys(records) if date else set()
     seen = first_seen(dd, source) if listed else {}  # read before anything is written: it may be damaged
     new: dict[str, int] = {}
-    with atomic_path(d / f"{snapshot}.jsonl.gz") as tmp:
+    path = d / f"{_PENDING}{snapshot}.jsonl.gz"
+    staged.append(path)
+    with atomic_path(path) as tmp:
         # level 1 compresses a flight log's records ~2x faster than level 5 for a file ~25 % larger (measured
         # on bench/pipeline.py's): this file is written on every ingest
         with gzip.open(tmp, "wb", compresslevel=1) as f:
@@ -320,9 +417,10 @@ def write_snapshot(
     if listed:
         for key in listed:
             seen.setdefault(key, date)
-        atomic_write(d / "first_seen.json", json.dumps(seen, ensure_ascii=False, sort_keys=True))
-    atomic_write_json(d / f"{snapshot}.json", summary)
-    atomic_write(d / "CURRENT", snapshot + "\n")
+        staged.append(d / f"{_PENDING}first_seen.json")
+        atomic_write(staged[-1], json.dumps(seen, ensure_ascii=False, sort_keys=True))
+    staged.append(d / f"{_PENDING}{snapshot}.json")
+    atomic_write_json(staged[-1], summary)
     return summary
 
 

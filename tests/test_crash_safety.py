@@ -60,6 +60,11 @@ def prepared(tmp_path_factory):
 def _records_consistent(root: Path) -> None:
     """Every source's CURRENT names a complete record snapshot (the gzip reads to its end)."""
     for d in (root / "records").iterdir():
+        if not d.is_dir():  # a switch's journal, completed by the next run (leftovers() names it)
+            continue
+        if not (d / "CURRENT").exists():  # a dataset's first records, staged by a killed run: nothing to read
+            assert all(p.name.startswith(".") for p in d.iterdir()), sorted(d.iterdir())
+            continue
         current = (d / "CURRENT").read_text().strip()
         with gzip.open(d / f"{current}.jsonl.gz", "rt", encoding="utf-8") as f:
             for line in f:
@@ -177,6 +182,39 @@ def test_ingest_killed_at_every_stage(prepared, tmp_path):
     assert tree_digest(root / "graph") == graph_before
     newest = sorted(p.name for p in raw.iterdir() if not p.name.startswith("."))[-1]
     assert (records / "CURRENT").read_text().strip() == newest
+
+
+def test_an_ingest_of_two_lists_killed_between_them_leaves_both_as_they_were(prepared, tmp_path):
+    """OFAC's SDN and consolidated lists come from one parse: killed once the first list's records are
+    written and while the second's are, neither list changed; the next run switches both."""
+    from kgraph.pipeline import demo_path
+
+    root = copy_datadir(prepared["golden"], tmp_path / "data")
+    lists = tmp_path / "ofac"
+    lists.mkdir()
+    for f in demo_path("ofac").iterdir():
+        (lists / f.name).write_bytes(f.read_bytes())
+    # enough consolidated entries that writing their records takes long enough to be seen
+    with open(lists / "CONS_PRIM.CSV", "w", encoding="utf-8", newline="") as f:
+        for n in range(900_001, 960_001):
+            f.write(f'{n},"TRADING COMPANY {n} LLC",-0- ,"RUSSIA-EO14024",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,'
+                    f'"Tax ID No. {7700000000 + n} (Russia)."\r\n')
+    records = [root / "records" / d for d in ("us_ofac_sdn", "us_ofac_cons")]
+    current = lambda: [(d / "CURRENT").read_text() if (d / "CURRENT").exists() else None for d in records]  # noqa: E731
+    before = current()
+
+    def both_staging() -> bool:  # one list staged whole, the other being written
+        return all(d.is_dir() and any(p.name.startswith(".") for p in d.iterdir()) for d in records)
+
+    proc = start_kgraph(root, "ingest", "ofac", "--from", lists, "--no-check", "-s")
+    assert kill_when(proc, both_staging), f"ingest ended before both lists were being written: {finish(proc)}"
+    assert lock_is_free(root)
+    assert current() == before  # neither list switched
+    _records_consistent(root)
+    assert leftovers(root)  # what it staged, until the next run
+    _final_run(root, "ingest", "ofac", "--from", lists, "--no-check", "-s", before=prepared["before"])
+    after = current()
+    assert after[0] == after[1] and after[0] != before[0]
 
 
 # --------------------------------------------------------------------------- update --offline

@@ -147,3 +147,82 @@ def test_a_damaged_line_of_the_previous_snapshot_is_named_by_its_record(tmp_path
     assert summary["previous_unreadable"].startswith(
         f"{dd.records_dir('flightlog') / 's1.jsonl.gz'}: record 3: cannot be read (JSONDecodeError")
     assert summary["changes"] == {"added": 1, "removed": 0, "changed": 0}
+
+
+def _listing(n: int, source: str, snapshot: str) -> list:
+    node = Node(f"ofac-{n}", "Organization", {"name": [f"AVIAKON {n}"]}, Provenance(source, str(n), snapshot))
+    return [node, Edge("SANCTIONED_UNDER", node.id, "program-us-ofac-russia-eo14024", {},
+                       Provenance(source, str(n), snapshot))]
+
+
+def _state(dd: DataDir) -> dict:
+    """What a build would read: each dataset's CURRENT, its record ids and first-seen dates."""
+    return {d: (store.current_snapshot(dd, d), sorted(r.id for r in store.read_current(dd, d) if isinstance(r, Node)),
+                store.first_seen(dd, d)) for d in ("us_ofac_sdn", "us_ofac_cons")}
+
+
+def _hidden(dd: DataDir) -> list[str]:
+    return sorted(p.relative_to(dd.root).as_posix() for p in dd.records.rglob(".*"))
+
+
+def test_the_datasets_of_one_parse_become_current_together_or_not_at_all(tmp_path):
+    dd = DataDir(tmp_path)
+    first = {"us_ofac_sdn": (_listing(1, "us_ofac_sdn", "s1"), None),
+             "us_ofac_cons": (_listing(2, "us_ofac_cons", "s1"), None)}
+    summaries = store.write_snapshots(dd, "s1", first, date="2026-01-01")
+    assert sorted(summaries) == ["us_ofac_cons", "us_ofac_sdn"] and summaries["us_ofac_sdn"]["changes"]["added"] == 2
+    before = _state(dd)
+    assert before["us_ofac_sdn"] == ("s1", ["ofac-1"], {"ofac-1": "2026-01-01", "ofac-1|SANCTIONED_UNDER|"
+                                                        "program-us-ofac-russia-eo14024": "2026-01-01"})
+    # the second dataset cannot be written (a value orjson refuses), after the first was written whole
+    broken = _listing(4, "us_ofac_cons", "s2")
+    broken[0].props["name"] = [object()]
+    with pytest.raises(TypeError):
+        store.write_snapshots(dd, "s2", {"us_ofac_sdn": (_listing(3, "us_ofac_sdn", "s2"), None),
+                                         "us_ofac_cons": (broken, None)}, date="2026-02-01")
+    assert _state(dd) == before  # the first list's new records are not read beside the second's old ones
+    assert _hidden(dd) == []  # and nothing it staged is left
+
+
+def test_a_switch_cut_short_after_its_commit_is_completed_by_the_next_run(tmp_path, monkeypatch):
+    dd = DataDir(tmp_path)
+    store.write_snapshots(dd, "s1", {"us_ofac_sdn": (_listing(1, "us_ofac_sdn", "s1"), None),
+                                     "us_ofac_cons": (_listing(2, "us_ofac_cons", "s1"), None)}, date="2026-01-01")
+    # the process dies right after the journal is written, before any CURRENT moved
+    with monkeypatch.context() as m:
+        m.setattr(store, "_switch", lambda dd, journal: None)
+        store.write_snapshots(dd, "s2", {"us_ofac_sdn": (_listing(3, "us_ofac_sdn", "s2"), None),
+                                         "us_ofac_cons": (_listing(4, "us_ofac_cons", "s2"), None)}, date="2026-02-01")
+    assert _hidden(dd) == sorted(["records/.switch-us_ofac_cons+us_ofac_sdn.json",
+                                  *(f"records/{d}/.pending-{name}" for d in ("us_ofac_cons", "us_ofac_sdn")
+                                    for name in ("first_seen.json", "s2.json", "s2.jsonl.gz"))])
+    assert _state(dd)["us_ofac_sdn"][0] == "s1"
+    with dd.lock("test"):  # the next run to take the lock completes the switch
+        pass
+    after = _state(dd)
+    assert {d: after[d][:2] for d in after} == {"us_ofac_sdn": ("s2", ["ofac-3"]), "us_ofac_cons": ("s2", ["ofac-4"])}
+    assert after["us_ofac_sdn"][2]["ofac-3"] == "2026-02-01" and after["us_ofac_sdn"][2]["ofac-1"] == "2026-01-01"
+    assert store.snapshot_summary(dd, "us_ofac_cons")["previous"] == "s1"
+    assert _hidden(dd) == []
+
+
+def test_files_staged_by_a_run_cut_short_before_its_commit_are_removed(tmp_path):
+    dd = DataDir(tmp_path)
+    store.write_snapshot(dd, "us_ofac_sdn", "s1", _listing(1, "us_ofac_sdn", "s1"), date="2026-01-01")
+    staged = dd.records_dir("us_ofac_sdn") / ".pending-s2.jsonl.gz"
+    staged.write_bytes(b"\x1f\x8b")  # cut short while written: no journal names it
+    assert store.finish_switches(dd) == 1
+    assert not staged.exists() and store.current_snapshot(dd, "us_ofac_sdn") == "s1"
+
+
+def test_a_damaged_journal_is_named_with_its_mending(tmp_path):
+    from kgraph.errors import DamagedFile
+
+    dd = DataDir(tmp_path)
+    store.write_snapshot(dd, "us_ofac_sdn", "s1", _listing(1, "us_ofac_sdn", "s1"))
+    journal = dd.records / ".switch-us_ofac_sdn.json"
+    journal.write_text('{"snapshot": "s2"')
+    with pytest.raises(DamagedFile, match=r"\.switch-us_ofac_sdn\.json: .*delete it, then ingest the sources it "
+                                          r"names again"):
+        store.write_snapshot(dd, "us_ofac_sdn", "s2", _listing(1, "us_ofac_sdn", "s2"))
+    assert store.current_snapshot(dd, "us_ofac_sdn") == "s1"
