@@ -422,11 +422,12 @@ def _build(dd: DataDir, on_stage: Callable[[str], None] | None) -> dict[str, Any
     timings = {"load": time.perf_counter() - t0}
     stage("resolve")
     t = time.perf_counter()
-    resolution = resolve(nodes, edges, judgements=load_judgements(dd))
+    warnings: list[str] = []
+    resolution = resolve(nodes, edges, judgements=load_judgements(dd, warnings))
     timings["resolve"] = time.perf_counter() - t
     staging = dd.new_build_dir()
     try:
-        info = _build_into(dd, staging, nodes, edges, audit, resolution, stage, timings)
+        info = _build_into(dd, staging, nodes, edges, audit, resolution, stage, timings, warnings)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -438,7 +439,7 @@ def _build(dd: DataDir, on_stage: Callable[[str], None] | None) -> dict[str, Any
 
 
 def _build_into(dd: DataDir, staging: Path, nodes: list, edges: list, audit: dict[str, Any], resolution, stage,
-                timings: dict[str, float]) -> dict[str, Any]:
+                timings: dict[str, float], warnings: list[str]) -> dict[str, Any]:
     """The graph, store and index stages of :func:`_build`, into ``staging``; returns build.json."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -507,6 +508,7 @@ def _build_into(dd: DataDir, staging: Path, nodes: list, edges: list, audit: dic
         timings["index"] = side_files.result()  # its own time, most of it beside the store's
         timings["index_wait"] = time.perf_counter() - t  # what it added once the store was written
     info["timings"] = {k: round(v, 3) for k, v in timings.items()}
+    info["warnings"] = warnings
     atomic_write_json(staging / "build.json", info)
     return info
 

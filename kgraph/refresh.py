@@ -408,7 +408,7 @@ def _graph_is_current(dd: DataDir) -> bool:
 def _build_row(info: dict[str, Any]) -> dict[str, Any]:
     return {"path": info.get("path"), "built_at": info.get("built_at"), "counts": info.get("counts"),
             "clusters": info.get("clusters"), "merged_records": info.get("merged_records"),
-            "timings": info.get("timings"), "seconds": info.get("seconds"),
+            "timings": info.get("timings"), "seconds": info.get("seconds"), "warnings": info.get("warnings") or [],
             "dangling": (info.get("audit") or {}).get("dangling_total")}
 
 
@@ -499,6 +499,7 @@ def update(sources: Iterable[str] | str | None = None, *, offline: bool = False,
     skipped = [{"source": n, "status": r["status"], "reason": r["reason"]} for n, r in rows.items()
                if r["status"] in ("skipped", "failed")]
     warnings = [f"{n}: {r['reason']}" for n, r in rows.items() if r["status"] in ("fallback", "skipped", "failed")]
+    warnings += (build_info or {}).get("warnings") or []  # what the build passed over (a judgement cut short)
     graph = dd.current_graph()
     return {
         "datadir": str(dd.root),

@@ -294,6 +294,25 @@ def test_damaged_records_name_their_file_and_the_ingest_that_mends_them(tmp_path
     assert "MUSA" in kg(root, "show", "flightlog-dn-2026-02-02-5").output  # the flight, back in the graph
 
 
+def test_a_judgement_cut_short_is_said_by_the_build_and_the_update(tmp_path):
+    from kgraph.pipeline import demo_path
+
+    root = tmp_path / "data"
+    for source in ("airports", "flightlog"):
+        assert kg(root, "ingest", source, "--from", str(demo_path(source)), "--no-check").exit_code == 0
+    judgements = kgraph.DataDir(root).judgements_path
+    judgements.write_text('{"a": "ofac-40181", "b": "ca-sema-1", "judgement": "same"}\n{"a": "ofac-1", "b": "ca')
+    said = f"{judgements}: line 2 is cut short and was not read ('{{\"a\": \"ofac-1\", \"b\": \"ca'); delete it, " \
+           "then judge that pair again"
+    built = kg(root, "build")
+    assert built.exit_code == 0 and built.stderr.strip() == f"warning: {said}"
+    assert json.loads(kg(root, "build", "--json").output)["warnings"] == [said]
+    updated = kg(root, "update", "--offline", "--json")
+    assert updated.exit_code == 0 and said in json.loads(updated.output)["warnings"]
+    shown = kg(root, "update", "--offline", env={"COLUMNS": "400"})
+    assert f"build warning: {said}" in shown.output
+
+
 @pytest.mark.parametrize("damaged, command, reason", [
     ("lookup.sqlite", ["lookup", "RA78765"], "cannot be read (DatabaseError: database disk image is malformed)"),
     ("store.lbdb", ["show", "ofac-40181"], "cannot be read (RuntimeError: Runtime exception: "),

@@ -127,7 +127,10 @@ def test_judgement_store_last_wins_and_survives_compaction(tmp_path):
     add_judgement(path, "b", "a", "different", user="bo")
     with open(path, "a", encoding="utf-8") as f:
         f.write('{"a": "c", "b": "d", "judgem')  # a torn line from a crash
-    current = load_judgements(path)
+    warnings = []
+    current = load_judgements(path, warnings)
+    assert warnings == [f"{path}: line 3 is cut short and was not read ('{{\"a\": \"c\", \"b\": \"d\", \"judgem'); "
+                        "delete it, then judge that pair again"]
     assert current[("a", "b")].judgement == "different" and current[("a", "b")].user == "bo"
     assert compact(path) == 1
     assert load_judgements(path) == current

@@ -178,6 +178,8 @@ def _render_update(summary: dict, console) -> None:
         timings = ", ".join(f"{k} {v:.1f}s" for k, v in (b.get("timings") or {}).items())
         console.print(f"[green]Built[/] {b['path']}: {n} nodes, {e} edges, {b.get('clusters')} merged clusters "
                       f"({timings}).", highlight=False)
+        for w in b.get("warnings") or []:
+            console.print(f"[yellow]build warning:[/] {escape(w)}", highlight=False)
     elif summary.get("build_skipped"):
         console.print(f"[cyan]{summary['build_skipped']}[/]; graph: {summary['graph']}", highlight=False)
     if summary.get("build_error"):

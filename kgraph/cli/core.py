@@ -128,6 +128,8 @@ def build(dd, as_json):
         f"{sum((g.get('nodes') or {}).values())} nodes, {sum((g.get('edges') or {}).values())} edges, "
         f"{info['clusters']} merged clusters from {info['merged_records']} records."
     )
+    for w in info.get("warnings") or []:
+        click.echo(f"warning: {w}", err=True)
 
 
 @click.command()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,8 @@ from ..errors import KgraphError
 __all__ = ["Judgement", "JUDGEMENTS", "add_judgement", "load_judgements", "compact", "pair_key", "judge", "review"]
 
 JUDGEMENTS = ("same", "different", "unsure")
+
+log = logging.getLogger("kgraph")
 
 
 def pair_key(a: str, b: str) -> tuple[str, str]:
@@ -104,13 +107,14 @@ def add_judgement(
     return j
 
 
-def read_judgements(path: str | os.PathLike) -> list[Judgement]:
+def read_judgements(path: str | os.PathLike, warnings: list[str] | None = None) -> list[Judgement]:
     """Every judgement in file order.
 
     A line that is not a judgement (a hand edit gone wrong) is refused with
     one line naming it: an analyst's judgement is never dropped unsaid. Only a
     last line without its newline that is not a whole judgement, cut short by
-    a crash, is passed over.
+    a crash, is passed over, and said so: in ``warnings`` when given (a build
+    reports them), and in the log.
     """
     path = Path(path)
     if not path.exists():
@@ -125,6 +129,12 @@ def read_judgements(path: str | os.PathLike) -> list[Judgement]:
         except (ValueError, KeyError, TypeError) as e:
             raise KgraphError(f"{path}: line {lineno}: {e}; fix or delete the line") from None
     j = _judgement(last) if last.strip() else None  # a whole last line without its newline is read
+    if j is None and last.strip():
+        said = f"{path}: line {len(lines) + 1} is cut short and was not read ({last[:40]!r}); delete it, then " \
+               "judge that pair again"
+        log.warning("%s", said)
+        if warnings is not None:
+            warnings.append(said)
     return out + [j] if j is not None else out
 
 
@@ -154,16 +164,17 @@ def _split_lines(path: Path) -> tuple[list[str], str]:
     return lines, lines.pop()
 
 
-def load_judgements(path) -> dict[tuple[str, str], Judgement]:
+def load_judgements(path, warnings: list[str] | None = None) -> dict[tuple[str, str], Judgement]:
     """The current judgement of each pair (the last one recorded wins), keyed by sorted pair.
 
-    ``path`` is the judgements file or a :class:`~kgraph.datadir.DataDir`.
+    ``path`` is the judgements file or a :class:`~kgraph.datadir.DataDir`;
+    ``warnings`` gets what was passed over (:func:`read_judgements`).
     """
     if path is None:
         return {}
     path = getattr(path, "judgements_path", path)
     current: dict[tuple[str, str], Judgement] = {}
-    for j in read_judgements(path):
+    for j in read_judgements(path, warnings):
         current[j.key] = j
     return current
 
