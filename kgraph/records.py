@@ -349,6 +349,9 @@ def _switch(dd: DataDir, journal: Path) -> None:
     try:
         plan = json.loads(journal.read_text(encoding="utf-8"))
         snapshot, datasets = plan["snapshot"], plan["datasets"]
+        # names of files inside the records folder, nothing else: a journal edited by hand is not followed out
+        if not all(isinstance(n, str) and n and "/" not in n and not n.startswith(".") for n in [snapshot, *datasets]):
+            raise ValueError(f"not a snapshot and dataset names: {snapshot!r}, {datasets!r}")
     except (ValueError, OSError, KeyError, TypeError) as e:
         raise DamagedFile(journal, e, "delete it, then ingest the sources it names again") from None
     for source in datasets:

@@ -221,8 +221,10 @@ def test_a_damaged_journal_is_named_with_its_mending(tmp_path):
     dd = DataDir(tmp_path)
     store.write_snapshot(dd, "us_ofac_sdn", "s1", _listing(1, "us_ofac_sdn", "s1"))
     journal = dd.records / ".switch-us_ofac_sdn.json"
-    journal.write_text('{"snapshot": "s2"')
-    with pytest.raises(DamagedFile, match=r"\.switch-us_ofac_sdn\.json: .*delete it, then ingest the sources it "
-                                          r"names again"):
-        store.write_snapshot(dd, "us_ofac_sdn", "s2", _listing(1, "us_ofac_sdn", "s2"))
-    assert store.current_snapshot(dd, "us_ofac_sdn") == "s1"
+    for text in ('{"snapshot": "s2"', '{"snapshot": "s2", "datasets": ["../../graph"]}'):
+        journal.write_text(text)
+        with pytest.raises(DamagedFile, match=r"\.switch-us_ofac_sdn\.json: .*delete it, then ingest the sources "
+                                              r"it names again"):
+            store.write_snapshot(dd, "us_ofac_sdn", "s2", _listing(1, "us_ofac_sdn", "s2"))
+        assert store.current_snapshot(dd, "us_ofac_sdn") == "s1"
+    assert not (tmp_path / "graph").exists()
