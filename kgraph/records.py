@@ -4,8 +4,8 @@
 diff against the previous snapshot of the same source, and points
 ``CURRENT`` at it, all atomically; ``write_snapshots`` does it for the
 datasets of one parse (OFAC's two lists), which become CURRENT together.
-``read_current`` streams what the next build uses. Old snapshots are kept, so first-seen dates can be recovered for
-formats without a listing date.
+``read_current`` streams what the next build uses. Old snapshots are kept,
+so first-seen dates can be recovered for formats without a listing date.
 
 At full size (a million flight legs, 600k registry aircraft) this is on the
 critical path of every ingest and build, hence orjson, records rebuilt
