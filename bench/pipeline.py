@@ -32,6 +32,7 @@ fresh process:
 Usage::
 
     /tmp/kgvenv/bin/python bench/pipeline.py [--scale 1.0] [--ofac csv|advanced] [--keep DIR] [--reuse]
+                                             [--without flightlog]
 
 Goals (issue 7.2): whole pipeline <= 120 s and <= 4 GB peak RSS on 2 cores;
 lookup p50 <= 50 ms; cold start <= 0.5 s.
@@ -390,6 +391,8 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary folder)")
     ap.add_argument("--reuse", action="store_true", help="with --keep: reuse the inputs generated before")
     ap.add_argument("--check", action="store_true", help="enforce the sources' quality assertions")
+    ap.add_argument("--without", default="", metavar="SOURCES",
+                    help="sources left out of the update, comma-separated (flightlog: what the rest costs alone)")
     args = ap.parse_args()
     tmp = None
     root = args.keep or Path(tmp := tempfile.mkdtemp(prefix="kgraph-bench-"))
@@ -411,6 +414,14 @@ def main() -> None:
             print(f"generated inputs in {gen['seconds']:.0f} s (MB): {gen['mb']}")
         cmd = [*KGRAPH, "--data-dir", str(data), "update", "--offline", "--json"]
         cmd += [] if args.check else ["--no-check"]
+        if args.without:
+            left_out = set(args.without.split(","))
+            held = sorted(p.name for p in (data / "raw").iterdir() if p.is_dir())
+            if not left_out <= set(held):
+                unknown = ", ".join(sorted(left_out - set(held)))
+                sys.exit(f"--without: not among the inputs ({', '.join(held)}): {unknown}")
+            cmd += ["--sources", ",".join(n for n in held if n not in left_out)]
+            print(f"left out: {', '.join(sorted(left_out))} (its records are neither ingested nor built)")
         t = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True)
         wall = time.perf_counter() - t
