@@ -286,6 +286,8 @@ def write_snapshots(
     (:func:`finish_switches`). A failure before the commit removes what was staged and leaves every
     dataset as it was. Returns each dataset's summary.
     """
+    if not datasets:  # an API source that answered nothing: no snapshot, and nothing to switch
+        return {}
     finish_switches(dd, datasets)
     staged: list[Path] = []
     try:

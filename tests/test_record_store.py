@@ -167,6 +167,7 @@ def _hidden(dd: DataDir) -> list[str]:
 
 def test_the_datasets_of_one_parse_become_current_together_or_not_at_all(tmp_path):
     dd = DataDir(tmp_path)
+    assert store.write_snapshots(dd, "s0", {}) == {} and not dd.records.exists()
     first = {"us_ofac_sdn": (_listing(1, "us_ofac_sdn", "s1"), None),
              "us_ofac_cons": (_listing(2, "us_ofac_cons", "s1"), None)}
     summaries = store.write_snapshots(dd, "s1", first, date="2026-01-01")
