@@ -26,6 +26,7 @@ _API = {
     "build": "kgraph.pipeline",
     "stats": "kgraph.pipeline",
     "update": "kgraph.refresh",
+    "prune": "kgraph.retention",
     "lookup": "kgraph.lookup_index",
     "show": "kgraph.card",
     "query": "kgraph.graph.query",

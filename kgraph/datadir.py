@@ -176,7 +176,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
 #: config.toml's sections, and the keys of those whose keys are kgraph's own (the sources' are their
 #: ingesters', checked where they are read)
 CONFIG_KEYS: dict[str, frozenset[str] | None] = {
-    "update": frozenset({"sources", "days", "jobs", "check", "icao24"}),
+    "update": frozenset({"sources", "days", "jobs", "check", "icao24", "keep_snapshots"}),
     "http": frozenset({"retries", "backoff", "max_backoff", "max_wait", "max_redirects", "timeout", "user_agent"}),
     "sources": None,
     "registry": frozenset({"lists"}),

@@ -79,6 +79,9 @@ def _update_config(config: dict[str, Any]) -> dict[str, Any]:
     days = cfg.get("days", DEFAULT_DAYS)
     if not isinstance(days, int) or days < 1:
         raise ConfigError("config.toml: update.days must be a whole number of days (1 or more)")
+    keep = cfg.get("keep_snapshots")
+    if keep is not None and (isinstance(keep, bool) or not isinstance(keep, int) or keep < 1):
+        raise ConfigError(f"config.toml: update.keep_snapshots must be a whole number of 1 or more, not {keep!r}")
     return cfg
 
 
@@ -436,8 +439,9 @@ def update(sources: Iterable[str] | str | None = None, *, offline: bool = False,
     ``offline``/``skipped``/``failed``, reason, snapshot, records,
     added/removed/changed, warnings), ``skipped`` (name and reason),
     ``kept`` (sources held but not updated now), ``build`` (counts, timings)
-    or ``build_error``, ``stages`` (seconds and peak RSS per stage), ``ok``
-    (a graph is built and current) and ``seconds``.
+    or ``build_error``, ``pruned`` (old snapshots removed, with ``[update]
+    keep_snapshots``: :func:`kgraph.retention.prune`), ``stages`` (seconds and
+    peak RSS per stage), ``ok`` (a graph is built and current) and ``seconds``.
 
     Example (``dd``: a data directory holding the demo graph)
     -------
@@ -496,6 +500,13 @@ def update(sources: Iterable[str] | str | None = None, *, offline: bool = False,
             except KgraphError as e:
                 stages.end("failed", str(e))
                 build_error = str(e)
+        pruned = None
+        if ucfg.get("keep_snapshots"):
+            from .retention import prune_locked
+
+            # what a daily update leaves behind, kept to a number (never the current records nor the newest raw)
+            report = prune_locked(dd, ucfg["keep_snapshots"])
+            pruned = {"keep": report["keep"], "removed": report["removed"], "bytes": report["bytes"]}
     skipped = [{"source": n, "status": r["status"], "reason": r["reason"]} for n, r in rows.items()
                if r["status"] in ("skipped", "failed")]
     warnings = [f"{n}: {r['reason']}" for n, r in rows.items() if r["status"] in ("fallback", "skipped", "failed")]
@@ -510,6 +521,7 @@ def update(sources: Iterable[str] | str | None = None, *, offline: bool = False,
         "build": _build_row(build_info) if build_info else None,
         "build_skipped": build_note,
         "build_error": build_error,
+        "pruned": pruned,
         "graph": str(graph) if graph else None,
         "ok": build_error is None and graph is not None,
         "warnings": warnings,

@@ -184,6 +184,10 @@ def _render_update(summary: dict, console) -> None:
         console.print(f"[cyan]{summary['build_skipped']}[/]; graph: {summary['graph']}", highlight=False)
     if summary.get("build_error"):
         console.print(f"[red]Build failed:[/] {escape(summary['build_error'])}", highlight=False)
+    pruned = summary.get("pruned")
+    if pruned and pruned["removed"]:
+        console.print(f"[dim]pruned {pruned['removed']} old snapshot(s) ({pruned['bytes'] / 1e6:,.1f} MB; "
+                      f"[update] keep_snapshots = {pruned['keep']})[/]", highlight=False)
     # what changed is the next question only when there is a new graph to compare
     console.print(f"[dim]{summary['seconds']:.1f} s{'; then: kgraph changes' if b else ''}[/]")
 

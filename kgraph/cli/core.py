@@ -204,3 +204,52 @@ def sources(as_json):
     for r in rows:
         table.add_row(r["name"], r["title"], r["publisher"], r["licence"], r["cadence"])
     _console().print(table)
+
+
+@click.command()
+@click.option("--keep", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Snapshots kept per source and kind, the newest.")
+@click.option("--dry-run", is_flag=True, help="Say what would be removed; remove nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Machine output.")
+@pass_datadir
+def prune(dd, keep, dry_run, as_json):
+    """Remove old raw and record snapshots, keeping the newest of each source.
+
+    Nothing reads them once newer ones are held: a build reads each
+    dataset's current records, an offline ingest the newest raw snapshot,
+    and first-seen dates outlive the snapshots. A dataset's current records,
+    the raw snapshot they were parsed from and the newest raw snapshot of
+    each source are always kept. `[update] keep_snapshots = N` in
+    config.toml prunes after every `kgraph update`.
+
+    \b
+    Example:
+        kgraph prune --keep 3 --dry-run
+    """
+    from ..retention import prune as run_prune
+
+    report = run_prune(keep, dry_run=dry_run, datadir=dd)
+    if as_json:
+        output_json(report)
+        return
+    from rich.table import Table
+
+    console = _console()
+    table = Table(title=f"kgraph prune --keep {keep}{' (dry run: nothing removed)' if dry_run else ''}")
+    for col in ("source", "kind", "kept", "removed", "size", "newest kept"):
+        table.add_column(col, justify="right" if col in ("kept", "removed", "size") else "left")
+    for r in report["rows"]:
+        table.add_row(r["source"], r["kind"], str(r["kept"]), str(len(r["removed"])),
+                      _size(r["bytes"]) if r["removed"] else "", r["newest_kept"] or "")
+    console.print(table)
+    verb = "would free" if dry_run else "freed"
+    console.print(f"{report['removed']} snapshot(s) {'to remove' if dry_run else 'removed'}; {verb} "
+                  f"{_size(report['bytes'])}", highlight=False)
+
+
+def _size(n: int) -> str:
+    """Bytes for people: 3.5 kB, 12.3 MB, 1.2 GB."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:,.1f} {unit}"
+    return f"{n} B"

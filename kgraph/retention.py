@@ -1,0 +1,121 @@
+"""Old snapshots removed: what a daily ``kgraph update`` leaves behind, kept to a number.
+
+Every fetch that brings a changed file publishes a new raw snapshot
+(``raw/<source>/<stamp>/``), and every ingest a new record snapshot
+(``records/<dataset>/<stamp>.jsonl.gz``). Nothing reads the older ones again:
+a build reads each dataset's ``CURRENT``, an offline ingest and a conditional
+GET the newest raw snapshot, and the dates a listing was first seen are kept
+in ``first_seen.json``, which outlives the snapshots. A flight log or a
+registry a day is gigabytes a year, so :func:`prune` keeps the newest
+``keep`` of each kind and removes the rest; it never removes a dataset's
+``CURRENT`` snapshot, nor the raw snapshot that one was parsed from, nor
+the newest raw snapshot of a source.
+
+Downloads that failed their checks (``raw/<source>/.rejected-<stamp>/``,
+kept for diagnosis) count as a kind of their own.
+
+``[update] keep_snapshots = N`` in config.toml has ``kgraph update`` prune
+after each run.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from .datadir import DataDir
+from .errors import KgraphError
+
+__all__ = ["prune"]
+
+_REJECTED = ".rejected-"
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    total = 0
+    for folder, _, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(folder, name)).st_size
+            except OSError:  # removed meanwhile
+                pass
+    return total
+
+
+def _row(source: str, kind: str, kept: list[str], removed: list[tuple[str, list[Path]]]) -> dict[str, Any]:
+    return {"source": source, "kind": kind, "kept": len(kept), "removed": [name for name, _ in removed],
+            "bytes": sum(_size(p) for _, paths in removed for p in paths), "newest_kept": kept[-1] if kept else None}
+
+
+def _plan(dd: DataDir, keep: int) -> list[tuple[dict[str, Any], list[Path]]]:
+    """(report row, paths to remove) per source and kind."""
+    from . import records as store
+
+    plan = []
+    # the raw snapshots the CURRENT records were parsed from, per source folder
+    parsed_from: set[tuple[str, str]] = set()
+    datasets = store.sources_with_records(dd)
+    for dataset in datasets:
+        raw = (store.snapshot_summary(dd, dataset) or {}).get("raw")
+        if raw:
+            parsed_from.add((Path(raw).parent.name, Path(raw).name))
+    for folder in sorted(p for p in dd.raw.iterdir() if p.is_dir()) if dd.raw.is_dir() else []:
+        good = [p.name for p in dd.raw_snapshots(folder.name)]
+        rejected = sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name.startswith(_REJECTED))
+        for kind, names, protected in (
+            ("raw", good, {n for f, n in parsed_from if f == folder.name} | set(good[-1:])),
+            ("rejected", rejected, set()),
+        ):
+            kept = [n for i, n in enumerate(names) if i >= len(names) - keep or n in protected]
+            gone = [(n, [folder / n]) for n in names if n not in kept]
+            if names:
+                plan.append((_row(folder.name, kind, kept, gone), [p for _, ps in gone for p in ps]))
+    for dataset in datasets:
+        names = store.snapshots(dd, dataset)
+        current = store.current_snapshot(dd, dataset)
+        kept = [n for i, n in enumerate(names) if i >= len(names) - keep or n == current]
+        d = dd.records_dir(dataset)
+        gone = [(n, [p for p in (d / f"{n}.jsonl.gz", d / f"{n}.json") if p.exists()]) for n in names if n not in kept]
+        plan.append((_row(dataset, "records", kept, gone), [p for _, ps in gone for p in ps]))
+    return plan
+
+
+def prune(keep: int = 3, *, dry_run: bool = False, datadir: DataDir | str | Path | None = None) -> dict[str, Any]:
+    """Remove all but the newest ``keep`` raw and record snapshots of each source; returns the report.
+
+    The report: ``rows`` (per source and kind ``raw`` / ``rejected`` / ``records``: how many
+    snapshots are ``kept``, the names ``removed`` and their ``bytes``), ``removed`` and ``bytes``
+    in all, and ``dry_run`` (then nothing was removed).
+
+    Example (``dd``: a data directory holding the demo graph; the airports ingested a second time)
+    -------
+    >>> from kgraph.pipeline import demo_path
+    >>> _ = kgraph.ingest("airports", from_path=demo_path("airports"), check=False, datadir=dd)
+    >>> report = kgraph.prune(keep=1, datadir=dd)
+    >>> report["removed"], [(r["source"], r["kind"]) for r in report["rows"] if r["removed"]]
+    (2, [('airports', 'raw'), ('ourairports', 'records')])
+    """
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
+        raise KgraphError(f"prune: keep must be a whole number of 1 or more, not {keep!r}")
+    dd = DataDir.of(datadir)
+    with dd.lock("prune"):
+        return prune_locked(dd, keep, dry_run=dry_run)
+
+
+def prune_locked(dd: DataDir, keep: int, *, dry_run: bool = False) -> dict[str, Any]:
+    """:func:`prune` for a caller that holds ``dd.lock()`` (``kgraph update``)."""
+    rows = []
+    for row, paths in _plan(dd, keep):
+        rows.append(row)
+        if dry_run:
+            continue
+        for path in paths:
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+    return {"datadir": str(dd.root), "keep": keep, "dry_run": dry_run, "rows": rows,
+            "removed": sum(len(r["removed"]) for r in rows), "bytes": sum(r["bytes"] for r in rows)}

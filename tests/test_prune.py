@@ -1,0 +1,114 @@
+"""`kgraph prune` and `[update] keep_snapshots`: old raw and record snapshots go, what is read stays."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+import kgraph
+from kgraph.cli import cli
+from kgraph.datadir import utc_stamp
+from kgraph.pipeline import demo_path
+
+WIDE = {"COLUMNS": "200"}
+
+
+def kg(root, *args):
+    return CliRunner(env=WIDE).invoke(cli, ["--data-dir", str(root), *args])
+
+
+def _files(root) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                  if p.is_file() and p.parts[len(root.parts)] in ("raw", "records"))
+
+
+@pytest.fixture()
+def held(tmp_path):
+    """The demo, its airports ingested three times more (four snapshots), then two downloads of them:
+    one not parsed yet (newer than the current records) and one rejected by its checks."""
+    root = tmp_path / "data"
+    assert kg(root, "demo").exit_code == 0
+    for _ in range(3):
+        assert kg(root, "ingest", "airports", "--from", str(demo_path("airports")), "--no-check").exit_code == 0
+    dd = kgraph.DataDir(root)
+    raw = dd.raw_dir("airports")
+    parsed = sorted(p.name for p in raw.iterdir())
+    newest = utc_stamp()
+    shutil.copytree(raw / parsed[-1], raw / newest)  # fetched, not parsed yet
+    for stamp in (parsed[0], parsed[1]):  # two downloads kept for diagnosis
+        (raw / f".rejected-{stamp}").mkdir()
+        (raw / f".rejected-{stamp}" / "airports.csv").write_text("<html>Service Unavailable</html>")
+    return root, parsed, newest
+
+
+def _row(report, source, kind):
+    return next(r for r in report["rows"] if (r["source"], r["kind"]) == (source, kind))
+
+
+def test_prune_keeps_the_newest_the_current_and_what_it_was_parsed_from(held):
+    root, parsed, newest = held
+    dd = kgraph.DataDir(root)
+    before = _files(root)
+    seen = (dd.records_dir("us_ofac_sdn") / "first_seen.json").read_text()
+    answers = kg(root, "lookup", "RA78765", "--json").output
+
+    dry = kg(root, "prune", "--keep", "1", "--dry-run", "--json")
+    assert dry.exit_code == 0, dry.output
+    report = json.loads(dry.output)
+    assert report["dry_run"] and _files(root) == before  # nothing removed
+    # the newest raw snapshot (not parsed yet) and the one the current records came from
+    assert _row(report, "airports", "raw")["removed"] == parsed[:-1]
+    assert _row(report, "airports", "raw")["kept"] == 2
+    assert _row(report, "airports", "rejected")["removed"] == [f".rejected-{parsed[0]}"]
+    assert _row(report, "ourairports", "records")["removed"] == parsed[:-1]
+    assert report["removed"] == 3 + 1 + 3 and report["bytes"] > 0
+    assert all(not r["removed"] for r in report["rows"] if r["source"] not in ("airports", "ourairports"))
+
+    done = kg(root, "prune", "--keep", "1")
+    assert done.exit_code == 0, done.output
+    assert "7 snapshot(s) removed; freed" in done.output and "ourairports" in done.output
+    assert sorted(p.name for p in dd.raw_dir("airports").iterdir()) == sorted(
+        [parsed[-1], newest, f".rejected-{parsed[1]}"])
+    assert sorted(p.name for p in dd.records_dir("ourairports").iterdir()) == sorted([
+        "CURRENT", f"{parsed[-1]}.json", f"{parsed[-1]}.jsonl.gz"])
+    assert (dd.records_dir("us_ofac_sdn") / "first_seen.json").read_text() == seen
+    # what kgraph reads is all there: the build, the lookup, and an offline parse of the newest download
+    assert kg(root, "build").exit_code == 0
+    assert kg(root, "lookup", "RA78765", "--json").output == answers
+    assert kg(root, "ingest", "airports", "--offline", "--no-check").exit_code == 0
+    assert (dd.records_dir("ourairports") / "CURRENT").read_text().strip() == newest
+    # the newest download is the current one now: the one before goes, raw and records
+    again = json.loads(kg(root, "prune", "--keep", "1", "--json").output)
+    assert again["removed"] == 2 and _row(again, "airports", "raw")["removed"] == [parsed[-1]]
+    assert _row(again, "ourairports", "records")["removed"] == [parsed[-1]]
+    assert json.loads(kg(root, "prune", "--keep", "1", "--json").output)["removed"] == 0
+
+
+def test_keep_must_be_one_or_more(held):
+    root, _, _ = held
+    refused = kg(root, "prune", "--keep", "0")
+    assert refused.exit_code == 2 and "0 is not in the range x>=1" in refused.output
+    with pytest.raises(kgraph.KgraphError, match="keep must be a whole number of 1 or more, not 0"):
+        kgraph.prune(keep=0, datadir=root)
+
+
+def test_update_prunes_with_keep_snapshots(held):
+    root, parsed, newest = held
+    dd = kgraph.DataDir(root)
+    dd.config_path.write_text("[update]\nkeep_snapshots = 2\n")
+    updated = kg(root, "update", "--offline", "--no-check", "--json")
+    assert updated.exit_code == 0, updated.output
+    summary = json.loads(updated.output)
+    # the offline update parsed the newest download: it and the one before are kept
+    assert summary["pruned"]["keep"] == 2 and summary["pruned"]["removed"] == 3 + 3
+    assert sorted(p.name for p in dd.raw_dir("airports").iterdir() if not p.name.startswith(".")) == [
+        parsed[-1], newest]
+    assert (dd.records_dir("ourairports") / "CURRENT").read_text().strip() == newest
+    shown = kg(root, "update", "--offline", "--no-check")
+    assert shown.exit_code == 0 and "pruned" not in shown.output  # nothing more to remove: nothing said
+    dd.config_path.write_text("[update]\nkeep_snapshots = 0\n")
+    refused = kg(root, "update", "--offline", "--no-check")
+    assert refused.exit_code == 1 and refused.output.strip().splitlines()[-1] == (
+        "Error: config.toml: update.keep_snapshots must be a whole number of 1 or more, not 0")
