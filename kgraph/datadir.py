@@ -312,7 +312,7 @@ class DataDir:
         """Remove staging folders and temp files a crashed run left behind, and complete (or undo) a switch of
         record snapshots it cut short (:func:`kgraph.records.finish_switches`); returns how many."""
         n = 0
-        for pattern in ("raw/*/.staging-*", "graph/.building-*"):
+        for pattern in ("raw/*/.staging-*", "raw/*/.removing-*", "graph/.building-*"):
             for p in self.root.glob(pattern):
                 shutil.rmtree(p, ignore_errors=True)
                 n += 1

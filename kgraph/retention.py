@@ -114,7 +114,11 @@ def prune_locked(dd: DataDir, keep: int, *, dry_run: bool = False) -> dict[str, 
             continue
         for path in paths:
             if path.is_dir():
-                shutil.rmtree(path)
+                # out of the snapshots' names first: a removal cut short leaves no half snapshot to be read
+                # (DataDir.cleanup_staging removes what is left)
+                hidden = path.with_name(f".removing-{path.name}")
+                os.replace(path, hidden)
+                shutil.rmtree(hidden)
             else:
                 path.unlink(missing_ok=True)
     return {"datadir": str(dd.root), "keep": keep, "dry_run": dry_run, "rows": rows,

@@ -109,7 +109,7 @@ def leftovers(root: Path) -> list[str]:
     found = []
     for p in root.rglob("*"):
         name = p.name
-        if name.startswith((".staging-", ".building-", ".current-", ".pending-", ".switch-")) or \
+        if name.startswith((".staging-", ".building-", ".current-", ".pending-", ".switch-", ".removing-")) or \
                 (name[:1] == "." and name.endswith(".tmp")):
             found.append(p.relative_to(root).as_posix())
     return sorted(found)

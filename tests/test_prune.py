@@ -86,6 +86,16 @@ def test_prune_keeps_the_newest_the_current_and_what_it_was_parsed_from(held):
     assert json.loads(kg(root, "prune", "--keep", "1", "--json").output)["removed"] == 0
 
 
+def test_a_removal_cut_short_is_finished_by_the_next_run(held):
+    root, parsed, _ = held
+    raw = kgraph.DataDir(root).raw_dir("airports")
+    half = raw / f".removing-{parsed[0]}"  # renamed out of the snapshots, then killed while removed
+    (raw / parsed[0]).rename(half)
+    assert parsed[0] not in [p.name for p in kgraph.DataDir(root).raw_snapshots("airports")]
+    assert kg(root, "prune", "--keep", "1", "--dry-run").exit_code == 0  # takes the lock: leftovers go
+    assert not half.exists()
+
+
 def test_keep_must_be_one_or_more(held):
     root, _, _ = held
     refused = kg(root, "prune", "--keep", "0")
