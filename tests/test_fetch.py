@@ -362,7 +362,7 @@ def test_download_is_importable_from_both_modules():
 @pytest.mark.parametrize("text, message", [
     ('[sources.ofca.urls]\n"SDN.CSV" = "https://x"\n', "[sources.ofca] names no source (known: airports, canada"),
     ("[htpp]\nretries = 0\n", "unknown section [htpp] (known: [update], [http], [sources], [registry])"),
-    ("[update]\nday = 3\n", "[update.day] is not a setting of kgraph's (known: check, days, icao24, jobs, sources)"),
+    ("[update]\nday = 3\n", "[update.day] is not a setting of kgraph's (known: check, days, icao24, jobs, keep_snapshots, sources)"),
     ("[http]\nretry = 2\n", "[http.retry] is not a setting of kgraph's (known: backoff, max_backoff"),
     ('http = "fast"\n', "[http] must be a table"),
 ])
