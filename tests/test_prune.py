@@ -118,6 +118,10 @@ def test_update_prunes_with_keep_snapshots(held):
     assert (dd.records_dir("ourairports") / "CURRENT").read_text().strip() == newest
     shown = kg(root, "update", "--offline", "--no-check")
     assert shown.exit_code == 0 and "pruned" not in shown.output  # nothing more to remove: nothing said
+    (dd.raw_dir("airports") / parsed[0]).mkdir()  # an older snapshot again (a copied-back backup)
+    (dd.raw_dir("airports") / parsed[0] / "airports.csv").write_text("x" * 2048)
+    shown = kg(root, "update", "--offline", "--no-check")
+    assert "pruned 1 old snapshot(s) (2.0 kB; [update] keep_snapshots = 2)" in shown.output
     dd.config_path.write_text("[update]\nkeep_snapshots = 0\n")
     refused = kg(root, "update", "--offline", "--no-check")
     assert refused.exit_code == 1 and refused.output.strip().splitlines()[-1] == (

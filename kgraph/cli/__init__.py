@@ -17,7 +17,7 @@ import click
 
 from ..datadir import DataDir
 
-__all__ = ["cli", "main", "pass_datadir", "output_json"]
+__all__ = ["cli", "main", "pass_datadir", "output_json", "human_size"]
 
 #: command name -> "module:function" (module relative to kgraph.cli)
 COMMANDS: dict[str, str] = {
@@ -157,6 +157,18 @@ def output_json(obj) -> None:
     import json
 
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+def human_size(n: int) -> str:
+    """Bytes for people.
+
+    >>> human_size(3504), human_size(38_783_894), human_size(999)
+    ('3.5 kB', '38.8 MB', '999 B')
+    """
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:,.1f} {unit}"
+    return f"{n} B"
 
 
 def main() -> None:

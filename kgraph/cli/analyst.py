@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from ..htmlview import MAX_NEIGHBOURS, MAX_NODES
-from . import output_json, pass_datadir
+from . import human_size, output_json, pass_datadir
 
 
 @click.command()
@@ -186,8 +186,8 @@ def _render_update(summary: dict, console) -> None:
         console.print(f"[red]Build failed:[/] {escape(summary['build_error'])}", highlight=False)
     pruned = summary.get("pruned")
     if pruned and pruned["removed"]:
-        console.print(f"[dim]pruned {pruned['removed']} old snapshot(s) ({pruned['bytes'] / 1e6:,.1f} MB; "
-                      f"[update] keep_snapshots = {pruned['keep']})[/]", highlight=False)
+        console.print(f"[dim]pruned {pruned['removed']} old snapshot(s) ({human_size(pruned['bytes'])}; "
+                      f"{escape('[update]')} keep_snapshots = {pruned['keep']})[/]", highlight=False)
     # what changed is the next question only when there is a new graph to compare
     console.print(f"[dim]{summary['seconds']:.1f} s{'; then: kgraph changes' if b else ''}[/]")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from . import output_json, pass_datadir
+from . import human_size, output_json, pass_datadir
 
 
 def _console():
@@ -240,16 +240,8 @@ def prune(dd, keep, dry_run, as_json):
         table.add_column(col, justify="right" if col in ("kept", "removed", "size") else "left")
     for r in report["rows"]:
         table.add_row(r["source"], r["kind"], str(r["kept"]), str(len(r["removed"])),
-                      _size(r["bytes"]) if r["removed"] else "", r["newest_kept"] or "")
+                      human_size(r["bytes"]) if r["removed"] else "", r["newest_kept"] or "")
     console.print(table)
     verb = "would free" if dry_run else "freed"
     console.print(f"{report['removed']} snapshot(s) {'to remove' if dry_run else 'removed'}; {verb} "
-                  f"{_size(report['bytes'])}", highlight=False)
-
-
-def _size(n: int) -> str:
-    """Bytes for people: 3.5 kB, 12.3 MB, 1.2 GB."""
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if n >= scale:
-            return f"{n / scale:,.1f} {unit}"
-    return f"{n} B"
+                  f"{human_size(report['bytes'])}", highlight=False)
