@@ -523,16 +523,20 @@ def _write_index(tables, resolution, staging: Path, readers=None) -> float:
 
 
 def stats(*, datadir: DataDir | str | Path | None = None) -> dict[str, Any]:
-    """What the current graph holds, and the record-loss audit per source (read, kept, merged, rejected).
+    """What the current graph holds, the record-loss audit per source (read, kept, merged, rejected),
+    and the data directory's size (``disk``: :func:`kgraph.retention.disk_usage`).
 
     Example (``dd``: a data directory holding the demo graph)
     -------
     >>> info = kgraph.stats(datadir=dd)
     >>> info["counts"]["nodes"]["Airplane"], info["sources"]["us_ofac_sdn"]["rejected"]
     (4, 0)
+    >>> sorted(info["disk"]["bytes"]), info["disk"]["prunable"]["snapshots"]
+    (['graph', 'history', 'raw', 'records'], 0)
     """
     from .graph import open_store
     from .graph.store import read_build_info
+    from .retention import disk_usage
 
     dd = DataDir.of(datadir)
     path = dd.require_graph()
@@ -540,7 +544,7 @@ def stats(*, datadir: DataDir | str | Path | None = None) -> dict[str, Any]:
     with open_store(path) as st:
         counts = st.counts()
     return {"path": str(path), "built_at": info.get("built_at"), "counts": counts, "sources": info.get("sources", {}),
-            "clusters": info.get("clusters"), "merged_records": info.get("merged_records")}
+            "clusters": info.get("clusters"), "merged_records": info.get("merged_records"), "disk": disk_usage(dd)}
 
 
 # -- demo ---------------------------------------------------------------------

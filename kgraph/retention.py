@@ -27,7 +27,7 @@ from typing import Any
 from .datadir import DataDir
 from .errors import KgraphError
 
-__all__ = ["prune"]
+__all__ = ["prune", "disk_usage"]
 
 _REJECTED = ".rejected-"
 
@@ -123,3 +123,19 @@ def prune_locked(dd: DataDir, keep: int, *, dry_run: bool = False) -> dict[str, 
                 path.unlink(missing_ok=True)
     return {"datadir": str(dd.root), "keep": keep, "dry_run": dry_run, "rows": rows,
             "removed": sum(len(r["removed"]) for r in rows), "bytes": sum(r["bytes"] for r in rows)}
+
+
+#: the data directory's folders, as :func:`disk_usage` reports them
+AREAS = ("raw", "records", "graph", "history")
+
+
+def disk_usage(dd: DataDir, keep: int = 3) -> dict[str, Any]:
+    """Bytes held per folder of the data directory, and what ``kgraph prune --keep KEEP`` would free.
+
+    Reads only: ``kgraph stats`` shows it, so that a data directory grown by daily updates is noticed.
+    """
+    areas = {name: _size(dd.root / name) for name in AREAS if (dd.root / name).is_dir()}
+    rows = [row for row, _ in _plan(dd, keep)]
+    return {"bytes": areas, "total": sum(areas.values()),
+            "prunable": {"keep": keep, "snapshots": sum(len(r["removed"]) for r in rows),
+                         "bytes": sum(r["bytes"] for r in rows)}}

@@ -86,6 +86,19 @@ def test_prune_keeps_the_newest_the_current_and_what_it_was_parsed_from(held):
     assert json.loads(kg(root, "prune", "--keep", "1", "--json").output)["removed"] == 0
 
 
+def test_stats_says_how_big_the_data_directory_is_and_what_prune_would_free(held):
+    root, parsed, newest = held
+    disk = json.loads(kg(root, "stats", "--json").output)["disk"]
+    # --keep 3: two of the five airport downloads and one of the four parsed snapshots are older
+    assert disk["prunable"]["keep"] == 3 and disk["prunable"]["snapshots"] == 3 and disk["prunable"]["bytes"] > 0
+    assert set(disk["bytes"]) >= {"raw", "records", "graph"} and disk["total"] == sum(disk["bytes"].values())
+    shown = kg(root, "stats").output
+    assert "Data directory: " in shown and "3 old snapshot(s)" in shown and "`kgraph prune --keep 3`" in shown
+    assert kg(root, "prune").exit_code == 0
+    assert json.loads(kg(root, "stats", "--json").output)["disk"]["prunable"]["snapshots"] == 0
+    assert "old snapshot(s)" not in kg(root, "stats").output
+
+
 def test_a_removal_cut_short_is_finished_by_the_next_run(held):
     root, parsed, _ = held
     raw = kgraph.DataDir(root).raw_dir("airports")

@@ -45,7 +45,7 @@ SUMMARIES: dict[str, str] = {
     "demo": "Build the offline demo graph (Aviacon Zitotrans) and print the chain.",
     "ingest": "Fetch (or read --from PATH) one source and store its parsed records.",
     "build": "Resolve all stored records and build the graph.",
-    "stats": "Counts of the current graph and the record-loss audit per source.",
+    "stats": "Counts of the current graph, the record-loss audit per source, and disk use.",
     "sources": "List the sources kgraph can ingest, with licences and cadence.",
     "prune": "Remove old raw and record snapshots, keeping the newest of each source.",
     "lookup": "Find nodes by name in any script, tail, hex, MSN, tax id or source id.",

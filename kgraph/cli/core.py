@@ -136,10 +136,12 @@ def build(dd, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Machine output.")
 @pass_datadir
 def stats(dd, as_json):
-    """Counts of the current graph, and the record-loss audit per source.
+    """Counts of the current graph, the record-loss audit per source, and the data directory's size.
 
     For each source: records read, kept, rejected (read = kept + rejected),
-    and how many were merged with records of other sources.
+    and how many were merged with records of other sources. Then the size of
+    the raw snapshots, records, graph builds and build history, and what
+    `kgraph prune` would free.
 
     \b
     Example:
@@ -168,6 +170,13 @@ def stats(dd, as_json):
     for name, a in sorted(info["sources"].items()):
         audit.add_row(name, str(a.get("snapshot") or ""), *(str(a.get(k, "")) for k in ("read", "kept", "rejected", "merged", "warnings")))
     console.print(audit)
+    disk = info["disk"]
+    sizes = ", ".join(f"{name} {human_size(n)}" for name, n in disk["bytes"].items())
+    console.print(f"Data directory: {human_size(disk['total'])} ({sizes})", highlight=False)
+    old = disk["prunable"]
+    if old["snapshots"]:
+        console.print(f"{old['snapshots']} old snapshot(s), {human_size(old['bytes'])}, beyond the newest "
+                      f"{old['keep']} of each source: `kgraph prune --keep {old['keep']}` removes them", highlight=False)
 
 
 @click.command()
