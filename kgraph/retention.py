@@ -134,8 +134,14 @@ def disk_usage(dd: DataDir, keep: int = 3) -> dict[str, Any]:
 
     Reads only: ``kgraph stats`` shows it, so that a data directory grown by daily updates is noticed.
     """
+    from .errors import DamagedFile
+
     areas = {name: _size(dd.root / name) for name in AREAS if (dd.root / name).is_dir()}
-    rows = [row for row, _ in _plan(dd, keep)]
-    return {"bytes": areas, "total": sum(areas.values()),
-            "prunable": {"keep": keep, "snapshots": sum(len(r["removed"]) for r in rows),
-                         "bytes": sum(r["bytes"] for r in rows)}}
+    try:
+        rows = [row for row, _ in _plan(dd, keep)]
+    except DamagedFile as e:  # a records summary that cannot be read: the sizes still stand, the rest is said
+        prunable = {"keep": keep, "snapshots": None, "bytes": None, "error": str(e)}
+    else:
+        prunable = {"keep": keep, "snapshots": sum(len(r["removed"]) for r in rows),
+                    "bytes": sum(r["bytes"] for r in rows)}
+    return {"bytes": areas, "total": sum(areas.values()), "prunable": prunable}

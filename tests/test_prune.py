@@ -97,6 +97,14 @@ def test_stats_says_how_big_the_data_directory_is_and_what_prune_would_free(held
     assert kg(root, "prune").exit_code == 0
     assert json.loads(kg(root, "stats", "--json").output)["disk"]["prunable"]["snapshots"] == 0
     assert "old snapshot(s)" not in kg(root, "stats").output
+    # a records summary that cannot be read: the counts and sizes are still shown, the damage is named
+    dd = kgraph.DataDir(root)
+    summary = dd.records_dir("ourairports") / f"{parsed[-1]}.json"
+    summary.write_text('{"source": "ourairports", "snap')
+    shown = kg(root, "stats")
+    assert shown.exit_code == 0 and "Data directory: " in shown.output
+    said = f"old snapshots not counted: {summary}: cannot be read (JSONDecodeError"
+    assert said in " ".join(shown.output.split())  # however the table's console wraps it
 
 
 def test_a_removal_cut_short_is_finished_by_the_next_run(held):

@@ -174,7 +174,9 @@ def stats(dd, as_json):
     sizes = ", ".join(f"{name} {human_size(n)}" for name, n in disk["bytes"].items())
     console.print(f"Data directory: {human_size(disk['total'])} ({sizes})", highlight=False)
     old = disk["prunable"]
-    if old["snapshots"]:
+    if old.get("error"):
+        console.print(f"old snapshots not counted: {old['error']}", highlight=False, markup=False, soft_wrap=True)
+    elif old["snapshots"]:
         console.print(f"{old['snapshots']} old snapshot(s), {human_size(old['bytes'])}, beyond the newest "
                       f"{old['keep']} of each source: `kgraph prune --keep {old['keep']}` removes them", highlight=False)
 
