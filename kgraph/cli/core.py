@@ -178,7 +178,8 @@ def stats(dd, as_json):
         console.print(f"old snapshots not counted: {old['error']}", highlight=False, markup=False, soft_wrap=True)
     elif old["snapshots"]:
         console.print(f"{old['snapshots']} old snapshot(s), {human_size(old['bytes'])}, beyond the newest "
-                      f"{old['keep']} of each source: `kgraph prune --keep {old['keep']}` removes them", highlight=False)
+                      f"{old['keep']} of each source: `kgraph prune --keep {old['keep']}` removes them",
+                      highlight=False)
 
 
 @click.command()
