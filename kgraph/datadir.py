@@ -156,6 +156,26 @@ def atomic_write_json(path: Path, obj: Any) -> None:
     atomic_write(path, json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
+#: the name prefix of a raw snapshot whose parse refused it: kept beside the others for diagnosis, out of the
+#: way of an offline ingest and of the next build
+REJECTED_PREFIX = ".rejected-"
+
+
+def tree_bytes(path: Path) -> int:
+    """Bytes of a file, or of every file under a folder (links not followed)."""
+    path = Path(path)
+    if path.is_file():
+        return path.stat().st_size
+    total = 0
+    for folder, _, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(folder, name)).st_size
+            except OSError:  # removed meanwhile
+                pass
+    return total
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary sibling path to write; rename it onto ``path`` on success only."""

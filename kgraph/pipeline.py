@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
 
-from .datadir import DataDir, atomic_write_json, utc_stamp
+from .datadir import REJECTED_PREFIX, DataDir, atomic_write_json, utc_stamp
 from .errors import KgraphError, SourceFormatError
 from .model import Edge, Node, ParseReport, Record, validate
 from . import records as store
@@ -277,7 +277,7 @@ def ingest_locked(
             _discard_staging(staging)
         elif fresh_raw:
             # keep the bad download for diagnosis, out of the way of --offline and the next build
-            raw.rename(raw.with_name(f".rejected-{raw.name}"))
+            raw.rename(raw.with_name(f"{REJECTED_PREFIX}{raw.name}"))
         raise
     if staging is not None:
         raw = dd.publish_raw(staging, stamp)

@@ -54,7 +54,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .datadir import DataDir
+from .datadir import DataDir, tree_bytes
 from .errors import ConfigError, KgraphError, NotFound
 
 __all__ = ["update", "configured_sources", "DEFAULT_SOURCES", "FLIGHT_SOURCES"]
@@ -286,7 +286,7 @@ def _expected_work(dd: DataDir, name: str) -> int:
     from .sources import ingester
 
     snaps = dd.raw_snapshots(ingester(name).SOURCE.name)
-    return sum(f.stat().st_size for f in snaps[-1].rglob("*") if f.is_file()) if snaps else 0
+    return tree_bytes(snaps[-1]) if snaps else 0
 
 
 def _end_with(pid: int) -> None:

@@ -24,30 +24,16 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from .datadir import DataDir
+from .datadir import REJECTED_PREFIX, DataDir, tree_bytes
 from .errors import KgraphError
 
 __all__ = ["prune", "disk_usage"]
 
-_REJECTED = ".rejected-"
-
-
-def _size(path: Path) -> int:
-    if path.is_file():
-        return path.stat().st_size
-    total = 0
-    for folder, _, files in os.walk(path):
-        for name in files:
-            try:
-                total += os.lstat(os.path.join(folder, name)).st_size
-            except OSError:  # removed meanwhile
-                pass
-    return total
 
 
 def _row(source: str, kind: str, kept: list[str], removed: list[tuple[str, list[Path]]]) -> dict[str, Any]:
     return {"source": source, "kind": kind, "kept": len(kept), "removed": [name for name, _ in removed],
-            "bytes": sum(_size(p) for _, paths in removed for p in paths), "newest_kept": kept[-1] if kept else None}
+            "bytes": sum(tree_bytes(p) for _, paths in removed for p in paths), "newest_kept": kept[-1] if kept else None}
 
 
 def _plan(dd: DataDir, keep: int) -> list[tuple[dict[str, Any], list[Path]]]:
@@ -64,7 +50,7 @@ def _plan(dd: DataDir, keep: int) -> list[tuple[dict[str, Any], list[Path]]]:
             parsed_from.add((Path(raw).parent.name, Path(raw).name))
     for folder in sorted(p for p in dd.raw.iterdir() if p.is_dir()) if dd.raw.is_dir() else []:
         good = [p.name for p in dd.raw_snapshots(folder.name)]
-        rejected = sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name.startswith(_REJECTED))
+        rejected = sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name.startswith(REJECTED_PREFIX))
         for kind, names, protected in (
             ("raw", good, {n for f, n in parsed_from if f == folder.name} | set(good[-1:])),
             ("rejected", rejected, set()),
@@ -136,7 +122,7 @@ def disk_usage(dd: DataDir, keep: int = 3) -> dict[str, Any]:
     """
     from .errors import DamagedFile
 
-    areas = {name: _size(dd.root / name) for name in AREAS if (dd.root / name).is_dir()}
+    areas = {name: tree_bytes(dd.root / name) for name in AREAS if (dd.root / name).is_dir()}
     try:
         rows = [row for row, _ in _plan(dd, keep)]
     except DamagedFile as e:  # a records summary that cannot be read: the sizes still stand, the rest is said
