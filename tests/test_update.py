@@ -347,3 +347,25 @@ def test_a_worker_ends_when_the_update_it_serves_ends(watch, monkeypatch):
         os.waitpid(worker, 0)
     assert done != (0, 0), "the worker outlived the update"
     assert os.waitstatus_to_exitcode(done[1]) == 1
+
+
+def test_a_download_that_does_not_parse_is_set_aside_and_pruned_as_rejected(http_server, offline_internet, datadir):
+    """What `kgraph prune` counts as a rejected download is what an update sets aside: a changed file that
+    its parser refuses, renamed out of the way of the next offline ingest and build."""
+    from kgraph.retention import prune
+
+    serve(http_server)
+    configure(datadir, http_server, sources=["airports"])
+    good = update(datadir=datadir)["sources"]["airports"]["snapshot"]
+    raw = datadir.raw_dir("airports")
+    for n in (1, 2):  # two days of a broken file: a CSV, but not OurAirports' columns
+        http_server.route("/airports/airports.csv", Reply(body=f"foo,bar\n{n},2\n".encode(), content_type="text/csv"))
+        row = update(datadir=datadir)["sources"]["airports"]
+        assert row["status"] == "failed", row
+    rejected = sorted(p.name for p in raw.iterdir() if p.name.startswith(".rejected-"))
+    assert len(rejected) == 2 and [p.name for p in datadir.raw_snapshots("airports")] == [good]
+    assert (datadir.records_dir("ourairports") / "CURRENT").read_text().strip() == good
+    report = prune(keep=1, datadir=datadir)
+    kinds = {r["kind"]: r for r in report["rows"] if r["source"] == "airports"}
+    assert kinds["rejected"]["removed"] == rejected[:1] and kinds["raw"]["removed"] == []
+    assert sorted(p.name for p in raw.iterdir()) == sorted([good, rejected[1]])
