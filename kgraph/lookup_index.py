@@ -9,8 +9,11 @@ The build writes a small SQLite index beside the graph (``lookup.sqlite``):
 one row per node (what a hit shows) and one row per key (node id, source
 record, identifier value, name keys from :mod:`kgraph.resolve`). A lookup
 turns the query into keys the same way, fetches the candidates in one
-indexed query and ranks them; it never opens the graph store, so it answers
-in milliseconds and the CLI starts fast.
+indexed query and ranks them; it does not open the graph store, so it answers
+in milliseconds and the CLI starts fast. Flights are the exception: a
+million of them would be a third of the index, and their only keys are their
+ids and source records, so a one-word query with a digit that the index does
+not answer exactly is asked of the store (a few hundred milliseconds).
 
 >>> import kgraph, tempfile
 >>> dd = kgraph.DataDir(tempfile.mkdtemp())
@@ -50,9 +53,10 @@ INDEX_NAME = "lookup.sqlite"
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
 #: candidates scored per query at most (the best keys are fetched first)
 CANDIDATE_CAP = 2000
-#: node types not filed under name keys: a flight's name is its generated caption ("RA-78765 ULLI ->
-#: URSS, 2026-01-20"), a million of them at full size; flights are found by id and source record
-NO_NAME_KEYS = frozenset({"Flight"})
+#: node types left out of the index and found in the graph store instead, by id or source record: a
+#: flight's only keys are those two (its name is a generated caption, "RA-78765 ULLI -> URSS, 2026-01-20"),
+#: and at full size its million rows and two million keys were a third of the index's time (43 -> 32 s)
+STORE_ONLY = frozenset({"Flight"})
 #: node types whose names are mostly their tail (OFAC names an aircraft "RA-78765"); such a name is filed
 #: under identifier keys, not name keys (600k registrations would file ~1.6M name keys of tail pieces)
 TAIL_NAMED = frozenset({"Airplane", "Registration"})
@@ -162,7 +166,7 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
             for ident in identifiers or ():
                 for v in _ident_variants(ident):
                     keys.setdefault(f"ident:{v}", ("identifier", ident))
-            for name in () if ntype in NO_NAME_KEYS else names or ():
+            for name in names or ():
                 if ntype in TAIL_NAMED and _TAIL_NAME.match(name):
                     # an airframe or registration "named" by its tail: filed as the identifier it is
                     for v in _ident_variants(name):
@@ -189,7 +193,7 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
 
 def index_read(key: str | tuple[str, str, str]) -> bool:
     """Whether :func:`index_rows` reads a table, by its key (a node type, or (type, from type, to type))."""
-    return isinstance(key, str) or key[0] in INDEX_RELS
+    return key not in STORE_ONLY if isinstance(key, str) else key[0] in INDEX_RELS
 
 
 def index_rows(tables, resolution=None, *, readers=None) -> Iterable[dict[str, Any]]:
@@ -224,11 +228,11 @@ def index_rows(tables, resolution=None, *, readers=None) -> Iterable[dict[str, A
                     programs[start].append(label)
     if readers is not None:
         readers.done("index", *tables.rels.values())
-    # the types without name or identifier keys (Flight: a million rows at full size) first: their keys
-    # are their own ids, so their place in the index changes no lookup, and read first, the largest
-    # table goes as soon as the store has it, instead of being held to the end of the index
-    own_keys_only = {t for t in NO_NAME_KEYS if t in s.nodes and not s.nodes[t].identifiers}
-    for node_type, table in sorted(tables.nodes.items(), key=lambda kv: kv[0] not in own_keys_only):
+    for node_type, table in tables.nodes.items():
+        if not index_read(node_type):
+            if readers is not None:
+                readers.done("index", table)  # passed over, if it was to be read
+            continue
         # the columns read, by position: a dict per row of every column cost more than the rest (1M rows)
         col = {name: i for i, name in enumerate(table.names)}
         i_id, i_cap, i_names, i_src, i_sanc = (col[c] for c in ("id", "caption", "names", "sources", "sanctioned"))
@@ -280,6 +284,66 @@ def _first(value) -> str:
 #: tax number), or only a source record it came from. A registry row keyed by its tail ("RA-78765") is the
 #: record of the operator it names too; the airframe holding that tail must come first.
 _EXACT_RANK = {"id": 0, "identifier": 1, "record": 2, "name": 3}
+#: a query that may be a node id or a source record (one word): the store is asked for the types the
+#: index leaves out
+_STORE_QUERY = re.compile(r"^\S{1,200}$")
+#: store-only nodes returned per query at most
+STORE_HITS_CAP = 50
+
+
+def _store_only_hits(graph_dir: Path, q: str, wanted: set[str] | None) -> list[dict[str, Any]]:
+    """Hits among the :data:`STORE_ONLY` types, read from the graph store: by id, then by source record.
+
+    Only asked when the index found nothing exact, and only of the types the
+    build holds: the store opens in a few hundred milliseconds and a record is
+    found by a scan (~0.1 s for a million flights), where the index answers
+    in milliseconds.
+    """
+    from .graph.store import open_store, read_build_info
+    from .schema import schema
+
+    held = (read_build_info(graph_dir).get("counts") or {}).get("nodes") or {}
+    types = [t for t in sorted(STORE_ONLY) if held.get(t) and (wanted is None or t in wanted)]
+    if not types:
+        return []
+    out: list[dict[str, Any]] = []
+    with open_store(graph_dir) as store:
+        for node_type in types:
+            spec = schema().node(node_type)  # names from the schema, never from the query, go into the Cypher
+            summary_props = sorted({p for t in spec.summary for p in re.findall(r"{(\w+)}", t)})
+            ret = ", ".join(["n.id", "n.caption", "n.sources", "n.sanctioned"] + [f"n.`{p}`" for p in summary_props])
+            found = store.query(f"MATCH (n:{node_type}) WHERE n.id = $id RETURN {ret}", {"id": q}, raw=True)[1]
+            kind = "id"
+            if not found:
+                # ids and records are matched regardless of case, as the index's keys are
+                found = store.query(f"MATCH (n:{node_type}) WHERE lower(n.id) = $id RETURN {ret} LIMIT $cap",
+                                    {"id": q.lower(), "cap": STORE_HITS_CAP}, raw=True)[1]
+            if not found:
+                kind = "record"
+                needle = '"record":' + json.dumps(q.lower(), ensure_ascii=False)
+                found = store.query(f"MATCH (n:{node_type}) WHERE lower(n.sources) CONTAINS $needle "
+                                    f"RETURN {ret} LIMIT $cap", {"needle": needle, "cap": STORE_HITS_CAP}, raw=True)[1]
+            parts = _summary_parts(spec.summary, {p: i for i, p in enumerate(summary_props, 4)})
+            for r in found:
+                nid, caption, sources_json, sanctioned = r[:4]
+                sources = _loads(sources_json or "[]")
+                if kind == "id":
+                    why = f"id {nid}"
+                else:
+                    src = next((x for x in sources if str(x.get("record", "")).lower() == q.lower()), None)
+                    if src is None:
+                        continue  # the text was in the JSON, not as a whole record
+                    why = f"record {src.get('source')} {src.get('record')}"
+                out.append({
+                    "id": nid, "type": node_type, "name": caption or nid, "score": 1.0, "why": [why],
+                    "sources": [{"source": x["source"], "record": x["record"]} for x in sources],
+                    "programs": [], "sanctioned": bool(sanctioned),
+                    "summary": "; ".join(text.replace("\x00", _first(r[i])) for text, i in parts if r[i]),
+                    "kind": kind,
+                })
+    return out
+
+
 def _query_keys(query: str) -> list[tuple[str, str]]:
     """(key, kind) pairs to look up for a query, identifiers first."""
     from .resolve import name_keys
@@ -352,8 +416,6 @@ def lookup(
             ranked = sorted(name_hits.items(), key=lambda kv: -kv[1])
             for nid, _ in ranked[:min(NAME_SCORE_CAP, CANDIDATE_CAP)]:
                 hits.setdefault(nid, {"score": 0.0, "why": [], "rank": _EXACT_RANK["name"]})
-        if not hits:
-            return []
         ids = list(hits)
         rows = {}
         for i in range(0, len(ids), 900):
@@ -369,6 +431,12 @@ def lookup(
         con.close()
     wanted = set(types) if types else None
     out = []
+    # an id or a record has a digit (or nothing else matched): a word that names something stays fast
+    if (not any(h["score"] >= 1.0 for h in hits.values()) and _STORE_QUERY.match(q)
+            and (not hits or any(c.isdigit() for c in q))):
+        for hit in _store_only_hits(path.parent, q, wanted):
+            hits[hit["id"]] = {"score": 1.0, "rank": _EXACT_RANK[hit.pop("kind")]}
+            out.append(hit)
     for nid, h in hits.items():
         r = rows.get(nid)
         if r is None or (wanted and r[1] not in wanted):
@@ -391,6 +459,8 @@ def lookup(
             "sanctioned": bool(r[6]),
             "summary": r[7],
         })
+    if not out:
+        return []
     rank = {nid: h["rank"] for nid, h in hits.items()}
     out.sort(key=lambda x: (-x["score"], rank[x["id"]], not x["sanctioned"], x["type"] in ("Address", "Identifier"),
                             x["id"]))

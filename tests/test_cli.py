@@ -58,6 +58,10 @@ def test_demo_prints_the_chain_with_its_sources(demo):
     ("6658039390", "ofac-40181", "identifier"),
     ("MUSA", "airport-MUSA", "identifier"),
     ("40185", "ofac-40185", "record"),
+    # flights are not in the index: found in the store, by id and by source record, in any case
+    ("flightlog-dn-2026-02-02-1", "flightlog-dn-2026-02-02-1", "id"),
+    ("FLIGHTLOG-DN-2026-02-02-1", "flightlog-dn-2026-02-02-1", "id"),
+    ("dn-2026-02-02-3", "flightlog-dn-2026-02-02-3", "record flightlog dn-2026-02-02-3"),
 ])
 def test_lookup_json_puts_the_right_node_first(demo, query, expected, why):
     root, _ = demo
@@ -358,3 +362,25 @@ def test_a_full_disk_is_said_in_one_line_and_leaves_nothing_half_written(tmp_pat
     # the records were stored whole, and the failed build left nothing in graph/
     assert run.stdout.split("rc=1\n", 1)[1] == ""
     assert "no graph built" in run.stderr.splitlines()[-1]
+
+
+def test_flights_are_left_out_of_the_index_and_found_in_the_store(demo):
+    """A million flights were a third of the index's build time: the store answers for them instead."""
+    import sqlite3
+
+    root, _ = demo
+    con = sqlite3.connect(kgraph.DataDir(root).require_graph() / "lookup.sqlite")
+    try:
+        assert con.execute("SELECT count(*) FROM node WHERE type = 'Flight'").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM key WHERE id LIKE 'flightlog-%'").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM node WHERE type = 'Airplane'").fetchone()[0] > 0
+    finally:
+        con.close()
+    hit = kgraph.lookup("dn-2026-02-02-5", datadir=root)[0]
+    assert hit["type"] == "Flight" and hit["sources"] == [{"source": "flightlog", "record": "dn-2026-02-02-5"}]
+    assert hit["summary"] == "analyst-log; Defense News, 2026-02-02" and hit["name"].startswith("RA-78765 ")
+    assert kgraph.lookup("dn-2026-02-02-5", datadir=root, types=["Airplane"]) == []
+    # a record's text inside another field is not a hit; nor is a part of a record
+    assert kgraph.lookup("dn-2026-02-02", datadir=root, types=["Flight"]) == []
+    missing = kg(root, "lookup", "no-such-leg-7")
+    assert missing.exit_code == 0 and "No match" in missing.output
