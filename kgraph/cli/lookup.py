@@ -18,7 +18,9 @@ def lookup(dd, query, limit, types, as_json):
 
     Each hit shows its type, names, lists and programs, score and why it
     matched. `--json` prints an array of {id, type, name, score, why,
-    sources: [{source, record}], programs, sanctioned, summary}.
+    sources: [{source, record}], programs, sanctioned, summary}. A flight
+    (a leg's id or source record, e.g. flightlog-dn-2026-02-02-1) is looked
+    up in the graph store, not the index: a few hundred milliseconds.
 
     \b
     Example:
