@@ -13,7 +13,8 @@ indexed query and ranks them; it does not open the graph store, so it answers
 in milliseconds and the CLI starts fast. Flights are the exception: a
 million of them would be a third of the index, and their only keys are their
 ids and source records, so a one-word query with a digit that the index does
-not answer exactly is asked of the store (a few hundred milliseconds).
+not answer exactly is asked of the store (at full size ~60 ms for an id,
+~0.2 s for a record).
 
 >>> import kgraph, tempfile
 >>> dd = kgraph.DataDir(tempfile.mkdtemp())
@@ -296,7 +297,7 @@ def _store_only_hits(graph_dir: Path, q: str, wanted: set[str] | None) -> list[d
 
     Only asked when the index found nothing exact, and only of the types the
     build holds: at full size (a million flights) an id is found in ~60 ms
-    (the store's opening, then its primary key) and a record in ~0.1 s (a
+    (the store's opening, then its primary key) and a record in ~0.2 s (a
     scan), where the index answers in milliseconds.
     """
     from .graph.store import open_store, read_build_info

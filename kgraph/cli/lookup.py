@@ -20,7 +20,7 @@ def lookup(dd, query, limit, types, as_json):
     matched. `--json` prints an array of {id, type, name, score, why,
     sources: [{source, record}], programs, sanctioned, summary}. A flight
     (a leg's id or source record, e.g. flightlog-dn-2026-02-02-1) is looked
-    up in the graph store, not the index: a few hundred milliseconds.
+    up in the graph store, not the index: ~0.1-0.2 s at full size.
 
     \b
     Example:
