@@ -439,7 +439,11 @@ def lookup(
     # an id or a record has a digit (or nothing else matched): a word that names something stays fast
     if (not any(h["score"] >= 1.0 for h in hits.values()) and _STORE_QUERY.match(q)
             and (not hits or any(c.isdigit() for c in q))):
-        for hit in _store_only_hits(path.parent, q, wanted):
+        found = _store_only_hits(path.parent, q, wanted)
+        if found and not types:
+            # exact hits for a one-word query, as from the index: the name candidates could only rank below
+            hits = {nid: h for nid, h in hits.items() if h["score"] >= 1.0}
+        for hit in found:
             hits[hit["id"]] = {"score": 1.0, "rank": _EXACT_RANK[hit.pop("kind")]}
             out.append(hit)
     for nid, h in hits.items():

@@ -376,7 +376,9 @@ def test_flights_are_left_out_of_the_index_and_found_in_the_store(demo):
         assert con.execute("SELECT count(*) FROM node WHERE type = 'Airplane'").fetchone()[0] > 0
     finally:
         con.close()
-    hit = kgraph.lookup("dn-2026-02-02-5", datadir=root)[0]
+    hits = kgraph.lookup("dn-2026-02-02-5", datadir=root)
+    assert len(hits) == 1  # an exact hit for one word: no name candidates below it, as from the index
+    hit = hits[0]
     assert hit["type"] == "Flight" and hit["sources"] == [{"source": "flightlog", "record": "dn-2026-02-02-5"}]
     assert hit["summary"] == "analyst-log; Defense News, 2026-02-02" and hit["name"].startswith("RA-78765 ")
     assert kgraph.lookup("dn-2026-02-02-5", datadir=root, types=["Airplane"]) == []
