@@ -384,7 +384,8 @@ def test_flights_are_left_out_of_the_index_and_found_in_the_store(demo):
     assert kgraph.lookup("dn-2026-02-02-5", datadir=root, types=["Airplane"]) == []
     upper = kgraph.lookup("DN-2026-02-02-5", datadir=root)[0]  # a record in another case: the last, wider scan
     assert (upper["id"], upper["why"]) == (hit["id"], ["record flightlog dn-2026-02-02-5"])
-    # a record's text inside another field is not a hit; nor is a part of a record
+    # a part of a record is not a hit, nor is text of another field (the citation's date)
     assert kgraph.lookup("dn-2026-02-02", datadir=root, types=["Flight"]) == []
+    assert kgraph.lookup("2026-02-02", datadir=root, types=["Flight"]) == []
     missing = kg(root, "lookup", "no-such-leg-7")
     assert missing.exit_code == 0 and "No match" in missing.output
