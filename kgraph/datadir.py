@@ -159,6 +159,9 @@ def atomic_write_json(path: Path, obj: Any) -> None:
 #: the name prefix of a raw snapshot whose parse refused it: kept beside the others for diagnosis, out of the
 #: way of an offline ingest and of the next build
 REJECTED_PREFIX = ".rejected-"
+#: the name prefix of a raw snapshot being removed (by ``kgraph prune``): out of the snapshots' names first,
+#: so that a removal cut short leaves no half snapshot to be read; :meth:`DataDir.cleanup_staging` ends it
+REMOVING_PREFIX = ".removing-"
 
 
 def tree_bytes(path: Path) -> int:
@@ -332,7 +335,7 @@ class DataDir:
         """Remove staging folders and temp files a crashed run left behind, and complete (or undo) a switch of
         record snapshots it cut short (:func:`kgraph.records.finish_switches`); returns how many."""
         n = 0
-        for pattern in ("raw/*/.staging-*", "raw/*/.removing-*", "graph/.building-*"):
+        for pattern in ("raw/*/.staging-*", f"raw/*/{REMOVING_PREFIX}*", "graph/.building-*"):
             for p in self.root.glob(pattern):
                 shutil.rmtree(p, ignore_errors=True)
                 n += 1

@@ -24,11 +24,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from .datadir import REJECTED_PREFIX, DataDir, tree_bytes
+from .datadir import REJECTED_PREFIX, REMOVING_PREFIX, DataDir, tree_bytes
 from .errors import KgraphError
 
 __all__ = ["prune", "disk_usage"]
-
 
 
 def _row(source: str, kind: str, kept: list[str], removed: list[tuple[str, list[Path]]]) -> dict[str, Any]:
@@ -100,9 +99,7 @@ def prune_locked(dd: DataDir, keep: int, *, dry_run: bool = False) -> dict[str, 
             continue
         for path in paths:
             if path.is_dir():
-                # out of the snapshots' names first: a removal cut short leaves no half snapshot to be read
-                # (DataDir.cleanup_staging removes what is left)
-                hidden = path.with_name(f".removing-{path.name}")
+                hidden = path.with_name(f"{REMOVING_PREFIX}{path.name}")
                 os.replace(path, hidden)
                 shutil.rmtree(hidden)
             else:
