@@ -93,6 +93,11 @@ def test_lookup_table_for_people(demo):
     assert "MSN 83486590" in out and "US OFAC SDN: RUSSIA-EO14024" in out
     nothing = kg(root, "lookup", "no such operator anywhere")
     assert nothing.exit_code == 0 and nothing.output.strip() == "No match for 'no such operator anywhere'."
+    # a tail or a code the graph does not hold: a program named "… Schedule 1, Part 2" shares a "2" with it,
+    # and was listed at a score of 0.11
+    for absent in ("X-2", "RA-99999"):
+        assert kg(root, "lookup", absent).output.strip() == f"No match for {absent!r}."
+    assert "Schedule 1, Part 2" in kg(root, "lookup", "Part 2").output
 
 
 def test_show_json_has_operator_program_flights_and_countries_with_sources(demo):

@@ -244,6 +244,13 @@ def test_score_names_for_lookup():
     score, name = score_names("Авиакон Цитотранс", ["AVIACON AIR CARGO", "JSC AVIACON ZITOTRANS"])
     assert score == 1.0 and name == "JSC AVIACON ZITOTRANS"
     assert score_names("Avia Traffic", ["JSC AVIACON ZITOTRANS"])[0] < 0.5
+    # only one- or two-character tokens in common, and a token of the query left over: no evidence
+    assert score_names("RA-99999", ["OOO Kharkogo Ra"]) == (0.0, None)
+    assert score_names("Part 2", ["LLC ALFASIBIR 2"]) == (0.0, None)
+    assert score_names("EW-99999", ["Llc Vlazumin Yev"]) == (0.0, None)  # "ew" romanises as "yev" does
+    assert score_names("Part 2", ["Russia (SEMA) — Schedule 1, Part 2"])[0] > 0.4  # "part" is in common
+    assert score_names("BM", ["BM Group"])[0] > 0.9  # the whole query met: a short name is still a name
+    assert score_names("Li Wei", ["Li Wei Ming"])[0] > 0.5
     assert analyze("Mr Ivanov").tokens[0].kind == PARTICLE  # honorifics count little
 
 

@@ -17,8 +17,12 @@ def lookup(dd, query, limit, types, as_json):
     tax or registration number, node id or source record id.
 
     Each hit shows its type, names, lists and programs, score and why it
-    matched. `--json` prints an array of {id, type, name, score, why,
-    sources: [{source, record}], programs, sanctioned, summary}. A flight
+    matched. An identifier, id or record matches exactly (score 1); a name
+    scores 0..1, and one that shares only a one- or two-character token
+    with the query (an "RA", a "2") is no hit, so a tail the graph does
+    not hold gives "No match". `--json` prints an array of {id, type, name,
+    score, why, sources: [{source, record}], programs, sanctioned,
+    summary}. A flight
     (a leg's id or source record, e.g. flightlog-dn-2026-02-02-1) is looked
     up in the graph store, not the index: ~0.1-0.2 s at full size.
 

@@ -345,9 +345,15 @@ def score_names(query: str, names: list[str]) -> tuple[float, str | None]:
     """Best score of a query against a candidate's names: (score, the name that scored it).
 
     The query is analysed once; names are analysed once per process (cached).
+    A name that meets the query only on tokens of one or two characters, with
+    a token of the query left over, scores 0: "RA-99999", a tail the graph
+    does not hold, is no hit on "Ooo Kharkogo Ra", nor "X-2" on "Schedule 1,
+    Part 2".
 
     >>> score_names("Авиакон Цитотранс", ["JSC AVIACON ZITOTRANS", "AVIACON AIR CARGO"])
     (1.0, 'JSC AVIACON ZITOTRANS')
+    >>> score_names("RA-99999", ["Ooo Kharkogo Ra"]), round(score_names("BM", ["BM Group"])[0], 3)
+    ((0.0, None), 0.909)
     """
     qs = [q for q in analyze_all(query) if q.tokens]
     best, matched = 0.0, None
@@ -355,8 +361,21 @@ def score_names(query: str, names: list[str]) -> tuple[float, str | None]:
         for n in analyze_all(raw):
             for q in qs:
                 s = _score(q, n)
-                if s > best:
+                if s > best and not _only_short_tokens(q, n):
                     best, matched = s, raw
                     if s >= 1.0:
                         return best, matched
     return best, matched
+
+
+def _only_short_tokens(query: Name, name: Name) -> bool:
+    """Whether a lookup query meets a name only on tokens of one or two characters and leaves a token of
+    its own unmatched: a stray "RA" or "2" is no evidence that the name is meant ("BM" on "BM Group" is)."""
+    steps: list = []
+    _score(query, name, steps)
+    if any(s[0] == "joined" for s in steps):
+        return False
+    paired = {s[1] for s in steps if s[0] == "token"}
+    if any(len(t) > 2 for t in paired):
+        return False
+    return any(t.kind != PARTICLE and t.text not in paired for t in query.words)
