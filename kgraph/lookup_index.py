@@ -2,8 +2,10 @@
 
 A name or alias in any script or romanisation (``Авиакон Цитотранс``,
 ``AVIAKON TSITOTRANS``), a tail in any spacing (``RA78765``, ``ra 78765``),
-an ICAO hex (``1533ad``), an MSN, a tax or registration number, a node id
-(``ofac-40181``) or a source record id (``40181``).
+with any dash, with Cyrillic letters (``РА-78765``) or as its number alone
+(``78765``, scored :data:`BARE_TAIL_SCORE`), an ICAO hex (``1533ad``), an
+MSN, a tax or registration number, a node id (``ofac-40181``) or a source
+record id (``40181``).
 
 The build writes a small SQLite index beside the graph (``lookup.sqlite``):
 one row per node (what a hit shows) and one row per key (node id, source
@@ -67,6 +69,16 @@ _ALNUM = re.compile(r"[^0-9A-Za-z]+")
 _IDENT_LIKE = re.compile(r"^[\w\-./ ]{2,40}$")
 # a registration mark written with its dash, digits or not (B-ADCD, EC-QAWB, A6-DFKG)
 _MARK = re.compile(r"^[A-Za-z0-9]{1,2}-[A-Za-z0-9]{2,5}$")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+#: dashes a query pasted from a web page or a word processor may hold where a tail has its hyphen
+#: (RA‑78765 with U+2011, RA–78765 with an en dash): read as "-"
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
+#: Cyrillic letters that look like Latin ones, for a tail or a hex typed with them by look (ЕР-, 1533АD)
+_LATIN_LOOKALIKES = str.maketrans("АВЕКМНОРСТУХаекморстух", "ABEKMHOPCTYXaekmopctyx")
+#: a tail's number without its nationality mark, as the press often writes it (78765 for RA-78765)
+_BARE_TAIL = re.compile(r"^[0-9][0-9A-Z]{2,5}$")
+#: score of a tail found by its number without the mark: below every exact hit, above most names
+BARE_TAIL_SCORE = 0.9
 #: a name key held by more nodes than this (n:airfield, the n:vt of every VT- tail) is common: it only
 #: counts when no rarer key of the query found anything, and then for this many nodes
 KEY_ROWS_CAP = 1000
@@ -77,13 +89,23 @@ NAME_SCORE_CAP = 100
 def identifier_value(text: str) -> str | None:
     """Compare form of an identifier value: ASCII letters and digits, upper case.
 
+    Cyrillic letters are read by sound, as a Russian keyboard types a tail's
+    mark (РА-78765 is RA-78765).
+
     >>> identifier_value("RA-78765"), identifier_value("ra 78765"), identifier_value("1533ad")
     ('RA78765', 'RA78765', '1533AD')
+    >>> identifier_value("РА-78765")
+    'RA78765'
     """
     if text.isascii():  # NFKC leaves ASCII as it is; a hex or an MSN has nothing to take out either
         v = (text if text.isalnum() else _ALNUM.sub("", text)).upper()
     else:
-        v = _ALNUM.sub("", unicodedata.normalize("NFKC", text)).upper()
+        v = unicodedata.normalize("NFKC", text)
+        if _CYRILLIC.search(v):
+            from .resolve.normalize import transliterate
+
+            v = transliterate(v.casefold())[0]
+        v = _ALNUM.sub("", v).upper()
     return v or None
 
 
@@ -355,12 +377,37 @@ def _query_keys(query: str) -> list[tuple[str, str]]:
 
     q = query.strip()
     keys: list[tuple[str, str]] = [(f"node:{q.lower()}", "id"), (f"record:{q.lower()}", "record")]
+    qi = _DASHES.sub("-", unicodedata.normalize("NFKC", q))
     # identifiers: anything with a digit (tails, hex, MSN, tax numbers) or one short code (MUSA, AZS)
-    if _IDENT_LIKE.match(q) and (any(c.isdigit() for c in q) or (len(q) <= 8 and q.isalnum()) or _MARK.match(q)):
-        keys += [(f"ident:{v}", "identifier") for v in _ident_variants(q)]
+    if _IDENT_LIKE.match(qi) and (any(c.isdigit() for c in qi) or (len(qi) <= 8 and qi.isalnum()) or _MARK.match(qi)):
+        keys += [(f"ident:{v}", "identifier") for v in _ident_variants(qi)]
+        if _CYRILLIC.search(qi):  # read by sound above (РА- is RA-); by look here (ЕР- is EP-)
+            keys += [(f"ident:{v}", "identifier") for v in _ident_variants(qi.translate(_LATIN_LOOKALIKES))]
     keys += [(f"name:{k}", "name") for k in name_keys(q)]
     seen: set[str] = set()
     return [(k, kind) for k, kind in keys if not (k in seen or seen.add(k))]
+
+
+def _bare_tail_hits(con: sqlite3.Connection, q: str) -> dict[str, dict[str, Any]]:
+    """Nodes holding a tail of which the query is the number without its nationality mark: 78765 finds
+    RA-78765 (and UR-78765, if the graph holds one), scored :data:`BARE_TAIL_SCORE`."""
+    v = identifier_value(_DASHES.sub("-", q))
+    if not v or not _BARE_TAIL.match(v):
+        return {}
+    from .refdata.icao import registration_marks
+
+    # every tail in the graph is a Registration node, tail-<TAIL>: one indexed read for every mark
+    ids = [f"node:tail-{mark.lower()}{v.lower()}" for mark in registration_marks()]
+    tails = [nid[len("tail-"):] for (nid,) in con.execute(
+        f"SELECT id FROM key WHERE key IN ({','.join('?' * len(ids))})", ids)]
+    hits: dict[str, dict[str, Any]] = {}
+    for tail in sorted(set(tails)):
+        for nid, kind, label in con.execute("SELECT id, kind, label FROM key WHERE key = ? LIMIT ?",
+                                            (f"ident:{tail}", KEY_ROWS_CAP)):
+            if kind == "identifier" and nid not in hits:
+                hits[nid] = {"score": BARE_TAIL_SCORE, "why": [f"tail {label}, {q} without its mark"],
+                             "rank": _EXACT_RANK["identifier"]}
+    return hits
 
 
 def lookup(
@@ -414,6 +461,8 @@ def lookup(
         for rows in common if not name_hits else ():
             for nid, _, _ in rows:
                 name_hits[nid] = name_hits.get(nid, 0) + 1
+        for nid, h in _bare_tail_hits(con, q).items():  # beside an MSN or a record of the same digits
+            hits.setdefault(nid, h)
         # exact hits (id, source record, identifier) for a one-word query (a tail, a hex, an MSN, a tax
         # number), or as many as asked for: names could only rank below them
         if types or (len(hits) < limit and not (hits and " " not in q)):
@@ -441,8 +490,9 @@ def lookup(
             and (not hits or any(c.isdigit() for c in q))):
         found = _store_only_hits(path.parent, q, wanted)
         if found and not types:
-            # exact hits for a one-word query, as from the index: the name candidates could only rank below
-            hits = {nid: h for nid, h in hits.items() if h["score"] >= 1.0}
+            # exact hits for a one-word query, as from the index: the name candidates (no "why" yet) could
+            # only rank below; a tail found by its bare number stays
+            hits = {nid: h for nid, h in hits.items() if h["why"]}
         for hit in found:
             hits[hit["id"]] = {"score": 1.0, "rank": _EXACT_RANK[hit.pop("kind")]}
             out.append(hit)
@@ -451,7 +501,7 @@ def lookup(
         if r is None or (wanted and r[1] not in wanted):
             continue
         names = _loads(r[3])
-        if h["score"] < 1.0:
+        if not h["why"]:  # a name candidate: scored here
             best, matched = score_names(q, names)
             if best <= 0:
                 continue
@@ -474,3 +524,4 @@ def lookup(
     out.sort(key=lambda x: (-x["score"], rank[x["id"]], not x["sanctioned"], x["type"] in ("Address", "Identifier"),
                             x["id"]))
     return out[: max(limit, 0)]
+

@@ -58,6 +58,12 @@ def test_demo_prints_the_chain_with_its_sources(demo):
     ("6658039390", "ofac-40181", "identifier"),
     ("MUSA", "airport-MUSA", "identifier"),
     ("40185", "ofac-40185", "record"),
+    # a tail as the press writes it: its number alone, Cyrillic letters (by sound, and by look), dashes
+    ("78765", "ofac-40185", "tail RA-78765, 78765 without its mark"),
+    ("РА-78765", "ofac-40185", "identifier RA-78765"),
+    ("ra\u201178765", "ofac-40185", "identifier RA-78765"),
+    ("RA\u201378765", "ofac-40185", "identifier RA-78765"),
+    ("1533\u0410D", "ofac-40185", "identifier 1533ad"),
     # flights are not in the index: found in the store, by id and by source record, in any case
     ("flightlog-dn-2026-02-02-1", "flightlog-dn-2026-02-02-1", "id"),
     ("FLIGHTLOG-DN-2026-02-02-1", "flightlog-dn-2026-02-02-1", "id"),
@@ -84,6 +90,21 @@ def test_lookup_names_each_list_with_its_record(demo):
     assert {"source": "ca_sema", "record": "Russia / Russie|1, Part 2|380"} in best["sources"]
     assert best["programs"] == ["Canada SEMA: Russia (SEMA) — Schedule 1, Part 2", "US OFAC SDN: RUSSIA-EO14024"]
     assert best["sanctioned"] is True and "INN 6658039390" in best["summary"]
+
+
+def test_lookup_reads_a_tail_number_without_its_mark_below_exact_hits(demo):
+    root, _ = demo
+    hits = json.loads(kg(root, "lookup", "78 765", "--json").output)
+    assert [(h["id"], h["score"]) for h in hits] == [("ofac-40185", 0.9), ("tail-RA78765", 0.9)]
+    assert json.loads(kg(root, "lookup", "78766", "--json").output) == []
+
+
+def test_lookup_reads_a_cyrillic_name_with_a_number_as_a_name(demo):
+    """Its Cyrillic letters were dropped from the identifier read in it: "ООО Ромашка 83486590" was the
+    identifier 83486590, and RA-78765 (MSN 83486590) its exact hit."""
+    root, _ = demo
+    hits = json.loads(kg(root, "lookup", "ООО Ромашка 83486590", "--json").output)
+    assert "ofac-40185" not in [h["id"] for h in hits]
 
 
 def test_lookup_table_for_people(demo):

@@ -16,6 +16,10 @@ def lookup(dd, query, limit, types, as_json):
     """Find nodes by name in any script or romanisation, tail, ICAO hex, MSN,
     tax or registration number, node id or source record id.
 
+    A tail may be typed in any spacing, with any dash, with Cyrillic
+    letters (РА-78765) or as its number alone (78765 finds RA-78765, with
+    a score of 0.9).
+
     Each hit shows its type, names, lists and programs, score and why it
     matched. An identifier, id or record matches exactly (score 1); a name
     scores 0..1, and one that shares only a one- or two-character token

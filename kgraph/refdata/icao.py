@@ -64,6 +64,7 @@ __all__ = [
     "hex_to_tail",
     "n_number_to_hex",
     "hex_to_n_number",
+    "registration_marks",
 ]
 
 
@@ -149,6 +150,16 @@ def _marks() -> dict[str, tuple[_Mark, ...]]:
             )
     # rows with a selecting letter first, so that VP-B wins over a bare VP
     return {k: tuple(sorted(v, key=lambda m: -len(m.sub))) for k, v in out.items()}
+
+
+def registration_marks() -> tuple[str, ...]:
+    """Every nationality mark of the register table (``RA``, ``N``, ``4K``...), sorted.
+
+    >>> marks = registration_marks()
+    >>> "RA" in marks and "N" in marks and "UR" in marks
+    True
+    """
+    return tuple(sorted(_marks()))
 
 
 @functools.cache
