@@ -28,6 +28,7 @@ _API = {
     "update": "kgraph.refresh",
     "prune": "kgraph.retention",
     "lookup": "kgraph.lookup_index",
+    "find_node": "kgraph.lookup_index",
     "show": "kgraph.card",
     "query": "kgraph.graph.query",
     "export": "kgraph.graph.export",

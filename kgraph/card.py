@@ -266,6 +266,10 @@ def _countries(store, flights: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def show(node_id: str, *, datadir: DataDir | str | Path | None = None, flights: int = FLIGHT_LIMIT) -> dict[str, Any]:
     """The card of one node, as data (see the module docstring for what it holds).
 
+    ``node_id`` may also be anything :func:`kgraph.lookup` finds exactly (a
+    tail, a hex, a name): the card is then that node's, and ``found_by``
+    says what was typed, why it matched and which other nodes match as well.
+
     ``flights`` is how many rows each list holds: the latest flights, a
     program's latest designations, a place's sanctioned aircraft and entities
     (the ``*_total`` and ``total`` fields say how many there are in all).
@@ -277,7 +281,16 @@ def show(node_id: str, *, datadir: DataDir | str | Path | None = None, flights: 
     ('RA-78765', ['ofac-40181'])
     >>> [c["code"] for c in card["countries_visited"]]
     ['CU', 'DO', 'DZ', 'MR', 'RU']
+    >>> card = kgraph.show("RA-78765", datadir=dd)
+    >>> card["id"], card["found_by"]["why"], [o["id"] for o in card["found_by"]["others"]]
+    ('ofac-40185', ['record ru_aircraft_db RA-78765', 'identifier RA-78765'], ['tail-RA78765', 'ofac-40181'])
     """
+    from .lookup_index import found_by
+
+    return found_by(node_id, lambda nid: _card(nid, datadir, flights), datadir=datadir)
+
+
+def _card(node_id: str, datadir: DataDir | str | Path | None, flights: int) -> dict[str, Any]:
     from .schema import schema
 
     with _store(datadir) as store:

@@ -45,16 +45,6 @@ def _save_watchlist(dd: DataDir, entries: list[dict[str, Any]]) -> None:
     atomic_write_json(dd.watchlist_path, {"version": 1, "entries": entries})
 
 
-def _id_hit(node_id: str, dd: DataDir) -> dict[str, Any] | None:
-    """The current node a node id (or a member id folded into a cluster) stands for, or None."""
-    from .lookup_index import lookup
-
-    for hit in lookup(node_id, limit=20, datadir=dd):
-        if any(w.lower() == f"id {node_id}".lower() for w in hit["why"]):
-            return hit
-    return None
-
-
 def watch_add(target: str, *, datadir: DataDir | str | Path | None = None) -> dict[str, Any]:
     """Watch a node id, or the best lookup hit of a query; returns the stored entry.
 
@@ -67,15 +57,13 @@ def watch_add(target: str, *, datadir: DataDir | str | Path | None = None) -> di
     >>> entry["id"], entry["type"]
     ('ofac-40181', 'Organization')
     """
-    from .lookup_index import lookup
+    from .lookup_index import find_node
 
     dd = _dd(datadir)
     target = (target or "").strip()
     if not target:
         raise KgraphError("give a node id or a query to watch")
-    hit = _id_hit(target, dd) or next(iter(lookup(target, limit=1, datadir=dd)), None)
-    if hit is None:
-        raise NotFound(f"nothing in the graph matches {target!r}; try `kgraph lookup {target!r}`")
+    hit, _ = find_node(target, datadir=dd, min_score=0.0)
     entry = {"id": hit["id"], "query": None if hit["id"] == target else target, "type": hit["type"],
              "caption": hit["name"], "added": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
     with dd.lock("watch add"):
@@ -118,6 +106,8 @@ def watch_list(*, datadir: DataDir | str | Path | None = None) -> list[dict[str,
     >>> [(e["id"], e["status"]) for e in kgraph.watch_list(datadir=dd)]
     [('ofac-40185', 'ok')]
     """
+    from .lookup_index import id_hit
+
     dd = _dd(datadir)
     entries = load_watchlist(dd)
     has_graph = dd.current_graph() is not None
@@ -127,7 +117,7 @@ def watch_list(*, datadir: DataDir | str | Path | None = None) -> list[dict[str,
         if not has_graph:
             e.update(status="no graph built", current_id=None, current_caption=None)
         else:
-            hit = _id_hit(e["id"], dd)
+            hit = id_hit(e["id"], datadir=dd)
             if hit is None:
                 e.update(status="not in the current graph", current_id=None, current_caption=None)
             else:

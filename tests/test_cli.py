@@ -154,6 +154,28 @@ def test_show_table_for_people(demo):
     assert missing.exit_code == 1 and missing.output.startswith("Error: ") and "Traceback" not in missing.output
 
 
+def test_show_takes_what_lookup_finds_exactly_and_says_so(demo):
+    root, _ = demo
+    card = json.loads(kg(root, "show", "RA-78765", "--json").output)
+    assert card["id"] == "ofac-40185" and card == {**json.loads(kg(root, "show", "ofac-40185", "--json").output),
+                                                   "found_by": card["found_by"]}
+    assert card["found_by"] == {
+        "query": "RA-78765", "score": 1.0, "why": ["record ru_aircraft_db RA-78765", "identifier RA-78765"],
+        "others": [{"id": "tail-RA78765", "type": "Registration", "name": "RA-78765"},
+                   {"id": "ofac-40181", "type": "Organization", "name": "JSC AVIACON ZITOTRANS"}]}
+    out = kg(root, "show", "Авиакон Цитотранс").output
+    assert out.startswith("'Авиакон Цитотранс' is not a node id; it matches name ")
+    assert "JSC AVIACON ZITOTRANS (Organization, ofac-40181) SANCTIONED" in out
+    assert "found_by" not in json.loads(kg(root, "show", "ofac-40181", "--json").output)  # an id is an id
+    # no exact hit: refused, with the closest named, and nothing near: the plain error
+    fuzzy = kg(root, "show", "Zitotrans")
+    assert fuzzy.exit_code == 1 and fuzzy.output.strip() == (
+        "Error: no node 'Zitotrans' in the graph, and no exact match for it; "
+        "closest: ofac-40181 JSC AVIACON ZITOTRANS (0.83); give an id")
+    assert kg(root, "show", "nosuchthing").output.strip() == (
+        "Error: no node 'nosuchthing' in the graph; find ids with `kgraph lookup`")
+
+
 def test_an_airport_card_has_its_flights_and_the_sanctioned_aircraft_seen_there(demo):
     root, _ = demo
     card = json.loads(kg(root, "show", "airport-MUSA", "--json").output)

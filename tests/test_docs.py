@@ -31,3 +31,15 @@ def test_every_command_has_help_and_is_in_the_readme(name):
 def test_readme_shows_install_demo_and_test_commands():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "pip install" in readme and "kgraph demo" in readme and "python -m pytest" in readme
+
+
+def test_every_public_function_is_in_the_readme():
+    import importlib
+    import inspect
+
+    import kgraph
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    functions = [n for n, mod in kgraph._API.items() if inspect.isfunction(getattr(importlib.import_module(mod), n))]
+    assert len(functions) >= 18 and "find_node" in functions
+    assert [n for n in functions if f"- `kgraph.{n}(" not in readme] == []

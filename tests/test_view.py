@@ -141,8 +141,15 @@ def test_hops_zero_one_and_an_unknown_id(dd, graph):
     assert [n["id"] for n in view_data(OPERATOR, hops=0, datadir=dd)["nodes"]] == [OPERATOR]
     one = view_data(OPERATOR, hops=1, datadir=dd)
     assert {n["id"] for n in one["nodes"]} == {OPERATOR, *graph.successors(OPERATOR), *graph.predecessors(OPERATOR)}
-    with pytest.raises(NotFound, match="no node with id 'ofac-nope'"):
+    with pytest.raises(NotFound, match="no node with id 'zz-nothing-here'"):
+        view_data("zz-nothing-here", datadir=dd)
+    # a query with no exact hit is refused, naming the closest (the OFAC authority, by its name "OFAC")
+    with pytest.raises(NotFound, match=r"no node 'ofac-nope' in the graph, and no exact match .*closest: authority-"):
         view_data("ofac-nope", datadir=dd)
+    # what lookup finds exactly is a centre too: a tail is its airframe
+    by_tail = view_data("RA-78765", hops=1, datadir=dd)
+    assert by_tail["center"] == "ofac-40185" and by_tail["found_by"]["query"] == "RA-78765"
+    assert {n["id"] for n in by_tail["nodes"]} == {n["id"] for n in view_data("ofac-40185", hops=1, datadir=dd)["nodes"]}
 
 
 def test_a_busy_aircraft_shows_its_latest_flights_and_how_many_more(busy_dd):
@@ -254,9 +261,15 @@ def test_cli_view(dd, tmp_path):
     assert summary["nodes"] == len(view_data(OPERATOR, hops=1, datadir=dd)["nodes"]) and summary["path"] == str(out)
     before = out.read_bytes()
     res = runner.invoke(cli, ["--data-dir", str(dd.root), "view", "ofac-nope", "-o", str(out)])
-    assert res.exit_code == 1 and "Error: no node with id 'ofac-nope'" in res.output
+    assert res.exit_code == 1 and "Error: no node 'ofac-nope' in the graph, and no exact match" in res.output
     assert out.read_bytes() == before
     assert runner.invoke(cli, ["--data-dir", str(dd.root), "view", OPERATOR, "--hops", "-1"]).exit_code == 2
+    res = runner.invoke(cli, ["--data-dir", str(dd.root), "view", "1533ad", "-o", str(out), "--json"])
+    summary = json.loads(res.output)
+    assert summary["center"] == "ofac-40185" and summary["found_by"]["why"] == ["identifier 1533ad"]
+    res = runner.invoke(cli, ["--data-dir", str(dd.root), "view", "1533ad", "-o", str(out)])
+    assert res.output.startswith("'1533ad' is not a node id; it matches identifier 1533ad\nWrote ")
+    assert "within 2 hops of ofac-40185." in res.output
     res = runner.invoke(cli, ["--data-dir", str(tmp_path / "empty"), "view", OPERATOR, "-o", str(out)])
     assert res.exit_code == 1 and "no graph built" in res.output
 

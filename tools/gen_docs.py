@@ -1,9 +1,10 @@
 """Regenerate the README's generated sections from the code (cog-style).
 
-The README holds three sections between markers, written by this script and
+The README holds four sections between markers, written by this script and
 never by hand: the sources table (from each ingester's ``SOURCE``), the query
-library (from the headers of ``queries/*.cypher``) and the CLI reference
-(from each command's ``--help``). ``tests/test_docs.py`` fails when they are
+library (from the headers of ``queries/*.cypher``), the Python API (from the
+signature and first docstring line of each public function) and the CLI
+reference (from each command's ``--help``). ``tests/test_docs.py`` fails when they are
 out of date.
 
     python tools/gen_docs.py          # rewrite README.md
@@ -16,7 +17,7 @@ import sys
 from pathlib import Path
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-SECTIONS = ("sources", "queries", "cli")
+SECTIONS = ("sources", "queries", "api", "cli")
 
 
 def sources_section() -> str:
@@ -43,6 +44,38 @@ def queries_section() -> str:
     return re.sub(r"^### ", "#### ", text, flags=re.M)
 
 
+def _call(name: str, func) -> str:
+    """``name(a, *, b=1)``: the parameters and their defaults, without the annotations."""
+    import inspect
+
+    parts, star = [], False
+    for p in inspect.signature(func).parameters.values():
+        if p.kind is p.KEYWORD_ONLY and not star:
+            parts.append("*")
+            star = True
+        text = {p.VAR_POSITIONAL: f"*{p.name}", p.VAR_KEYWORD: f"**{p.name}"}.get(p.kind, p.name)
+        star = star or p.kind is p.VAR_POSITIONAL
+        parts.append(text if p.default is p.empty else f"{text}={p.default!r}")
+    return f"{name}({', '.join(parts)})"
+
+
+def api_section() -> str:
+    import importlib
+    import inspect
+
+    import kgraph
+
+    out = []
+    for name in sorted(kgraph._API):
+        obj = getattr(importlib.import_module(kgraph._API[name]), name)
+        if not inspect.isfunction(obj):
+            continue
+        first = " ".join((obj.__doc__ or "").strip().split("\n\n")[0].split())
+        first = re.sub(r":\w+:`~?([^`]+)`", r"`\1`", first).replace("``", "`")  # reST roles to Markdown
+        out.append(f"- `kgraph.{_call(name, obj)}` (`{kgraph._API[name]}`): {first}")
+    return "\n".join(out) + "\n"
+
+
 def cli_section() -> str:
     from click.testing import CliRunner
 
@@ -63,7 +96,7 @@ def cli_section() -> str:
 
 
 def render(text: str) -> str:
-    makers = {"sources": sources_section, "queries": queries_section, "cli": cli_section}
+    makers = {"sources": sources_section, "queries": queries_section, "api": api_section, "cli": cli_section}
     for section in SECTIONS:
         start, end = f"<!-- {section}:start -->", f"<!-- {section}:end -->"
         if start not in text or end not in text:

@@ -159,6 +159,16 @@ def output_json(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
 
 
+def found_by_note(found: dict) -> str:
+    """One line on what a typed query, not a node id, was taken to mean (``found_by`` of a card or view)."""
+    others = found["others"]
+    text = f"{found['query']!r} is not a node id; it matches {'; '.join(found['why'][:2])}"
+    if others:
+        more = f" and {len(others) - 5:,} more" if len(others) > 5 else ""
+        text += "; it matches as well: " + ", ".join(f"{o['id']} ({o['type']} {o['name']})" for o in others[:5]) + more
+    return text
+
+
 def human_size(n: int) -> str:
     """Bytes for people.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from ..htmlview import MAX_NEIGHBOURS, MAX_NODES
-from . import human_size, output_json, pass_datadir
+from . import found_by_note, human_size, output_json, pass_datadir
 
 
 @click.command()
@@ -27,12 +27,13 @@ def view(dd, node_id, hops, out, max_nodes, max_neighbours, as_json):
     colour and a shape, sanctioned nodes a red ring; click a node for its
     card (names, identifiers, listings with their sources), filter types,
     search names and ids. Busy nodes show at most --max-neighbours
-    neighbours and a "+N more" note.
+    neighbours and a "+N more" note. NODE_ID may also be anything lookup
+    finds exactly (a tail, a hex, a name), as for `kgraph show`.
 
     \b
     Example:
         kgraph view ofac-40181 -o aviacon.html
-        kgraph view ofac-40185 --hops 3 -o ra-78765.html
+        kgraph view RA-78765 --hops 3 -o ra-78765.html
     """
     from ..datadir import output_path
     from ..htmlview import view_data, write_html
@@ -40,16 +41,20 @@ def view(dd, node_id, hops, out, max_nodes, max_neighbours, as_json):
     out = None if out is None else output_path(out)  # a mistyped folder is refused before the graph is read
     data = view_data(node_id, hops=hops, datadir=dd, max_nodes=max_nodes, max_neighbours=max_neighbours)
     path = write_html(data, out)
-    summary = {"path": str(path), "center": node_id, "hops": hops, "nodes": len(data["nodes"]),
+    summary = {"path": str(path), "center": data["center"], "hops": hops, "nodes": len(data["nodes"]),
                "relationships": len(data["edges"]),
                "not_drawn": sum(n["more"] for n in data["nodes"] if n["depth"] < hops),
                "truncated": data["truncated"]}
+    if data.get("found_by"):
+        summary["found_by"] = data["found_by"]
     if as_json:
         output_json(summary)
         return
+    if data.get("found_by"):
+        click.echo(found_by_note(data["found_by"]))
     limit = " (node limit reached)" if data["truncated"] else ""
     click.echo(f"Wrote {path}: {summary['nodes']} nodes, {summary['relationships']} relationships within {hops} "
-               f"hop{'s' if hops != 1 else ''} of {node_id}{limit}.")
+               f"hop{'s' if hops != 1 else ''} of {data['center']}{limit}.")
 
 
 # --------------------------------------------------------------------------- update

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from . import output_json, pass_datadir
+from . import found_by_note, output_json, pass_datadir
 
 
 @click.command()
@@ -76,11 +76,16 @@ def show(dd, node_id, flights, as_json):
     and the sanctioned aircraft that flew them; a program's card, who it lists
     and the latest designations; a flight's, its aircraft and its ends.
 
-    NODE_ID comes from `kgraph lookup` (e.g. ofac-40181, ofac-40185).
+    NODE_ID comes from `kgraph lookup` (e.g. ofac-40181, ofac-40185). What
+    lookup finds exactly will do as well (a tail, a hex, a name): the card
+    is then its best hit's, and a first line says what matched and which
+    other nodes match as well (`found_by` in --json). A query with no exact
+    hit is refused, naming the closest.
 
     \b
     Example:
         kgraph show ofac-40185
+        kgraph show RA-78765
         kgraph show ofac-40181 --json
         kgraph show airport-MUSA
         kgraph show program-us-ofac-russia-eo14024
@@ -93,5 +98,9 @@ def show(dd, node_id, flights, as_json):
         output_json(card)
         return
     from rich.console import Console
+    from rich.markup import escape
 
-    render_card(card, Console())
+    console = Console()
+    if card.get("found_by"):
+        console.print(f"[dim]{escape(found_by_note(card['found_by']))}[/]")
+    render_card(card, console)

@@ -287,7 +287,9 @@ def view_data(node_id: str, *, hops: int = 2, datadir=None, max_nodes: int = MAX
     Parameters
     ----------
     node_id : str
-        Id of the node in the middle (``ofac-40181``).
+        Id of the node in the middle (``ofac-40181``), or anything
+        :func:`kgraph.lookup` finds exactly (``RA-78765``): the data then has
+        ``found_by`` (see :func:`kgraph.show`).
     hops : int
         How many relationships away from it to go.
     datadir : DataDir or path, optional
@@ -307,8 +309,14 @@ def view_data(node_id: str, *, hops: int = 2, datadir=None, max_nodes: int = MAX
     Raises
     ------
     NotFound
-        No node has this id. NoGraph: no graph is built.
+        No node has this id, and lookup finds none exactly. NoGraph: no graph is built.
     """
+    from ..lookup_index import found_by
+
+    return found_by(node_id, lambda nid: _view_data(nid, hops, datadir, max_nodes, max_neighbours), datadir=datadir)
+
+
+def _view_data(node_id: str, hops: int, datadir, max_nodes: int, max_neighbours: int) -> dict[str, Any]:
     from .. import __version__
     from ..datadir import DataDir
     from ..graph import open_store
