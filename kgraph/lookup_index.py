@@ -5,7 +5,8 @@ A name or alias in any script or romanisation (``Авиакон Цитотран
 with any dash, with Cyrillic letters (``РА-78765``) or as its number alone
 (``78765``, scored :data:`BARE_TAIL_SCORE`), an ICAO hex (``1533ad``), an
 MSN, a tax or registration number, a node id (``ofac-40181``) or a source
-record id (``40181``).
+record id (``40181``); an airport by its town or another of its names
+(:data:`LOOKUP_NAMES`).
 
 The build writes a small SQLite index beside the graph (``lookup.sqlite``):
 one row per node (what a hit shows) and one row per key (node id, source
@@ -60,6 +61,9 @@ CANDIDATE_CAP = 2000
 #: flight's only keys are those two (its name is a generated caption, "RA-78765 ULLI -> URSS, 2026-01-20"),
 #: and at full size its million rows and two million keys were a third of the index's time (43 -> 32 s)
 STORE_ONLY = frozenset({"Flight"})
+#: properties a lookup matches as names beside a node's own: an airport by its town and the other names
+#: OurAirports keeps for it (Havana finds José Martí International; Leningrad and Аэропорт Пулково, Pulkovo)
+LOOKUP_NAMES = {"Airport": ("municipality", "keywords")}
 #: node types whose names are mostly their tail (OFAC names an aircraft "RA-78765"); such a name is filed
 #: under identifier keys, not name keys (600k registrations would file ~1.6M name keys of tail pieces)
 TAIL_NAMED = frozenset({"Airplane", "Registration"})
@@ -260,6 +264,7 @@ def index_rows(tables, resolution=None, *, readers=None) -> Iterable[dict[str, A
         col = {name: i for i, name in enumerate(table.names)}
         i_id, i_cap, i_names, i_src, i_sanc = (col[c] for c in ("id", "caption", "names", "sources", "sanctioned"))
         i_idents = [col[p] for p in s.nodes[node_type].identifiers if p in col]
+        i_also = [col[p] for p in LOOKUP_NAMES.get(node_type, ()) if p in col]
         summary = _summary_parts(s.nodes[node_type].summary, col)
         for r in table.rows:
             values: list[str] = []
@@ -267,11 +272,15 @@ def index_rows(tables, resolution=None, *, readers=None) -> Iterable[dict[str, A
                 v = r[i]
                 values.extend(v if isinstance(v, list) else [v] if v else [])
             sources = r[i_src] or "[]"
+            names = r[i_names] or []
+            if i_also:
+                also = [v for i in i_also for v in (r[i] if isinstance(r[i], list) else [r[i]] if r[i] else [])]
+                names = list(dict.fromkeys([*names, *(v.strip() for v in also if v and v.strip())]))
             yield {
                 "id": r[i_id],
                 "type": node_type,
                 "caption": r[i_cap],
-                "names": r[i_names] or [],
+                "names": names,
                 "sources": _loads(sources) if isinstance(sources, str) else sources,
                 "sources_json": sources if isinstance(sources, str) else None,
                 "members": clusters.get(r[i_id], []),

@@ -18,7 +18,8 @@ def lookup(dd, query, limit, types, as_json):
 
     A tail may be typed in any spacing, with any dash, with Cyrillic
     letters (РА-78765) or as its number alone (78765 finds RA-78765, with
-    a score of 0.9).
+    a score of 0.9). An airport is found by its town and the other names
+    OurAirports keeps for it too (St Petersburg, Leningrad: Pulkovo).
 
     Each hit shows its type, names, lists and programs, score and why it
     matched. An identifier, id or record matches exactly (score 1); a name
