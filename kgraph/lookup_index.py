@@ -32,7 +32,7 @@ import re
 import sqlite3
 import unicodedata
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .datadir import DataDir
 from .errors import REBUILD, DamagedFile, KgraphError, NotFound
@@ -537,11 +537,12 @@ def lookup(
 
 def id_hit(node_id: str, *, datadir: DataDir | str | Path | None = None) -> dict[str, Any] | None:
     """The lookup hit of the node an id names (its own, or a record's folded into it), or None."""
+    return _id_hit(node_id, lookup(node_id, limit=20, datadir=datadir))
+
+
+def _id_hit(node_id: str, hits: list[dict[str, Any]]) -> dict[str, Any] | None:
     key = f"id {node_id}".lower()
-    for hit in lookup(node_id, limit=20, datadir=datadir):
-        if any(w.lower() == key for w in hit["why"]):
-            return hit
-    return None
+    return next((h for h in hits if any(w.lower() == key for w in h["why"])), None)
 
 
 def find_node(text: str, *, datadir: DataDir | str | Path | None = None, min_score: float = 1.0
@@ -557,9 +558,11 @@ def find_node(text: str, *, datadir: DataDir | str | Path | None = None, min_sco
     >>> hit["id"], [h["id"] for h in others]
     ('ofac-40185', ['tail-RA78765', 'ofac-40181'])
     """
-    hit = id_hit(text, datadir=datadir)
-    hits = [hit] if hit is not None else lookup(text, limit=20, datadir=datadir)
-    if hit is None and hits and hits[0]["score"] >= min_score:
+    hits = lookup(text, limit=20, datadir=datadir)
+    hit = _id_hit(text, hits)
+    if hit is not None:
+        hits = [hit]  # an id is that node, whatever else its text matches
+    elif hits and hits[0]["score"] >= min_score:
         hit = hits[0]
     if hit is None:
         closest = "; ".join(f"{h['id']} {h['name']} ({h['score']:.2f})" for h in hits[:3])
@@ -570,7 +573,8 @@ def find_node(text: str, *, datadir: DataDir | str | Path | None = None, min_sco
     return hit, [h for h in hits if h is not hit and h["score"] == hit["score"]]
 
 
-def found_by(text: str, read: Any, *, datadir: DataDir | str | Path | None = None) -> dict[str, Any]:
+def found_by(text: str, read: Callable[[str], dict[str, Any]], *, datadir: DataDir | str | Path | None = None
+             ) -> dict[str, Any]:
     """``read(text)``, or when no node has the id ``text``, ``read`` of the node :func:`find_node` finds
     exactly, with ``found_by``: what was typed, the hit's score and why, and the other exact hits."""
     try:
