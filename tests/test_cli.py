@@ -111,6 +111,18 @@ def test_lookup_reads_a_cyrillic_name_with_a_number_as_a_name(demo):
     assert "ofac-40185" not in [h["id"] for h in hits]
 
 
+def test_a_model_that_lookup_does_not_find_is_pointed_to_the_query_of_its_aircraft(demo):
+    root, _ = demo
+    out = kg(root, "lookup", "Ил-76").output.splitlines()
+    assert out == ["No match for 'Ил-76'.",
+                   "It reads as the aircraft model Il-76; its aircraft: kgraph query aircraft-of-model --param family=Il-76"]
+    rows = json.loads(kg(root, "query", "aircraft-of-model", "--param", "family=Il-76", "--json").output)
+    assert [(r["aircraft"], r["aircraft_sanctioned"], r["sanctioned_operator_id"]) for r in rows] == [
+        ("RA-76502", True, "ofac-40181"), ("RA-76842", True, "ofac-40181"), ("RA-76846", True, "ofac-40181"),
+        ("RA-78765", True, "ofac-40181")]
+    assert kg(root, "lookup", "78766").output.strip() == "No match for '78766'."  # digits alone are no model
+
+
 def test_lookup_table_for_people(demo):
     root, _ = demo
     out = kg(root, "lookup", "ra 78765").output

@@ -46,7 +46,7 @@ def test_the_library_has_at_least_twelve_documented_queries():
 def test_every_query_runs_on_the_embedded_store(dd):
     params = {"country": "CU", "airport": "MUSA", "a": "ofac-40181", "b": "airport-MUSA", "by": "us_ofac_sdn",
               "not_by": "ca_sema", "since": "2023-01-01", "id": "ofac-40181", "operator": "ofac-40181",
-              "aircraft": "ofac-40185"}
+              "aircraft": "ofac-40185", "family": "Il-76"}
     for name, q in library().items():
         columns, rows = query(name, params={k: v for k, v in params.items() if k in q.params}, datadir=dd)
         assert rows, name
@@ -59,6 +59,15 @@ def test_aircraft_of_sanctioned_operators(dd):
         ("ofac-40181", "ofac-40185", "RA-78765", True),
         ("ofac-900002", "opensky-600001", "EX-76001", False),
     ]
+
+
+def test_aircraft_of_a_model(dd):
+    columns, rows = run(dd, "aircraft-of-model", family="Il-76")
+    assert columns == ["aircraft_id", "aircraft", "model", "msn", "aircraft_sanctioned", "sanctioned_operator_id",
+                       "sanctioned_operator"]
+    assert rows == [["ofac-40185", "RA-78765", ["IL-76TD", "Il-76TD"], ["83486590", "0083486590"], True, "ofac-40181",
+                     "AVIACON ZITOTRANS"]]
+    assert run(dd, "aircraft-of-model", family="IL-76TD")[1] == []  # a family, not a model as written
 
 
 def test_sanctioned_flights_into_cuba_between_two_dates(dd):

@@ -1,6 +1,8 @@
 """Lookup and entity cards: `kgraph lookup`, `kgraph show`."""
 from __future__ import annotations
 
+import shlex
+
 import click
 
 from . import found_by_note, output_json, pass_datadir
@@ -19,7 +21,9 @@ def lookup(dd, query, limit, types, as_json):
     A tail may be typed in any spacing, with any dash, with Cyrillic
     letters (РА-78765) or as its number alone (78765 finds RA-78765, with
     a score of 0.9). An airport is found by its town and the other names
-    OurAirports keeps for it too (St Petersburg, Leningrad: Pulkovo).
+    OurAirports keeps for it too (St Petersburg, Leningrad: Pulkovo). A
+    query that finds nothing but reads as an aircraft model (Ил-76, Boeing
+    737) is pointed to the library query that lists that model's aircraft.
 
     Each hit shows its type, names, lists and programs, score and why it
     matched. An identifier, id or record matches exactly (score 1); a name
@@ -45,6 +49,13 @@ def lookup(dd, query, limit, types, as_json):
         return
     if not hits:
         click.echo(f"No match for {query!r}.")
+        from ..refdata.models import model_family
+
+        # lookup finds things by name and number; a model is what many aircraft share: a query lists them
+        family = model_family(query) if any(c.isalpha() for c in query) else None
+        if family:
+            click.echo(f"It reads as the aircraft model {family}; its aircraft: "
+                       f"kgraph query aircraft-of-model --param family={shlex.quote(family)}")
         return
     from rich.console import Console
     from rich.markup import escape
