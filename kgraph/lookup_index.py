@@ -142,7 +142,8 @@ CREATE TABLE key (key TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, label
 def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
     """Write ``lookup.sqlite`` into a build directory; returns the number of nodes indexed.
 
-    ``rows`` are node dicts with ``id``, ``type``, ``caption``, ``names`` (list),
+    ``rows`` are node dicts with ``id``, ``type``, ``caption``, ``names`` (list), ``also`` (the other
+    texts a lookup matches -> the property each comes from: :data:`LOOKUP_NAMES`; optional),
     ``sources`` (list of {source, record, snapshot}; ``sources_json``, its JSON text, is stored as it
     is when given), ``members`` (member node
     ids folded into this node), ``identifiers`` (list of identifier values),
@@ -173,9 +174,11 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
                 node_batch, key_batch = [], []
             get = row.get
             nid, ntype = row["id"], row["type"]
-            names, programs, sources = get("names"), get("programs"), get("sources") or ()
+            names, programs, sources, also = get("names"), get("programs"), get("sources") or (), get("also")
             node_batch.append((
-                nid, ntype, get("caption") or nid, _dumps(names) if names else "[]",
+                nid, ntype, get("caption") or nid,
+                # the names column: the node's names, with the other texts its lookup matches and whence
+                _dumps({"names": names or [], "also": also}) if also else _dumps(names) if names else "[]",
                 get("sources_json") or _dumps(sources),
                 _dumps(programs) if programs else "[]", 1 if get("sanctioned") else 0,
                 get("summary") or "",
@@ -193,7 +196,7 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
             for ident in identifiers or ():
                 for v in _ident_variants(ident):
                     keys.setdefault(f"ident:{v}", ("identifier", ident))
-            for name in names or ():
+            for name in [*(names or ()), *(also or ())]:
                 if ntype in TAIL_NAMED and _TAIL_NAME.match(name):
                     # an airframe or registration "named" by its tail: filed as the identifier it is
                     for v in _ident_variants(name):
@@ -264,7 +267,7 @@ def index_rows(tables, resolution=None, *, readers=None) -> Iterable[dict[str, A
         col = {name: i for i, name in enumerate(table.names)}
         i_id, i_cap, i_names, i_src, i_sanc = (col[c] for c in ("id", "caption", "names", "sources", "sanctioned"))
         i_idents = [col[p] for p in s.nodes[node_type].identifiers if p in col]
-        i_also = [col[p] for p in LOOKUP_NAMES.get(node_type, ()) if p in col]
+        i_also = [(p, col[p]) for p in LOOKUP_NAMES.get(node_type, ()) if p in col]
         summary = _summary_parts(s.nodes[node_type].summary, col)
         for r in table.rows:
             values: list[str] = []
@@ -273,14 +276,17 @@ def index_rows(tables, resolution=None, *, readers=None) -> Iterable[dict[str, A
                 values.extend(v if isinstance(v, list) else [v] if v else [])
             sources = r[i_src] or "[]"
             names = r[i_names] or []
-            if i_also:
-                also = [v for i in i_also for v in (r[i] if isinstance(r[i], list) else [r[i]] if r[i] else [])]
-                names = list(dict.fromkeys([*names, *(v.strip() for v in also if v and v.strip())]))
+            also = {}
+            for prop, i in i_also:
+                for v in r[i] if isinstance(r[i], list) else [r[i]] if r[i] else []:
+                    if v and v.strip() and v.strip() not in names:
+                        also.setdefault(v.strip(), prop)
             yield {
                 "id": r[i_id],
                 "type": node_type,
                 "caption": r[i_cap],
                 "names": names,
+                "also": also,
                 "sources": _loads(sources) if isinstance(sources, str) else sources,
                 "sources_json": sources if isinstance(sources, str) else None,
                 "members": clusters.get(r[i_id], []),
@@ -397,6 +403,15 @@ def _query_keys(query: str) -> list[tuple[str, str]]:
     return [(k, kind) for k, kind in keys if not (k in seen or seen.add(k))]
 
 
+def _names(column: str) -> tuple[list[str], dict[str, str]]:
+    """A node row's names column: its names, and the other texts lookup matches (:data:`LOOKUP_NAMES`)
+    with the property each comes from."""
+    value = _loads(column)
+    if isinstance(value, dict):
+        return value["names"], value["also"]
+    return value, {}
+
+
 def _bare_tail_hits(con: sqlite3.Connection, q: str) -> dict[str, dict[str, Any]]:
     """Nodes holding a tail of which the query is the number without its nationality mark: 78765 finds
     RA-78765 (and UR-78765, if the graph holds one), scored :data:`BARE_TAIL_SCORE`."""
@@ -509,13 +524,13 @@ def lookup(
         r = rows.get(nid)
         if r is None or (wanted and r[1] not in wanted):
             continue
-        names = _loads(r[3])
+        names, also = _names(r[3])
         if not h["why"]:  # a name candidate: scored here
-            best, matched = score_names(q, names)
+            best, matched = score_names(q, [*names, *also])
             if best <= 0:
                 continue
             h["score"] = best
-            h["why"].append(f"name {matched!r}")
+            h["why"].append(f"{also.get(matched, 'name')} {matched!r}")
         out.append({
             "id": nid,
             "type": r[1],

@@ -58,9 +58,10 @@ def test_demo_prints_the_chain_with_its_sources(demo):
     ("6658039390", "ofac-40181", "identifier"),
     ("MUSA", "airport-MUSA", "identifier"),
     # an airport by its town and by the other names OurAirports keeps for it
-    ("St Petersburg", "airport-ULLI", "name 'St. Petersburg'"),
-    ("Leningrad", "airport-ULLI", "name 'Leningrad'"),
-    ("Аэропорт Пулково", "airport-ULLI", "name 'Аэропо́рт Пу́лково'"),
+    ("St Petersburg", "airport-ULLI", "municipality 'St. Petersburg'"),
+    ("Leningrad", "airport-ULLI", "keywords 'Leningrad'"),
+    ("Аэропорт Пулково", "airport-ULLI", "keywords 'Аэропо́рт Пу́лково'"),
+    ("Pulkovo", "airport-ULLI", "name 'Pulkovo Airport'"),
     ("40185", "ofac-40185", "record"),
     # a tail as the press writes it: its number alone, Cyrillic letters (by sound, and by look), dashes
     ("78765", "ofac-40185", "tail RA-78765, 78765 without its mark"),
