@@ -50,7 +50,8 @@ except ImportError:  # pragma: no cover - orjson is a dependency; the standard l
 
     _loads = json.loads
 
-__all__ = ["lookup", "find_node", "id_hit", "found_by", "write_index", "index_rows", "identifier_value"]
+__all__ = ["lookup", "screen", "read_queries", "find_node", "id_hit", "found_by", "write_index", "index_rows",
+           "identifier_value"]
 
 INDEX_NAME = "lookup.sqlite"
 #: the relationship types the index reads (a node's programs); it reads every node table
@@ -548,6 +549,52 @@ def lookup(
     out.sort(key=lambda x: (-x["score"], rank[x["id"]], not x["sanctioned"], x["type"] in ("Address", "Identifier"),
                             x["id"]))
     return out[: max(limit, 0)]
+
+
+def screen(queries: Iterable[str], *, limit: int = 1, min_score: float = 0.0, datadir: DataDir | str | Path | None = None,
+           types: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Look up many queries at once (a list of counterparties to screen): one entry per query, in order.
+
+    Each entry: ``query`` and ``hits`` (at most ``limit``, each as :func:`lookup` gives it, scoring
+    ``min_score`` or more). Blank queries are skipped.
+
+    Example (``dd``: a data directory holding the demo graph)
+    -------
+    >>> [(e["query"], [h["id"] for h in e["hits"]]) for e in kgraph.screen(["Aviacon Zitotrans", "1533ad",
+    ...                                                                      "Nobody Ltd"], datadir=dd)]
+    [('Aviacon Zitotrans', ['ofac-40181']), ('1533ad', ['ofac-40185']), ('Nobody Ltd', [])]
+    """
+    wanted = list(types) if types else None
+    out = []
+    for q in queries:
+        q = q.strip()
+        if q:
+            hits = lookup(q, limit=limit, datadir=datadir, types=wanted)
+            out.append({"query": q, "hits": [h for h in hits if h["score"] >= min_score]})
+    return out
+
+
+def read_queries(path: str | Path, data: bytes) -> list[str]:
+    r"""The queries of a screening file: one per line, UTF-8; blank lines and ``#`` comments skipped.
+
+    Raises :class:`~kgraph.errors.KgraphError` naming the file and the line that is not UTF-8 text.
+
+    >>> read_queries("names.txt", "# to screen\nAviacon Zitotrans\n\n  RA-78765 \n".encode())
+    ['Aviacon Zitotrans', 'RA-78765']
+    >>> read_queries("names.txt", b"ok\n\xff\xfe\n")
+    Traceback (most recent call last):
+    ...
+    kgraph.errors.KgraphError: names.txt: line 2: not UTF-8 text
+    """
+    out = []
+    for n, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").splitlines(), 1):  # a BOM from a spreadsheet
+        try:
+            line = raw.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            raise KgraphError(f"{path}: line {n}: not UTF-8 text") from None
+        if line and not line.startswith("#"):
+            out.append(line)
+    return out
 
 
 def id_hit(node_id: str, *, datadir: DataDir | str | Path | None = None) -> dict[str, Any] | None:

@@ -124,6 +124,34 @@ def test_a_model_that_lookup_does_not_find_is_pointed_to_the_query_of_its_aircra
     assert kg(root, "lookup", "78766").output.strip() == "No match for '78766'."  # digits alone are no model
 
 
+def test_screen_looks_up_every_line_of_a_file(demo, tmp_path):
+    root, _ = demo
+    names = tmp_path / "counterparties.txt"
+    names.write_bytes("\ufeff# to screen\nАвиакон Цитотранс\n\n  RA-78765 \nNobody Trading Ltd\n78765\n".encode())
+    found = json.loads(kg(root, "screen", str(names), "--json").output)
+    assert [(e["query"], [(h["id"], h["score"]) for h in e["hits"]]) for e in found] == [
+        ("Авиакон Цитотранс", [("ofac-40181", 1.0)]), ("RA-78765", [("ofac-40185", 1.0)]),
+        ("Nobody Trading Ltd", []), ("78765", [("ofac-40185", 0.9)])]
+    assert found[0]["hits"][0] == json.loads(kg(root, "lookup", "Авиакон Цитотранс", "--json").output)[0]
+    exact = json.loads(kg(root, "screen", str(names), "--json", "--min-score", "1").output)
+    assert [len(e["hits"]) for e in exact] == [1, 1, 0, 0]
+    two = json.loads(kg(root, "screen", str(names), "--json", "-n", "2").output)
+    assert [h["id"] for h in two[1]["hits"]] == ["ofac-40185", "tail-RA78765"]
+    table = kg(root, "screen", str(names)).output
+    assert "4 queries, 3 with hits" in table and "ofac-40181" in table and "no match" in table
+    piped = CliRunner().invoke(cli, ["--data-dir", str(root), "screen", "-", "--json"], input="1533ad\n")
+    assert [h["id"] for h in json.loads(piped.output)[0]["hits"]] == ["ofac-40185"]
+    # bad input: one line naming the file and the place
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"Aviacon\n\xff\xfe Zitotrans\n")
+    result = kg(root, "screen", str(bad))
+    assert result.exit_code == 1 and result.output.strip() == f"Error: {bad}: line 2: not UTF-8 text"
+    empty = tmp_path / "empty.txt"
+    empty.write_text("# nothing\n\n")
+    result = kg(root, "screen", str(empty))
+    assert result.exit_code == 1 and result.output.strip() == f"Error: {empty}: no queries (one per line; # starts a comment)"
+
+
 def test_lookup_table_for_people(demo):
     root, _ = demo
     out = kg(root, "lookup", "ra 78765").output

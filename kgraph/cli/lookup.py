@@ -63,13 +63,67 @@ def lookup(dd, query, limit, types, as_json):
 
     table = Table(title=f"Lookup: {query}")
     for col in ("score", "id", "type", "name", "lists and programs", "why"):
-        table.add_column(col, justify="right" if col == "score" else "left")
+        table.add_column(col, justify="right" if col == "score" else "left", no_wrap=col in ("score", "id"))
     for h in hits:
         name = escape(h["name"]) + (" [bold red](sanctioned)[/]" if h["sanctioned"] else "")
         if h.get("summary"):
             name += f"\n[dim]{escape(h['summary'])}[/]"
         table.add_row(f"{h['score']:.2f}", h["id"], h["type"], name, escape("; ".join(h["programs"])),
                       escape("; ".join(h["why"][:2])))
+    Console().print(table)
+
+
+@click.command()
+@click.argument("file", type=click.File("rb"))
+@click.option("--limit", "-n", default=1, show_default=True, help="Hits to show per query.")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Leave out hits scoring less (1: exact identifiers, records and names only).")
+@click.option("--type", "types", multiple=True, help="Only nodes of this type (repeatable): Organization, Airplane...")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of {query, hits}, in the file's order.")
+@pass_datadir
+def screen(dd, file, limit, min_score, types, as_json):
+    """Look up every line of FILE (a list of counterparties, tails or numbers
+    to screen; `-` reads stdin) and print the best hits of each, as
+    `kgraph lookup` finds them.
+
+    One query per line, UTF-8; blank lines and lines starting with # are
+    skipped. The table has a row per hit, and one for a query with none.
+
+    \b
+    Example:
+        kgraph screen counterparties.txt
+        kgraph screen counterparties.txt --min-score 0.9 --json
+        kgraph screen - < counterparties.txt
+    """
+    from ..lookup_index import read_queries
+    from ..lookup_index import screen as run_screen
+
+    name = getattr(file, "name", "<stdin>")
+    queries = read_queries(name, file.read())
+    if not queries:
+        raise click.ClickException(f"{name}: no queries (one per line; # starts a comment)")
+    found = run_screen(queries, limit=limit, min_score=min_score, datadir=dd, types=types or None)
+    if as_json:
+        output_json(found)
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"Screened: {name}, {len(found)} queries, "
+                        f"{sum(1 for e in found if e['hits'])} with hits")
+    for col in ("query", "score", "id", "type", "name", "lists and programs", "why"):
+        # the id is what a reader takes to `kgraph show`: never cut short
+        table.add_column(col, justify="right" if col == "score" else "left", no_wrap=col in ("score", "id"))
+    for e in found:
+        for i, h in enumerate(e["hits"] or [None]):
+            query = escape(e["query"]) if i == 0 else ""
+            if h is None:
+                table.add_row(query, "", "", "", "[dim]no match[/]", "", "")
+                continue
+            name = escape(h["name"]) + (" [bold red](sanctioned)[/]" if h["sanctioned"] else "")
+            table.add_row(query, f"{h['score']:.2f}", h["id"], h["type"], name, escape("; ".join(h["programs"])),
+                          escape("; ".join(h["why"][:2])))
     Console().print(table)
 
 
