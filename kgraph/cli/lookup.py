@@ -1,4 +1,4 @@
-"""Lookup and entity cards: `kgraph lookup`, `kgraph show`."""
+"""Lookup, entity cards and screening: `kgraph lookup`, `kgraph show`, `kgraph screen`."""
 from __future__ import annotations
 
 import shlex
