@@ -7,6 +7,8 @@ it visited, each with the source it came from.
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 
@@ -141,6 +143,16 @@ def test_screen_looks_up_every_line_of_a_file(demo, tmp_path):
     assert "4 queries, 3 with hits" in table and "ofac-40181" in table and "no match" in table
     piped = CliRunner().invoke(cli, ["--data-dir", str(root), "screen", "-", "--json"], input="1533ad\n")
     assert [h["id"] for h in json.loads(piped.output)[0]["hits"]] == ["ofac-40185"]
+    rows = list(csv.reader(io.StringIO(kg(root, "screen", str(names), "--csv").output)))
+    assert rows[0] == ["query", "score", "id", "type", "name", "sanctioned", "programs", "why"]
+    assert rows[1][:6] == ["Авиакон Цитотранс", "1.0", "ofac-40181", "Organization", "JSC AVIACON ZITOTRANS", "yes"]
+    assert rows[3] == ["Nobody Trading Ltd"] and rows[4][:3] == ["78765", "0.9", "ofac-40185"]
+    # a text a spreadsheet would run as a formula stays text
+    formula = tmp_path / "formula.txt"
+    formula.write_text('=HYPERLINK("http://example.invalid","x")\n')
+    assert list(csv.reader(io.StringIO(kg(root, "screen", str(formula), "--csv").output)))[1] == [
+        '\'=HYPERLINK("http://example.invalid","x")']
+    assert kg(root, "screen", str(names), "--csv", "--json").exit_code == 2
     # bad input: one line naming the file and the place
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"Aviacon\n\xff\xfe Zitotrans\n")

@@ -80,8 +80,11 @@ def lookup(dd, query, limit, types, as_json):
               help="Leave out hits scoring less (1: exact identifiers, records and names only).")
 @click.option("--type", "types", multiple=True, help="Only nodes of this type (repeatable): Organization, Airplane...")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of {query, hits}, in the file's order.")
+@click.option("--csv", "as_csv", is_flag=True,
+              help="Print CSV for a spreadsheet: a row per hit (query, score, id, type, name, sanctioned, "
+                   "programs, why), and one with only the query for a query with none.")
 @pass_datadir
-def screen(dd, file, limit, min_score, types, as_json):
+def screen(dd, file, limit, min_score, types, as_json, as_csv):
     """Look up every line of FILE (a list of counterparties, tails or numbers
     to screen; `-` reads stdin) and print the best hits of each, as
     `kgraph lookup` finds them.
@@ -93,10 +96,14 @@ def screen(dd, file, limit, min_score, types, as_json):
     Example:
         kgraph screen counterparties.txt
         kgraph screen counterparties.txt --min-score 0.9 --json
+        kgraph screen counterparties.txt --csv > screened.csv
         kgraph screen - < counterparties.txt
     """
     from ..lookup_index import read_queries
     from ..lookup_index import screen as run_screen
+
+    if as_json and as_csv:
+        raise click.UsageError("give --json or --csv, not both")
 
     name = getattr(file, "name", "<stdin>")
     queries = read_queries(name, file.read())
@@ -105,6 +112,18 @@ def screen(dd, file, limit, min_score, types, as_json):
     found = run_screen(queries, limit=limit, min_score=min_score, datadir=dd, types=types or None)
     if as_json:
         output_json(found)
+        return
+    if as_csv:
+        import csv
+        import sys
+
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow(["query", "score", "id", "type", "name", "sanctioned", "programs", "why"])
+        for e in found:
+            for h in e["hits"] or [None]:
+                out.writerow([_cell(e["query"])] + ([] if h is None else [
+                    h["score"], h["id"], h["type"], _cell(h["name"]), "yes" if h["sanctioned"] else "no",
+                    _cell("; ".join(h["programs"])), _cell("; ".join(h["why"]))]))
         return
     from rich.console import Console
     from rich.markup import escape
@@ -125,6 +144,12 @@ def screen(dd, file, limit, min_score, types, as_json):
             table.add_row(query, f"{h['score']:.2f}", h["id"], h["type"], name, escape("; ".join(h["programs"])),
                           escape("; ".join(h["why"][:2])))
     Console().print(table)
+
+
+def _cell(text: str) -> str:
+    """A text for a spreadsheet cell: one that a spreadsheet would run as a formula (=, +, -, @ first: the
+    lists' names and the analyst's queries are text from outside) is kept as text by a leading quote."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @click.command()
