@@ -80,8 +80,9 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
 #: Cyrillic letters that look like Latin ones, for a tail or a hex typed with them by look (ЕР-, 1533АD)
 _LATIN_LOOKALIKES = str.maketrans("АВЕКМНОРСТУХаекморстух", "ABEKMHOPCTYXaekmopctyx")
-#: a tail's number without its nationality mark, as the press often writes it (78765 for RA-78765)
-_BARE_TAIL = re.compile(r"^[0-9][0-9A-Z]{2,5}$")
+#: a tail's number without its nationality mark, as the press often writes it (78765 for RA-78765): four
+#: to six characters, so that a short number ("123") is not read as every N123, B-123... in the graph
+_BARE_TAIL = re.compile(r"^[0-9][0-9A-Z]{3,5}$")
 #: score of a tail found by its number without the mark: below every exact hit, above most names
 BARE_TAIL_SCORE = 0.9
 #: a name key held by more nodes than this (n:airfield, the n:vt of every VT- tail) is common: it only

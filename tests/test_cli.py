@@ -106,6 +106,20 @@ def test_lookup_reads_a_tail_number_without_its_mark_below_exact_hits(demo):
     assert json.loads(kg(root, "lookup", "78766", "--json").output) == []
 
 
+def test_a_number_of_four_to_six_characters_is_read_as_a_tail_without_its_mark(tmp_path):
+    import sqlite3
+
+    from kgraph.lookup_index import INDEX_NAME, _bare_tail_hits, write_index
+
+    write_index([{"id": f"tail-{t}", "type": "Registration", "caption": t, "names": [t], "identifiers": [t]}
+                 for t in ("N765", "N7650", "RA76501")], tmp_path)
+    con = sqlite3.connect(tmp_path / INDEX_NAME)
+    assert _bare_tail_hits(con, "765") == {}  # N765 is in the graph, but "765" is too short to mean it
+    assert list(_bare_tail_hits(con, "7650")) == ["tail-N7650"]
+    assert list(_bare_tail_hits(con, "76501")) == ["tail-RA76501"]
+    assert _bare_tail_hits(con, "7650123") == {} and _bare_tail_hits(con, "N7650") == {}
+
+
 def test_lookup_reads_a_cyrillic_name_with_a_number_as_a_name(demo):
     """Its Cyrillic letters were dropped from the identifier read in it: "ООО Ромашка 83486590" was the
     identifier 83486590, and RA-78765 (MSN 83486590) its exact hit."""
