@@ -50,6 +50,8 @@ def _call(name: str, func) -> str:
 
     parts, star = [], False
     for p in inspect.signature(func).parameters.values():
+        if p.name.startswith("_"):  # private: for kgraph's own callers
+            continue
         if p.kind is p.KEYWORD_ONLY and not star:
             parts.append("*")
             star = True
