@@ -54,6 +54,10 @@ __all__ = ["lookup", "screen", "read_queries", "find_node", "id_hit", "found_by"
            "identifier_value"]
 
 INDEX_NAME = "lookup.sqlite"
+#: how the index turns names and identifiers into keys, kept in the file (SQLite's user_version): a lookup
+#: turns the query into keys with this code's rules, so an index written by a kgraph with other rules would
+#: miss without a word. Bump it with any change to name_keys or identifier_value (a test pins both).
+INDEX_FORMAT = 2
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
 #: candidates scored per query at most (the best keys are fetched first)
@@ -165,7 +169,8 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
         # 16 KiB pages: 10M rows appended and two indexes sorted in ~8% less time than with 4 KiB pages;
         # a warm lookup reads larger pages (median 1.2-1.3 ms at full size, 0.9 ms with 4 KiB pages)
         con.executescript("PRAGMA page_size=16384; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
-                          "PRAGMA cache_size=-32768; PRAGMA temp_store=FILE;" + _SCHEMA)
+                          f"PRAGMA cache_size=-32768; PRAGMA temp_store=FILE; PRAGMA user_version={INDEX_FORMAT};"
+                          + _SCHEMA)
         n = 0
         node_batch: list[tuple] = []
         key_batch: list[tuple] = []
@@ -478,6 +483,10 @@ def lookup(
         hits: dict[str, dict[str, Any]] = {}
         name_hits: dict[str, int] = {}
         common: list[list[tuple]] = []
+        (written_as,) = con.execute("PRAGMA user_version").fetchone()
+        if written_as != INDEX_FORMAT:
+            raise KgraphError(f"{path}: this lookup index was written by another version of kgraph (index format "
+                              f"{written_as}, this one reads {INDEX_FORMAT}); {REBUILD}")
         # one indexed read per key, each capped: a common key's rows never crowd out a rare key's
         for key, key_kind in _query_keys(q):
             rows = con.execute("SELECT id, kind, label FROM key WHERE key = ? LIMIT ?",

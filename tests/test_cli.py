@@ -62,6 +62,7 @@ def test_demo_prints_the_chain_with_its_sources(demo):
     # an airport by its town and by the other names OurAirports keeps for it
     ("St Petersburg", "airport-ULLI", "municipality 'St. Petersburg'"),
     ("Leningrad", "airport-ULLI", "keywords 'Leningrad'"),
+    ("Санкт-Петербург", "airport-ULLI", "municipality 'St. Petersburg'"),
     ("Аэропорт Пулково", "airport-ULLI", "keywords 'Аэропо́рт Пу́лково'"),
     ("Pulkovo", "airport-ULLI", "name 'Pulkovo Airport'"),
     ("40185", "ofac-40185", "record"),
@@ -104,6 +105,47 @@ def test_lookup_reads_a_tail_number_without_its_mark_below_exact_hits(demo):
     hits = json.loads(kg(root, "lookup", "78 765", "--json").output)
     assert [(h["id"], h["score"]) for h in hits] == [("ofac-40185", 0.9), ("tail-RA78765", 0.9)]
     assert json.loads(kg(root, "lookup", "78766", "--json").output) == []
+
+
+def test_an_index_written_with_other_key_rules_is_refused_in_one_line(demo, tmp_path):
+    import shutil
+    import sqlite3
+
+    root, _ = demo
+    copy = tmp_path / "data"
+    shutil.copytree(root, copy, symlinks=True)
+    index = kgraph.DataDir(copy).require_graph() / "lookup.sqlite"
+    con = sqlite3.connect(index)
+    con.execute("PRAGMA user_version = 1")  # as an older kgraph, whose keys had other rules, wrote it
+    con.close()
+    result = kg(copy, "lookup", "Санкт-Петербург")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"Error: {index}: this lookup index was written by another version of kgraph (index format 1, this one "
+        "reads 2); rebuild the graph: kgraph build"]
+    assert kg(copy, "build").exit_code == 0
+    assert json.loads(kg(copy, "lookup", "Санкт-Петербург", "--json").output)[0]["id"] == "airport-ULLI"
+
+
+def test_the_index_format_is_bumped_with_the_key_rules():
+    from kgraph.lookup_index import INDEX_FORMAT, identifier_value
+    from kgraph.resolve import name_keys
+
+    # how names and identifiers became keys when INDEX_FORMAT was last bumped. If this fails, the rules
+    # changed: an index written before would miss queries without a word. Bump INDEX_FORMAT, then update.
+    assert INDEX_FORMAT == 2
+    assert {n: name_keys(n) for n in ("Aviacon Zitotrans JSC", "Санкт-Петербург", "ООО «Ромашка-2»", "Khodorkovsky",
+                                      "习近平", "محمد بن سلمان", "Fund IV Holdings")} == {
+        "Aviacon Zitotrans JSC": ["n:aviakon", "n:sitotrans", "j:aviakonsitotrans"],
+        "Санкт-Петербург": ["n:saint", "n:peterburg", "j:saintpeterburg"],
+        "ООО «Ромашка-2»": ["n:romaSka", "n:2", "j:romaSka2"],
+        "Khodorkovsky": ["n:hodorkovski"],
+        "习近平": ["n:ksi", "n:in", "n:ping", "j:ksiinping"],
+        "محمد بن سلمان": ["n:mhmd", "n:bn", "n:slmn", "j:mhmdbnslmn"],
+        "Fund IV Holdings": ["n:fund", "n:iv", "n:holdings", "j:fundivholdings"],
+    }
+    assert [identifier_value(v) for v in ("RA-78765", "РА-78765", "1533ad", "0x1533AD")] == [
+        "RA78765", "RA78765", "1533AD", "0X1533AD"]
 
 
 def test_a_number_of_four_to_six_characters_is_read_as_a_tail_without_its_mark(tmp_path):

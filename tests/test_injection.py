@@ -124,7 +124,8 @@ def test_lookup_sends_hostile_text_as_parameters(graph, rec):
     for q in (NOTHING, "Aviacon Zitotrans", "ofac-40181", "RA78765"):
         kgraph.lookup(q, datadir=graph)
         benign |= set(rec.take()[1])
-    assert len(benign) == 2  # the key query and the node query: the only SQL lookup ever runs
+    # the index's format check, the key query and the node query: the only SQL lookup ever runs
+    assert len(benign) == 3 and "PRAGMA user_version" in benign
     for value in HOSTILE:
         hits = kgraph.lookup(value, datadir=graph)
         _, sql, params = rec.take()

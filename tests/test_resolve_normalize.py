@@ -201,6 +201,17 @@ def test_name_keys_meet_across_scripts_and_romanisations():
     assert not any(k in ("n:jsc", "n:ak", "n:aviakompania") for k in name_keys("АО АК Авиакон"))
 
 
+def test_saint_and_the_russian_burg_meet_across_languages():
+    # Санкт-Петербург, as the Russian and Ukrainian lists write it, is St. Petersburg and Saint Petersburg
+    keys = set(name_keys("Санкт-Петербург"))
+    assert keys == set(name_keys("St. Petersburg")) == set(name_keys("Saint Petersburg")) == set(
+        name_keys("Sankt-Peterburg"))
+    assert compare_texts("Bank Sankt-Peterburg", "BANK SAINT PETERSBURG PJSC", person=False) == 1.0
+    # "St" is a saint only before another word: a street ends an address
+    assert "n:saint" not in name_keys("Main St")
+    assert phonetic("orenburg") == phonetic("orensburg") and phonetic("hamburg") == "hamburg"
+
+
 # -- comparison rules --------------------------------------------------------------
 
 
@@ -225,6 +236,10 @@ def test_typos_and_transpositions():
 
 def test_initials_and_acronyms():
     assert compare_texts("Hans J Friedrich", "Hans Joachim Friedrich") >= 0.75
+    # an acronym is no misspelt word: "Red" was paired with RHD, the alias of Red Hand Defenders
+    assert score_names("Red Wings", ["RHD"]) == (0.0, None)
+    assert compare_texts("CVC Health Corporation", "CVS Health Corporation", person=False) >= 0.75
+    assert compare_texts("محمد بن سلطان", "محمد بن سلمان") >= 0.75  # Arabic has few vowels to compare
     assert compare_texts("U.S. Department of State", "United States Department of State") == 1.0
 
 

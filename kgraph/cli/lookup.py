@@ -21,8 +21,8 @@ def lookup(dd, query, limit, types, as_json):
     A tail may be typed in any spacing, with any dash, with Cyrillic
     letters (РА-78765) or as its number alone (78765 finds RA-78765, with
     a score of 0.9). An airport is found by its town and the other names
-    OurAirports keeps for it too (St Petersburg, Leningrad: Pulkovo). A
-    query that finds nothing but reads as an aircraft model (Ил-76, Boeing
+    OurAirports keeps for it too (St Petersburg, Санкт-Петербург,
+    Leningrad: Pulkovo). A query that finds nothing but reads as an aircraft model (Ил-76, Boeing
     737) is pointed to the library query that lists that model's aircraft.
 
     Each hit shows its type, names, lists and programs, score and why it
@@ -33,7 +33,9 @@ def lookup(dd, query, limit, types, as_json):
     score, why, sources: [{source, record}], programs, sanctioned,
     summary}. A flight
     (a leg's id or source record, e.g. flightlog-dn-2026-02-02-1) is looked
-    up in the graph store, not the index: ~0.1-0.2 s at full size.
+    up in the graph store, not the index: ~0.1-0.2 s at full size. An
+    index written by a kgraph that made its keys otherwise is refused,
+    with the command that writes it anew (kgraph build).
 
     \b
     Example:

@@ -28,6 +28,8 @@ True
 """
 from __future__ import annotations
 
+import re
+
 from rapidfuzz.distance import OSA, Levenshtein
 
 from .normalize import NUMBER, PARTICLE, WORD, Name, Token, analyze_all, skeleton
@@ -48,6 +50,7 @@ WEAK_PAIR_FLOOR = 0.6
 WEAK_PAIR_VALUE = 0.75
 #: ... and at most this many edits apart (Tom/Tim, not Tikhonskaya/Poklonskaya)
 WEAK_PAIR_EDITS = 2
+_HAS_VOWEL = re.compile(r"[aeiouy]")
 #: score multiplier when each name has a word the other lacks (a substitution, not an addition)
 CONFLICT = 0.7
 _SON_OF = {"bin", "ibn", "ben", "bint", "binti", "ould", "walad"}
@@ -187,13 +190,17 @@ def _take_best(cands: list[tuple[float, int, int]], used_a: set[int], used_b: se
 
 def _weak_pairs(a, b, used_a, used_b):
     """Leftover word tokens paired at their plain edit similarity when at least half alike
-    (Tom/Tim, Mosk/Musk, Sechev/Sechin): a likely typo or variant, scored for what it is."""
+    (Tom/Tim, Mosk/Musk, Sechev/Sechin): a likely typo or variant, scored for what it is. A word without a
+    vowel is an acronym (RHD, KGB), not a misspelt word: Red is no typo of RHD (CVC may be one of CVS)."""
     cands = []
     for i, ta in enumerate(a):
         if i in used_a or ta.kind != WORD or len(ta.text) < 3:
             continue
+        vowel_a = ta.abjad or bool(_HAS_VOWEL.search(ta.text))
         for j, tb in enumerate(b):
             if j in used_b or tb.kind != WORD or len(tb.text) < 3:
+                continue
+            if vowel_a != (tb.abjad or bool(_HAS_VOWEL.search(tb.text))):
                 continue
             s = _NS(ta.text, tb.text)
             if s >= WEAK_PAIR_FLOOR and OSA.distance(ta.text, tb.text) <= WEAK_PAIR_EDITS:

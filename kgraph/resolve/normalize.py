@@ -51,6 +51,7 @@ from .tables import (
     PATRONYMIC_WEIGHT,
     ROMAN as _ROMAN,
     ROMAN_VALUES as _ROMAN_VALUES,
+    SAINT_FORMS as _SAINT_FORMS,
     SON_OF as _SON_OF,
     TITLES as _TITLES,
 )
@@ -203,6 +204,8 @@ _PHONETIC_RULES = [
     (re.compile(r"ck|q"), "k"),
     (re.compile(r"x"), "ks"),
     (re.compile(r"ts|tz|z"), "s"),
+    # Russian writes the German -sburg without its s (Петербург, Оренбург): Peterburg is Petersburg
+    (re.compile(r"sburg"), "burg"),
     (re.compile(r"c(?=[eiy])"), "s"),
     (re.compile(r"c"), "k"),
     (re.compile(r"w"), "v"),
@@ -355,6 +358,9 @@ def _classify(toks: list[str], cyrillic: bool, syllabic: bool = False) -> list[T
     out: list[Token] = []
     i = 0
     n = len(toks)
+    for j in range(n - 1):
+        if toks[j] in _SAINT_FORMS:
+            keys[j] = "saint"
     while i < n:
         matched = False
         # Chinese/Korean syllables ("zao", "ao") are never company forms

@@ -92,4 +92,7 @@ SON_OF = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "walad"})
 PATRONYMIC = re.compile(r"(?:ovich|evich|ovych|evych|ovitch|ovna|evna|ivna|ichna|inichna|ogly|oglu|kyzy|qizi)$")
 PATRONYMIC_WEIGHT = 0.5
 LEET = str.maketrans("0134579", "oieastg")
+#: "Saint" as each language writes it before a name (Санкт-Петербург is Sankt-Peterburg, St. Petersburg and
+#: Saint Petersburg): one key; "st"/"ste" only before another word, where they cannot be a street or a whole name
+SAINT_FORMS = frozenset({"saint", "sainte", "sankt", "sanct", "st", "ste"})
 ORDINAL_SUFFIX = re.compile(r"^(\d+)(st|nd|rd|th)$")
