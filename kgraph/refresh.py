@@ -79,9 +79,9 @@ def _update_config(config: dict[str, Any]) -> dict[str, Any]:
     days = cfg.get("days", DEFAULT_DAYS)
     if not isinstance(days, int) or days < 1:
         raise ConfigError("config.toml: update.days must be a whole number of days (1 or more)")
-    keep = cfg.get("keep_snapshots")
-    if keep is not None and (isinstance(keep, bool) or not isinstance(keep, int) or keep < 1):
-        raise ConfigError(f"config.toml: update.keep_snapshots must be a whole number of 1 or more, not {keep!r}")
+    from .retention import keep_setting
+
+    keep_setting(config)
     return cfg
 
 

@@ -25,9 +25,30 @@ from pathlib import Path
 from typing import Any
 
 from .datadir import REJECTED_PREFIX, REMOVING_PREFIX, DataDir, tree_bytes
-from .errors import KgraphError
+from .errors import ConfigError, KgraphError
 
-__all__ = ["prune", "disk_usage"]
+__all__ = ["prune", "disk_usage", "keep_setting", "DEFAULT_KEEP"]
+
+#: snapshots kept per source and kind when neither ``--keep`` nor config.toml says
+DEFAULT_KEEP = 3
+
+
+def keep_setting(config: dict[str, Any]) -> int | None:
+    """``[update] keep_snapshots`` of a config.toml (checked), or None when it is not set.
+
+    >>> keep_setting({"update": {"keep_snapshots": 5}}), keep_setting({})
+    (5, None)
+    """
+    section = config.get("update") or {}
+    keep = section.get("keep_snapshots") if isinstance(section, dict) else None
+    if keep is not None and (isinstance(keep, bool) or not isinstance(keep, int) or keep < 1):
+        raise ConfigError(f"config.toml: update.keep_snapshots must be a whole number of 1 or more, not {keep!r}")
+    return keep
+
+
+def _keep(dd: DataDir, keep: int | None) -> int:
+    # what the analyst set for the daily update is what prune and stats count with, unless told otherwise
+    return keep if keep is not None else keep_setting(dd.config()) or DEFAULT_KEEP
 
 
 def _row(source: str, kind: str, kept: list[str], removed: list[tuple[str, list[Path]]]) -> dict[str, Any]:
@@ -68,8 +89,11 @@ def _plan(dd: DataDir, keep: int) -> list[tuple[dict[str, Any], list[Path]]]:
     return plan
 
 
-def prune(keep: int = 3, *, dry_run: bool = False, datadir: DataDir | str | Path | None = None) -> dict[str, Any]:
+def prune(keep: int | None = None, *, dry_run: bool = False, datadir: DataDir | str | Path | None = None
+          ) -> dict[str, Any]:
     """Remove all but the newest ``keep`` raw and record snapshots of each source; returns the report.
+
+    ``keep`` defaults to ``[update] keep_snapshots`` in config.toml, else :data:`DEFAULT_KEEP`.
 
     The report: ``rows`` (per source and kind ``raw`` / ``rejected`` / ``records``: how many
     snapshots are ``kept``, the names ``removed`` and their ``bytes``), ``removed`` and ``bytes``
@@ -83,9 +107,10 @@ def prune(keep: int = 3, *, dry_run: bool = False, datadir: DataDir | str | Path
     >>> report["removed"], [(r["source"], r["kind"]) for r in report["rows"] if r["removed"]]
     (2, [('airports', 'raw'), ('ourairports', 'records')])
     """
-    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
+    if keep is not None and (isinstance(keep, bool) or not isinstance(keep, int) or keep < 1):
         raise KgraphError(f"prune: keep must be a whole number of 1 or more, not {keep!r}")
     dd = DataDir.of(datadir)
+    keep = _keep(dd, keep)
     with dd.lock("prune"):
         return prune_locked(dd, keep, dry_run=dry_run)
 
@@ -112,13 +137,15 @@ def prune_locked(dd: DataDir, keep: int, *, dry_run: bool = False) -> dict[str, 
 AREAS = ("raw", "records", "graph", "history")
 
 
-def disk_usage(dd: DataDir, keep: int = 3) -> dict[str, Any]:
-    """Bytes held per folder of the data directory, and what ``kgraph prune --keep KEEP`` would free.
+def disk_usage(dd: DataDir, keep: int | None = None) -> dict[str, Any]:
+    """Bytes held per folder of the data directory, and what ``kgraph prune --keep KEEP`` would free
+    (``keep`` as for :func:`prune`).
 
     Reads only: ``kgraph stats`` shows it, so that a data directory grown by daily updates is noticed.
     """
     from .errors import DamagedFile
 
+    keep = _keep(dd, keep)
     areas = {name: tree_bytes(dd.root / name) for name in AREAS if (dd.root / name).is_dir()}
     try:
         rows = [row for row, _ in _plan(dd, keep)]

@@ -107,6 +107,27 @@ def test_stats_says_how_big_the_data_directory_is_and_what_prune_would_free(held
     assert said in " ".join(shown.output.split())  # however the table's console wraps it
 
 
+def test_stats_and_prune_keep_what_config_toml_says(held):
+    root, parsed, newest = held
+    dd = kgraph.DataDir(root)
+    dd.config_path.write_text("[update]\nkeep_snapshots = 1\n")
+    # with one kept: the three older of the five airport downloads, the two older parsed snapshots, and
+    # the older of the two rejected ones (the CURRENT records and what they were parsed from always stay)
+    disk = json.loads(kg(root, "stats", "--json").output)["disk"]
+    assert disk["prunable"]["keep"] == 1
+    expected = json.loads(kg(root, "prune", "--keep", "1", "--dry-run", "--json").output)["removed"]
+    assert disk["prunable"]["snapshots"] == expected > 3
+    assert f"{expected} old snapshot(s)" in kg(root, "stats").output
+    pruned = kg(root, "prune", "--json")  # no --keep: config.toml's number
+    assert json.loads(pruned.output)["keep"] == 1 and json.loads(pruned.output)["removed"] == expected
+    assert kgraph.prune(datadir=root, dry_run=True)["keep"] == 1
+    assert json.loads(kg(root, "prune", "--keep", "3", "--json").output)["keep"] == 3  # the option still wins
+    dd.config_path.write_text("[update]\nkeep_snapshots = true\n")
+    refused = kg(root, "prune")
+    assert refused.exit_code == 1 and refused.output.strip() == (
+        "Error: config.toml: update.keep_snapshots must be a whole number of 1 or more, not True")
+
+
 def test_a_removal_cut_short_is_finished_by_the_next_run(held):
     root, parsed, _ = held
     raw = kgraph.DataDir(root).raw_dir("airports")

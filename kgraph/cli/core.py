@@ -219,8 +219,9 @@ def sources(as_json):
 
 
 @click.command()
-@click.option("--keep", type=click.IntRange(min=1), default=3, show_default=True,
-              help="Snapshots kept per source and kind, the newest.")
+@click.option("--keep", type=click.IntRange(min=1), default=None,
+              help="Snapshots kept per source and kind, the newest.  [default: `[update] keep_snapshots` in "
+                   "config.toml, else 3]")
 @click.option("--dry-run", is_flag=True, help="Say what would be removed; remove nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Machine output.")
 @pass_datadir
@@ -247,7 +248,7 @@ def prune(dd, keep, dry_run, as_json):
     from rich.table import Table
 
     console = _console()
-    table = Table(title=f"kgraph prune --keep {keep}{' (dry run: nothing removed)' if dry_run else ''}")
+    table = Table(title=f"kgraph prune --keep {report['keep']}{' (dry run: nothing removed)' if dry_run else ''}")
     for col in ("source", "kind", "kept", "removed", "size", "newest kept"):
         table.add_column(col, justify="right" if col in ("kept", "removed", "size") else "left")
     for r in report["rows"]:
