@@ -154,6 +154,8 @@ RETURN a.id AS id, a.caption AS caption, a.sanctioned AS sanctioned, label(r) AS
        r.sources AS sources, r.source AS _source, r.record AS _record, r.snapshot AS _snapshot
 ORDER BY id, relationship
 """
+#: the links that put an aircraft in a node's fleet, in the order a card names them
+_AIRCRAFT_LINKS = ("OPERATES", "OWNS", "LINKED_TO")
 Q_COUNTRY_NAMES = "MATCH (c:Country) WHERE c.code IN $codes RETURN c.code, c.caption"
 
 
@@ -357,6 +359,10 @@ def _card(node_id: str, datadir: DataDir | str | Path | None, flights: int) -> d
         else:
             card["aircraft"] = _aircraft(store, node_id)
             aircraft_ids = [a["id"] for a in card["aircraft"]]
+            for a in card["aircraft"]:  # how sure the resolver is of an operator or owner link; a list's own word
+                mine = [l for l in card["links"] if l["id"] == a["id"]]
+                a["score"] = max((l["score"] for l in mine if l["score"] is not None), default=None)
+                a["relation"] = next((l["relation"] for l in mine if l["relation"]), None)
         if aircraft_ids:
             every = _flights(store, Q_FLIGHTS, {"aircraft": aircraft_ids, "limit": 100_000})
             card["flights"] = every[:flights]
@@ -445,6 +451,26 @@ def _end(e: dict[str, Any]) -> str:
     return f"{code} {e.get('name') or ''} ({e.get('country') or '?'})".replace("  ", " ")
 
 
+def _fleet_line(a: dict[str, Any]) -> str:
+    """One aircraft of an operator's fleet, for people: its tail and id, what identifies the airframe, how
+    it is tied to the operator (with the resolver's score) and the sources."""
+    from rich.markup import escape
+
+    what = ", ".join([a["id"], *([f"MSN {'/'.join(a['msn'])}"] if a["msn"] else []),
+                      *([f"ICAO {'/'.join(x.upper() for x in a['icao24'])}"] if a["icao24"] else []),
+                      *a["model"][:1]])
+    hows = []
+    for rel in sorted(set(a["relationships"]), key=_AIRCRAFT_LINKS.index):
+        how = rel.lower().replace("_", " ")
+        if rel != "LINKED_TO" and a.get("score") is not None:
+            how += f" (score {a['score']:.2f})"
+        elif rel == "LINKED_TO" and a.get("relation") and a["relation"].lower() != how:
+            how += f" ({a['relation']})"  # the list's own word for the link, when it says more
+        hows.append(how)
+    return (f"[bold]{escape(a['caption'] or a['id'])}[/] ({escape(what)}){' [red]sanctioned[/]' if a.get('sanctioned') else ''}"
+            f"; {escape(', '.join(hows))}  [dim]{escape(_cite(a['sources']))}[/]")
+
+
 def render_chain(result: dict[str, Any], console) -> None:
     """Print a :func:`chain` as a tree."""
     from rich.markup import escape
@@ -462,14 +488,7 @@ def render_chain(result: dict[str, Any], console) -> None:
                       f"[dim]{escape(_cite(s['sources']))}[/]")
     planes = tree.add(f"[bold]Aircraft[/] ({len(result['aircraft'])})")
     for a in result["aircraft"]:
-        ids = ", ".join(filter(None, [
-            f"MSN {'/'.join(a['msn'])}" if a["msn"] else "", f"ICAO {'/'.join(x.upper() for x in a['icao24'])}" if a["icao24"] else "",
-            "/".join(a["model"][:1]),
-        ]))
-        mark = " [red]sanctioned[/]" if a.get("sanctioned") else ""
-        node = planes.add(f"[bold]{escape(a['caption'] or a['id'])}[/] ({escape(ids)}){mark} "
-                          f"{'/'.join(sorted(set(a['relationships']))).lower().replace('_', ' ')}  "
-                          f"[dim]{escape(_cite(a['sources']))}[/]")
+        node = planes.add(_fleet_line(a))
         if a["flights"]:
             fl = node.add(f"Flights ({len(a['flights'])})")
             for f in a["flights"]:
@@ -521,9 +540,12 @@ def render_card(card: dict[str, Any], console) -> None:
         for c in card["countries"]:
             where.add(f"{escape(c['caption'] or c['id'])} ({c['id']}){', ' + escape(c['relation']) if c.get('relation') else ''}"
                       f"  [dim]{escape(_cite(c['sources']))}[/]")
-    if card["links"]:
+    # an aircraft the node operates, owns or is linked to is told once, under Aircraft, with what it is
+    fleet = {a["id"] for a in card.get("aircraft") or ()}
+    links = [l for l in card["links"] if not (l["id"] in fleet and l["relationship"] in _AIRCRAFT_LINKS)]
+    if links:
         lk = tree.add("[bold]Linked[/]")
-        for l in card["links"]:
+        for l in links:
             score = f" score {l['score']:.2f}" if isinstance(l.get("score"), (int, float)) else ""
             label = (_INBOUND_LABEL.get(l["relationship"]) if l.get("inbound") else None) or \
                 l["relationship"].lower().replace("_", " ")
@@ -546,8 +568,7 @@ def render_card(card: dict[str, Any], console) -> None:
     if card.get("aircraft"):
         ac = tree.add(f"[bold]Aircraft[/] ({len(card['aircraft'])})")
         for a in card["aircraft"]:
-            ac.add(f"{escape(a['caption'] or a['id'])} ({a['id']}){' [red]sanctioned[/]' if a.get('sanctioned') else ''} "
-                   f"[dim]{escape(_cite(a['sources']))}[/]")
+            ac.add(_fleet_line(a))
     if card.get("listed"):
         listed = card["listed"]
         tree.add(f"[bold]Listed under it[/] ({listed['total']:,}): "

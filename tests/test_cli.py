@@ -37,7 +37,8 @@ def test_demo_prints_the_chain_with_its_sources(demo):
     _, out = demo
     assert out.startswith("JSC AVIACON ZITOTRANS (Organization, ofac-40181) SANCTIONED")
     for fact in ("RUSSIA-EO14024", "us_ofac_sdn 40181", "Russia (SEMA)", "listed 2023-05-18",
-                 "RA-78765 (MSN 83486590, ICAO 1533AD, IL-76TD)", "ULLI Pulkovo Airport", "URSS Sochi",
+                 "RA-78765 (ofac-40185, MSN 83486590, ICAO 1533AD, IL-76TD) sanctioned; operates (score 0.90), linked to",
+                 "ULLI Pulkovo Airport", "URSS Sochi",
                  "Algeria (country only)", "Mauritania (country only)", "Dominican Republic (country only)",
                  "MUSA San Antonio de los Baños", "arrived 2026-02-01", "Defense News, 2026-02-02",
                  "Countries visited: Cuba (1)"):
@@ -285,6 +286,16 @@ def test_show_table_for_people(demo):
                  "operates JSC AVIACON ZITOTRANS (Organization, ofac-40181)", "RUSSIA-EO14024",
                  "Latest flights (5)", "San Antonio de los Baños", "Countries visited: Cuba"):
         assert fact in out, fact
+    # an operator's fleet is told once, under Aircraft: each airframe, how it is tied to the operator, and whence
+    out = kg(root, "show", "ofac-40181").output
+    fleet = out[out.index("Aircraft (4)"):out.index("Latest flights")]
+    assert "RA-76846 (ofac-40184, MSN 93497936, IL-76TD) sanctioned; operates (score 0.90), linked to  us_ofac_sdn 40184" \
+        in fleet
+    assert "Linked" not in out and "ofac-40184" not in out.replace(fleet, "")
+    card = json.loads(kg(root, "show", "ofac-40181", "--json").output)
+    assert {a["id"]: a["score"] for a in card["aircraft"]} == dict.fromkeys(
+        ("ofac-40182", "ofac-40183", "ofac-40184", "ofac-40185"), 0.9)
+    assert len([l for l in card["links"] if l["id"] == "ofac-40184"]) == 2  # the data keeps every link
     missing = kg(root, "show", "ofac-99999999")
     assert missing.exit_code == 1 and missing.output.startswith("Error: ") and "Traceback" not in missing.output
 
@@ -391,11 +402,16 @@ def test_a_link_says_the_sources_own_word_for_it_when_that_says_more(demo):
     card = kgraph.show("ofac-40181", datadir=root)
     linked = [link for link in card["links"] if link["relationship"] == "LINKED_TO"]
     assert linked and all(link["relation"] == "Linked To" for link in linked)  # OFAC's word: the type's own
-    linked[0]["relation"] = "director"
+    assert all(a["relation"] == "Linked To" for a in card["aircraft"])
+    # a link to an entity (under Linked), and one to an aircraft of the fleet (under Aircraft)
+    card["links"].append({**linked[0], "id": "ofac-1", "type": "Person", "caption": "A", "relation": "director"})
+    card["aircraft"][0]["relation"] = "lessor"
     text = StringIO()
     render_card(card, Console(file=text, width=200))
     lines = [line for line in text.getvalue().splitlines() if "linked to" in line]
-    assert sum("(director)" in line for line in lines) == 1 and not any("(Linked To)" in line for line in lines)
+    assert sum("linked to A (Person, ofac-1) (director)" in line for line in lines) == 1
+    assert sum("linked to (lessor)" in line for line in lines) == 1
+    assert not any("(Linked To)" in line for line in lines)
 
 
 def test_a_program_card_says_who_it_lists_and_a_flight_card_its_aircraft_and_ends(demo):
