@@ -128,6 +128,23 @@ def test_an_index_written_with_other_key_rules_is_refused_in_one_line(demo, tmp_
     assert json.loads(kg(copy, "lookup", "Санкт-Петербург", "--json").output)[0]["id"] == "airport-ULLI"
 
 
+def test_of_names_that_score_alike_the_one_nearer_the_query_as_written_comes_first(demo, tmp_path):
+    import shutil
+
+    from kgraph.lookup_index import write_index
+
+    copy = shutil.copytree(demo[0], tmp_path / "data", symlinks=True)
+    # both score 1 on "Ural Airlines": an airline word and company forms weigh little in a name
+    write_index([{"id": "ofac-48874", "type": "Organization", "caption": "AUTOMOBILE PLANT URAL JOINT STOCK COMPANY",
+                  "names": ["AUTOMOBILE PLANT URAL JOINT STOCK COMPANY", "AO AZ URAL"], "sanctioned": True},
+                 {"id": "ru-org-ural", "type": "Organization", "caption": "Ural Airlines", "names": ["Ural Airlines"]}],
+                kgraph.DataDir(copy).require_graph())
+    hits = json.loads(kg(copy, "lookup", "Ural Airlines", "--json").output)
+    assert [(h["id"], h["score"]) for h in hits] == [("ru-org-ural", 1.0), ("ofac-48874", 1.0)]
+    # among names as near, the sanctioned one first, as before
+    assert [h["id"] for h in json.loads(kg(copy, "lookup", "Ural", "--json").output)] == ["ofac-48874", "ru-org-ural"]
+
+
 def test_the_index_format_is_bumped_with_the_key_rules():
     from kgraph.lookup_index import INDEX_FORMAT, identifier_value
     from kgraph.resolve import name_keys
@@ -588,3 +605,14 @@ def test_flights_are_left_out_of_the_index_and_found_in_the_store(demo):
     assert kgraph.lookup("2026-02-02", datadir=root, types=["Flight"]) == []
     missing = kg(root, "lookup", "no-such-leg-7")
     assert missing.exit_code == 0 and "No match" in missing.output
+    # the store is asked with a regular expression of the records: what a query holds is text, never a
+    # pattern, and none of these is a flight's record (nor an error)
+    for pattern in (".*", "dn-2026-02-02-.", "dn-2026-02-02-[1-5]", "(", "\\", "dn.2026.02.02.5"):
+        assert kgraph.lookup(pattern, datadir=root, types=["Flight"]) == [], pattern
+    # many queries at once, as kgraph screen asks them, in batches of STORE_BATCH: each finds its own flight
+    from kgraph import lookup_index
+
+    asked = [f"dn-2026-02-02-{i}" for i in (1, 2, 3, 4, 5)] + [f"no-such-leg-{i}" for i in range(600)]
+    found = lookup_index._store_only_hits(kgraph.DataDir(root).require_graph(), asked, None)
+    assert [found[q][0]["id"] for q in asked[:5]] == [f"flightlog-dn-2026-02-02-{i}" for i in (1, 2, 3, 4, 5)]
+    assert not any(found[q] for q in asked[5:])
