@@ -154,6 +154,9 @@ RETURN a.id AS id, a.caption AS caption, a.sanctioned AS sanctioned, label(r) AS
        r.sources AS sources, r.source AS _source, r.record AS _record, r.snapshot AS _snapshot
 ORDER BY id, relationship
 """
+#: an operator or owner link's evidence (kgraph.resolve.links), as a card says it in a few words
+_LINK_EVIDENCE = {"listed_link": "from the list's link", "operator_icao": "operator code", "operatorName": "operator named",
+                  "ownerName": "owner named", "callsign": "callsigns"}
 #: the links that put an aircraft in a node's fleet, in the order a card names them
 _AIRCRAFT_LINKS = ("OPERATES", "OWNS", "LINKED_TO")
 Q_COUNTRY_NAMES = "MATCH (c:Country) WHERE c.code IN $codes RETURN c.code, c.caption"
@@ -359,9 +362,10 @@ def _card(node_id: str, datadir: DataDir | str | Path | None, flights: int) -> d
         else:
             card["aircraft"] = _aircraft(store, node_id)
             aircraft_ids = [a["id"] for a in card["aircraft"]]
-            for a in card["aircraft"]:  # how sure the resolver is of an operator or owner link; a list's own word
+            for a in card["aircraft"]:  # how sure the resolver is of an operator or owner link, and why; a list's word
                 mine = [l for l in card["links"] if l["id"] == a["id"]]
-                a["score"] = max((l["score"] for l in mine if l["score"] is not None), default=None)
+                best = max((l for l in mine if l["score"] is not None), key=lambda l: l["score"], default=None)
+                a["score"], a["evidence"] = (best["score"], best["evidence"]) if best else (None, None)
                 a["relation"] = next((l["relation"] for l in mine if l["relation"]), None)
         if aircraft_ids:
             every = _flights(store, Q_FLIGHTS, {"aircraft": aircraft_ids, "limit": 100_000})
@@ -451,6 +455,26 @@ def _end(e: dict[str, Any]) -> str:
     return f"{code} {e.get('name') or ''} ({e.get('country') or '?'})".replace("  ", " ")
 
 
+def _why(evidence: list[dict[str, Any]] | None) -> str:
+    """A scored link's evidence in a few words, for people (the card's data keeps it whole).
+
+    >>> _why([{"feature": "operator_icao", "value": "PBD", "detail": "the airframe's operator code is ..."}])
+    'operator code PBD'
+    >>> _why([{"feature": "name", "value": "RUSSIAN COPPER CO", "detail": "best pair of names (0.865)"}])
+    'best pair of names (0.865)'
+    """
+    parts = []
+    for e in evidence or ():
+        value = e.get("value")
+        value = ", ".join(map(str, value[:3])) if isinstance(value, list) else value
+        words = _LINK_EVIDENCE.get(e.get("feature"))
+        if words:
+            parts.append(f"{words} {value}" if value and e["feature"] != "listed_link" else words)
+        elif e.get("detail"):
+            parts.append(e["detail"])
+    return "; ".join(parts[:3])
+
+
 def _fleet_line(a: dict[str, Any]) -> str:
     """One aircraft of an operator's fleet, for people: its tail and id, what identifies the airframe, how
     it is tied to the operator (with the resolver's score) and the sources."""
@@ -463,7 +487,8 @@ def _fleet_line(a: dict[str, Any]) -> str:
     for rel in sorted(set(a["relationships"]), key=_AIRCRAFT_LINKS.index):
         how = rel.lower().replace("_", " ")
         if rel != "LINKED_TO" and a.get("score") is not None:
-            how += f" (score {a['score']:.2f})"
+            why = _why(a.get("evidence"))
+            how += f" (score {a['score']:.2f}{', ' + why if why else ''})"
         elif rel == "LINKED_TO" and a.get("relation") and a["relation"].lower() != how:
             how += f" ({a['relation']})"  # the list's own word for the link, when it says more
         hows.append(how)
@@ -547,6 +572,8 @@ def render_card(card: dict[str, Any], console) -> None:
         lk = tree.add("[bold]Linked[/]")
         for l in links:
             score = f" score {l['score']:.2f}" if isinstance(l.get("score"), (int, float)) else ""
+            why = _why(l.get("evidence"))
+            score += f" ({escape(why)})" if why else ""
             label = (_INBOUND_LABEL.get(l["relationship"]) if l.get("inbound") else None) or \
                 l["relationship"].lower().replace("_", " ")
             # the source's own word for the link (director, owner, "Linked To"), when it says more than the type

@@ -37,7 +37,8 @@ def test_demo_prints_the_chain_with_its_sources(demo):
     _, out = demo
     assert out.startswith("JSC AVIACON ZITOTRANS (Organization, ofac-40181) SANCTIONED")
     for fact in ("RUSSIA-EO14024", "us_ofac_sdn 40181", "Russia (SEMA)", "listed 2023-05-18",
-                 "RA-78765 (ofac-40185, MSN 83486590, ICAO 1533AD, IL-76TD) sanctioned; operates (score 0.90), linked to",
+                 "RA-78765 (ofac-40185, MSN 83486590, ICAO 1533AD, IL-76TD) sanctioned; operates (score 0.90, from the list's "
+                 "link; operator code AZS), linked to",
                  "ULLI Pulkovo Airport", "URSS Sochi",
                  "Algeria (country only)", "Mauritania (country only)", "Dominican Republic (country only)",
                  "MUSA San Antonio de los Baños", "arrived 2026-02-01", "Defense News, 2026-02-02",
@@ -306,8 +307,8 @@ def test_show_table_for_people(demo):
     # an operator's fleet is told once, under Aircraft: each airframe, how it is tied to the operator, and whence
     out = kg(root, "show", "ofac-40181").output
     fleet = out[out.index("Aircraft (4)"):out.index("Latest flights")]
-    assert "RA-76846 (ofac-40184, MSN 93497936, IL-76TD) sanctioned; operates (score 0.90), linked to  us_ofac_sdn 40184" \
-        in fleet
+    assert ("RA-76846 (ofac-40184, MSN 93497936, IL-76TD) sanctioned; operates (score 0.90, from the list's link), "
+            "linked to  us_ofac_sdn 40184") in fleet
     assert "Linked" not in out and "ofac-40184" not in out.replace(fleet, "")
     card = json.loads(kg(root, "show", "ofac-40181", "--json").output)
     assert {a["id"]: a["score"] for a in card["aircraft"]} == dict.fromkeys(
@@ -429,6 +430,24 @@ def test_a_link_says_the_sources_own_word_for_it_when_that_says_more(demo):
     assert sum("linked to A (Person, ofac-1) (director)" in line for line in lines) == 1
     assert sum("linked to (lessor)" in line for line in lines) == 1
     assert not any("(Linked To)" in line for line in lines)
+
+
+def test_a_scored_link_says_why_in_a_few_words(demo):
+    from kgraph.card import _why
+
+    root, _ = demo
+    out = kg(root, "show", "ofac-40185").output
+    assert ("operates JSC AVIACON ZITOTRANS (Organization, ofac-40181) score 0.90 (from the list's link; operator code AZS) "
+            "sanctioned") in out
+    # the evidence kgraph.resolve.links gives, and a SAME_AS pair's from the scorer
+    assert _why([{"feature": "operator_icao", "value": "PBD", "detail": "..."}]) == "operator code PBD"
+    assert _why([{"feature": "operatorName", "value": "Pobeda", "detail": "..."}]) == "operator named Pobeda"
+    assert _why([{"feature": "callsign", "value": ["PBD101", "PBD102", "PBD103", "PBD104"], "detail": "..."}]) == \
+        "callsigns PBD101, PBD102, PBD103"
+    assert _why([{"feature": "name", "value": "X", "detail": "best pair of names (0.865)"},
+                 {"feature": "blocked", "value": None, "detail": "strong negative evidence"}]) == \
+        "best pair of names (0.865); strong negative evidence"
+    assert _why(None) == _why([]) == ""
 
 
 def test_a_program_card_says_who_it_lists_and_a_flight_card_its_aircraft_and_ends(demo):

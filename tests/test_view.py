@@ -302,6 +302,9 @@ def test_the_view_in_chromium(browser, dd, tmp_path):  # noqa: F811 - the fixtur
     assert set(page.eval("[...document.querySelectorAll('#graph g.edge text')].map(e => e.textContent)")) == \
         {e["label"] for e in data["edges"]}
     assert page.eval("document.querySelector('#card').dataset.id") == OPERATOR  # the centre's card to start with
+    # its fleet: each airframe's model and MSN, and how it is tied to the operator, with the resolver's score
+    assert "RA-78765 \u00b7 IL-76TD, MSN 83486590 \u00b7 linked to/operates (score 0.90) \u00b7 sanctioned" in \
+        page.eval("document.querySelector('#card').innerText")
     page.screenshot(artifact_path("view-aviacon.png"))
 
     # click the aircraft: its card, with its tail and its program

@@ -530,8 +530,11 @@
     }
     if (c.aircraft) {
       section("Aircraft (" + c.aircraft.length + ")");
-      nodeList(c.aircraft, function (a) {
-        return " " + (a.relationships || []).join("/").toLowerCase().replace(/_/g, " ") + (a.sanctioned ? " \u00b7 sanctioned" : "");
+      nodeList(c.aircraft, function (a) { // what the airframe is, how it is tied (with the resolver's score)
+        var what = (a.model || []).slice(0, 1).concat((a.msn || []).slice(0, 1).map(function (m) { return "MSN " + m; }));
+        var how = (a.relationships || []).join("/").toLowerCase().replace(/_/g, " ") +
+          (typeof a.score === "number" ? " (score " + a.score.toFixed(2) + ")" : "");
+        return (what.length ? " \u00b7 " + what.join(", ") : "") + " \u00b7 " + how + (a.sanctioned ? " \u00b7 sanctioned" : "");
       });
     }
     function someOf(shown, total) { return shown === total ? String(total) : shown + " of " + total.toLocaleString("en"); }
