@@ -17,7 +17,7 @@ in milliseconds and the CLI starts fast. Flights are the exception: a
 million of them would be a third of the index, and their only keys are their
 ids and source records, so a one-word query with a digit that the index does
 not answer exactly is asked of the store (at full size ~60 ms for an id,
-~0.2 s for a record).
+0.25-0.4 s for a record, the store's opening included).
 
 >>> import kgraph, tempfile
 >>> dd = kgraph.DataDir(tempfile.mkdtemp())
@@ -347,8 +347,8 @@ def _store_only_hits(graph_dir: Path, queries: list[str], wanted: set[str] | Non
 
     Only asked when the index found nothing exact, and only of the types the
     build holds: at full size (a million flights) an id is found in ~60 ms
-    (the store's opening, then its primary key) and a record in ~0.1 s (a
-    scan), where the index answers in milliseconds.
+    (the store's opening, then its primary key) and a record in 0.25-0.4 s
+    (then a scan of ~0.1 s), where the index answers in milliseconds.
     """
     from .graph.store import open_store, read_build_info
     from .schema import schema
@@ -378,7 +378,7 @@ def _store_only_hits(graph_dir: Path, queries: list[str], wanted: set[str] | Non
             parts = _summary_parts(spec.summary, {p: i for i, p in enumerate(summary_props, 4)})
             # cheapest first, each step for the queries the last one left without a hit: the id as typed (the
             # primary key), a record as typed (a scan of one text column, ~0.1 s for a million flights), then
-            # both regardless of case, as the index's keys are (~0.2 s)
+            # both regardless of case, as the index's keys are (~0.15 s)
             steps = [(by_id, lambda qs: {"ids": qs}),
                      (match + "regexp_matches(n.sources, $pattern)", lambda qs: {"pattern": pattern(qs)}),
                      (match + "lower(n.id) IN $ids OR regexp_matches(n.sources, $pattern)",

@@ -33,7 +33,7 @@ def lookup(dd, query, limit, types, as_json):
     score, why, sources: [{source, record}], programs, sanctioned,
     summary}. A flight
     (a leg's id or source record, e.g. flightlog-dn-2026-02-02-1) is looked
-    up in the graph store, not the index: ~0.1-0.2 s at full size. An
+    up in the graph store, not the index: 0.06-0.4 s at full size. An
     index written by a kgraph that made its keys otherwise is refused,
     with the command that writes it anew (kgraph build).
 
