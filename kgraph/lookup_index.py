@@ -430,13 +430,15 @@ def _query_keys(query: str) -> list[tuple[str, str]]:
     return [(k, kind) for k, kind in keys if not (k in seen or seen.add(k))]
 
 
-def _literal(query: str, names: list[str]) -> float:
-    """How near a node's closest name is to the query as written (0..1), every word counted: what tells
-    names of one score apart. "Ural Airlines" and "AO AZ URAL" both score 1 on "Ural Airlines" (an
-    airline word and company forms weigh little); the airline's own name is the nearer.
+def _nearest_first(query: str, names: list[str]) -> tuple[list[str], float]:
+    """A node's names, the nearest to the query as written first, and how near that one is (0..1): every
+    word counted, as the scorer does not (an airline word and company forms weigh little there, so
+    "Ural Airlines" scores 1 on both the airline and "AO AZ URAL"). It tells hits of one score apart.
 
-    >>> _literal("Ural Airlines", ["AO AZ URAL"]) < _literal("Ural Airlines", ["URAL AIRLINES"]) == 1.0
+    >>> _nearest_first("Ural Airlines", ["AO AZ URAL"])[1] < _nearest_first("Ural Airlines", ["URAL AIRLINES"])[1]
     True
+    >>> _nearest_first("Pobeda", ["LLC AVIAKOMPANIYA POBEDA", "Pobeda"])
+    (['Pobeda', 'LLC AVIAKOMPANIYA POBEDA'], 1.0)
     """
     from rapidfuzz import fuzz
 
@@ -445,8 +447,12 @@ def _literal(query: str, names: list[str]) -> float:
     def words(text: str) -> str:
         return " ".join(t.text for t in analyze(text).tokens)
 
-    q = words(query)
-    return max((fuzz.token_set_ratio(q, words(n)) for n in names), default=0.0) / 100
+    q, raw = words(query), query.casefold()
+    # token_set_ratio is 100 for a name holding every word of the query; the plain ratio of the words, then
+    # of the texts as written (a Latin query, a Latin name), then the names' own order break that tie
+    near = sorted(((fuzz.token_set_ratio(q, w), fuzz.ratio(q, w), fuzz.ratio(raw, n.casefold()), -i)
+                   for i, (n, w) in enumerate(zip(names, map(words, names)))), reverse=True)
+    return [names[-i] for *_, i in near], (near[0][0] / 100 if near else 0.0)
 
 
 def _names(column: str) -> tuple[list[str], dict[str, str]]:
@@ -578,12 +584,14 @@ def lookup(
             continue
         names, also = _names(r[3])
         if not h["why"]:  # a name candidate: scored here
-            best, matched = score_names(q, [*names, *also])
+            # the name nearest the query as written first: of names that score alike, that one says why
+            # ("Pobeda" matches the airline by its name "Pobeda", not "LLC AVIAKOMPANIYA POBEDA")
+            ordered, h["literal"] = _nearest_first(q, [*names, *also])
+            best, matched = score_names(q, ordered)
             if best <= 0:
                 continue
             h["score"] = best
             h["why"].append(f"{also.get(matched, 'name')} {matched!r}")
-            h["literal"] = _literal(q, [*names, *also])
         out.append({
             "id": nid,
             "type": r[1],

@@ -64,7 +64,7 @@ def test_demo_prints_the_chain_with_its_sources(demo):
     # an airport by its town and by the other names OurAirports keeps for it
     ("St Petersburg", "airport-ULLI", "municipality 'St. Petersburg'"),
     ("Leningrad", "airport-ULLI", "keywords 'Leningrad'"),
-    ("Санкт-Петербург", "airport-ULLI", "municipality 'St. Petersburg'"),
+    ("Санкт-Петербург", "airport-ULLI", "keywords 'Saint Petersburg'"),
     ("Аэропорт Пулково", "airport-ULLI", "keywords 'Аэропо́рт Пу́лково'"),
     ("Pulkovo", "airport-ULLI", "name 'Pulkovo Airport'"),
     ("40185", "ofac-40185", "record"),
