@@ -29,7 +29,7 @@ _API = {
     "prune": "kgraph.retention",
     "lookup": "kgraph.lookup_index",
     "find_node": "kgraph.lookup_index",
-    "screen": "kgraph.lookup_index",
+    "screen": "kgraph.screening",
     "show": "kgraph.card",
     "query": "kgraph.graph.query",
     "export": "kgraph.graph.export",

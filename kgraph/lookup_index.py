@@ -50,8 +50,7 @@ except ImportError:  # pragma: no cover - orjson is a dependency; the standard l
 
     _loads = json.loads
 
-__all__ = ["lookup", "screen", "read_queries", "find_node", "id_hit", "found_by", "write_index", "index_rows",
-           "identifier_value"]
+__all__ = ["lookup", "find_node", "id_hit", "found_by", "write_index", "index_rows", "identifier_value"]
 
 INDEX_NAME = "lookup.sqlite"
 #: how the index turns names and identifiers into keys, kept in the file (SQLite's user_version): a lookup
@@ -610,57 +609,6 @@ def lookup(
     out.sort(key=lambda x: (-x["score"], rank[x["id"]], -literal[x["id"]], not x["sanctioned"],
                             x["type"] in ("Address", "Identifier"), x["id"]))
     return out[: max(limit, 0)]
-
-
-def screen(queries: Iterable[str], *, limit: int = 1, min_score: float = 0.0, datadir: DataDir | str | Path | None = None,
-           types: Iterable[str] | None = None) -> list[dict[str, Any]]:
-    """Look up many queries at once (a list of counterparties to screen): one entry per query, in order.
-
-    Each entry: ``query`` and ``hits`` (at most ``limit``, each as :func:`lookup` gives it, scoring
-    ``min_score`` or more). Blank queries are skipped.
-
-    Example (``dd``: a data directory holding the demo graph)
-    -------
-    >>> [(e["query"], [h["id"] for h in e["hits"]]) for e in kgraph.screen(["Aviacon Zitotrans", "1533ad",
-    ...                                                                      "Nobody Ltd"], datadir=dd)]
-    [('Aviacon Zitotrans', ['ofac-40181']), ('1533ad', ['ofac-40185']), ('Nobody Ltd', [])]
-    """
-    wanted = list(types) if types else None
-    dd = DataDir.of(datadir)
-    queries = [q.strip() for q in queries if q.strip()]
-    # the graph store (a flight's id or record) is asked once, for every query the index leaves to it: asked per
-    # query, its three scans took ~0.5 s for each miss at full size
-    asked: dict[str, list[dict[str, Any]]] = {}
-    found = [lookup(q, limit=limit, datadir=dd, types=wanted, _ask_store=lambda q: asked.setdefault(q, []))
-             for q in queries]
-    if asked:
-        store_hits = _store_only_hits(dd.require_graph(), list(asked), set(wanted) if wanted else None)
-        found = [lookup(q, limit=limit, datadir=dd, types=wanted, _ask_store=store_hits.__getitem__) if q in asked
-                 else hits for q, hits in zip(queries, found)]
-    return [{"query": q, "hits": [h for h in hits if h["score"] >= min_score]} for q, hits in zip(queries, found)]
-
-
-def read_queries(path: str | Path, data: bytes) -> list[str]:
-    r"""The queries of a screening file: one per line, UTF-8; blank lines and ``#`` comments skipped.
-
-    Raises :class:`~kgraph.errors.KgraphError` naming the file and the line that is not UTF-8 text.
-
-    >>> read_queries("names.txt", "# to screen\nAviacon Zitotrans\n\n  RA-78765 \n".encode())
-    ['Aviacon Zitotrans', 'RA-78765']
-    >>> read_queries("names.txt", b"ok\n\xff\xfe\n")
-    Traceback (most recent call last):
-    ...
-    kgraph.errors.KgraphError: names.txt: line 2: not UTF-8 text
-    """
-    out = []
-    for n, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").splitlines(), 1):  # a BOM from a spreadsheet
-        try:
-            line = raw.decode("utf-8").strip()
-        except UnicodeDecodeError:
-            raise KgraphError(f"{path}: line {n}: not UTF-8 text") from None
-        if line and not line.startswith("#"):
-            out.append(line)
-    return out
 
 
 def id_hit(node_id: str, *, datadir: DataDir | str | Path | None = None) -> dict[str, Any] | None:

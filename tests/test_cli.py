@@ -239,6 +239,50 @@ def test_screen_looks_up_every_line_of_a_file(demo, tmp_path):
     assert result.exit_code == 1 and result.output.strip() == f"Error: {empty}: no queries (one per line; # starts a comment)"
 
 
+def test_screen_a_column_of_a_spreadsheet(demo, tmp_path):
+    root, _ = demo
+    sheet = tmp_path / "clients.csv"
+    # as a spreadsheet saves it: a BOM, semicolons, a row with no name, a blank row, a formula, CRLF
+    sheet.write_bytes("\ufeffClient;Legal name;Country\r\n7;JSC Aviacon Zitotrans;RU\r\n8;;RU\r\n\r\n"
+                      "9;Nobody Trading Ltd;=1+2\r\n10;RA-78765\r\n".encode())
+    rows = list(csv.reader(io.StringIO(kg(root, "screen", str(sheet), "--column", "legal name", "--csv").output)))
+    assert rows[0] == ["Client", "Legal name", "Country", "kgraph_score", "kgraph_id", "kgraph_type", "kgraph_name",
+                       "kgraph_sanctioned", "kgraph_programs", "kgraph_why"]
+    assert rows[1][:6] == ["7", "JSC Aviacon Zitotrans", "RU", "1.0", "ofac-40181", "Organization"]
+    # every row of the sheet is kept, in its order; a short row is filled; a formula stays text
+    assert rows[2:] == [["8", "", "RU"], ["9", "Nobody Trading Ltd", "'=1+2"], rows[4]]
+    assert rows[4][:5] == ["10", "RA-78765", "", "1.0", "ofac-40185"]
+    found = json.loads(kg(root, "screen", str(sheet), "-c", "2", "--json").output)  # the column by its number
+    assert [(e["query"], [h["id"] for h in e["hits"]], e["row"]["Client"]) for e in found] == [
+        ("JSC Aviacon Zitotrans", ["ofac-40181"], "7"), ("", [], "8"), ("Nobody Trading Ltd", [], "9"),
+        ("RA-78765", ["ofac-40185"], "10")]
+    table = kg(root, "screen", str(sheet), "--column", "Legal name").output
+    assert "column 'Legal name', 3 queries, 2 with hits" in table
+    # a single column, and a comma-separated file with a quoted comma
+    plain = tmp_path / "plain.csv"
+    plain.write_text('name\nAviacon Zitotrans\n')
+    assert [e["hits"][0]["id"] for e in json.loads(kg(root, "screen", str(plain), "-c", "name", "--json").output)] == [
+        "ofac-40181"]
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text('id,name,note\n1,"Aviacon Zitotrans, JSC",x\n2,1533ad,y\n')
+    assert [e["hits"][0]["id"] for e in json.loads(kg(root, "screen", str(quoted), "-c", "name", "--json").output)] \
+        == ["ofac-40181", "ofac-40185"]
+    # bad input: one line naming the file and what is wrong
+    result = kg(root, "screen", str(sheet), "--column", "Owner")
+    assert result.exit_code == 1 and result.output.strip() == (
+        f"Error: {sheet}: no column 'Owner' (the header has: Client, Legal name, Country)")
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"name\nAviacon\n\xff\xfe\n")
+    assert kg(root, "screen", str(broken), "-c", "name").output.strip() == f"Error: {broken}: line 3: not UTF-8 text"
+    empty = tmp_path / "empty.csv"
+    empty.write_text("name,country\n,RU\n")
+    assert kg(root, "screen", str(empty), "-c", "name").output.strip() == f"Error: {empty}: no queries in column 'name'"
+    nothing = tmp_path / "nothing.csv"
+    nothing.write_bytes(b"")
+    assert kg(root, "screen", str(nothing), "-c", "name").output.strip() == (
+        f"Error: {nothing}: empty: a CSV file to screen starts with its header row")
+
+
 def test_screen_asks_the_graph_store_once_for_all_its_queries(demo, monkeypatch):
     """A flight's id or record is found in the store; screening used to open it and scan it three times
     per one-word miss (~0.5 s each at full size)."""

@@ -22,8 +22,9 @@ def lookup(dd, query, limit, types, as_json):
     letters (РА-78765) or as its number alone (78765 finds RA-78765, with
     a score of 0.9). An airport is found by its town and the other names
     OurAirports keeps for it too (St Petersburg, Санкт-Петербург,
-    Leningrad: Pulkovo). A query that finds nothing but reads as an aircraft model (Ил-76, Boeing
-    737) is pointed to the library query that lists that model's aircraft.
+    Leningrad: Pulkovo). A query that finds nothing but reads as an
+    aircraft model (Ил-76, Boeing 737) is pointed to the library query
+    that lists that model's aircraft.
 
     Each hit shows its type, names, lists and programs, score and why it
     matched. An identifier, id or record matches exactly (score 1); a name
@@ -77,6 +78,9 @@ def lookup(dd, query, limit, types, as_json):
 
 @click.command()
 @click.argument("file", type=click.File("rb"))
+@click.option("--column", "-c", metavar="NAME|N",
+              help="Read FILE as CSV and screen this column (its header, or its number from 1); the other "
+                   "columns are kept in --csv and --json.")
 @click.option("--limit", "-n", default=1, show_default=True, help="Hits to show per query.")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Leave out hits scoring less (1: exact identifiers, records and names only).")
@@ -86,7 +90,7 @@ def lookup(dd, query, limit, types, as_json):
               help="Print CSV for a spreadsheet: a row per hit (query, score, id, type, name, sanctioned, "
                    "programs, why), and one with only the query for a query with none.")
 @pass_datadir
-def screen(dd, file, limit, min_score, types, as_json, as_csv):
+def screen(dd, file, column, limit, min_score, types, as_json, as_csv):
     """Look up every line of FILE (a list of counterparties, tails or numbers
     to screen; `-` reads stdin) and print the best hits of each, as
     `kgraph lookup` finds them.
@@ -94,24 +98,46 @@ def screen(dd, file, limit, min_score, types, as_json, as_csv):
     One query per line, UTF-8; blank lines and lines starting with # are
     skipped. The table has a row per hit, and one for a query with none.
 
+    A spreadsheet saved as CSV is screened by one of its columns with
+    --column (the delimiter, comma, semicolon or tab, is read from the
+    file). Every row is kept: --csv prints the file's own columns, then the
+    hit's as kgraph_score, kgraph_id, kgraph_type, kgraph_name,
+    kgraph_sanctioned, kgraph_programs and kgraph_why; --json gives each
+    entry its row, by the header's names.
+
     \b
     Example:
         kgraph screen counterparties.txt
         kgraph screen counterparties.txt --min-score 0.9 --json
         kgraph screen counterparties.txt --csv > screened.csv
         kgraph screen - < counterparties.txt
+        kgraph screen clients.csv --column "Legal name" --csv > clients-screened.csv
     """
-    from ..lookup_index import read_queries
-    from ..lookup_index import screen as run_screen
+    from ..screening import read_queries, read_table
+    from ..screening import screen as run_screen
 
     if as_json and as_csv:
         raise click.UsageError("give --json or --csv, not both")
 
     name = getattr(file, "name", "<stdin>")
-    queries = read_queries(name, file.read())
-    if not queries:
-        raise click.ClickException(f"{name}: no queries (one per line; # starts a comment)")
-    found = run_screen(queries, limit=limit, min_score=min_score, datadir=dd, types=types or None)
+    header: list[str] = []
+    rows: list[list[str]] = []
+    if column is None:
+        queries = read_queries(name, file.read())
+    else:
+        header, rows, at = read_table(name, file.read(), column)
+        queries = [row[at].strip() if at < len(row) else "" for row in rows]
+    if not any(queries):
+        raise click.ClickException(f"{name}: no queries" + (
+            " (one per line; # starts a comment)" if column is None else f" in column {header[at].strip()!r}"))
+    screened = iter(run_screen([q for q in queries if q], limit=limit, min_score=min_score, datadir=dd,
+                               types=types or None))
+    # a CSV row with an empty cell is kept, with no hit, so that the screened file lines up with the analyst's
+    found = [next(screened) if q else {"query": "", "hits": []} for q in queries]
+    if column is not None:
+        labels = _unique([h.strip() or f"column {i}" for i, h in enumerate(header, 1)])
+        for entry, row in zip(found, rows):
+            entry["row"] = dict(zip(labels, row + [""] * (len(labels) - len(row))))
     if as_json:
         output_json(found)
         return
@@ -120,10 +146,15 @@ def screen(dd, file, limit, min_score, types, as_json, as_csv):
         import sys
 
         out = csv.writer(sys.stdout, lineterminator="\n")
-        out.writerow(["query", "score", "id", "type", "name", "sanctioned", "programs", "why"])
+        hit_columns = ["score", "id", "type", "name", "sanctioned", "programs", "why"]
+        if column is None:
+            out.writerow(["query"] + hit_columns)
+        else:
+            out.writerow([_cell(h) for h in header] + [f"kgraph_{c}" for c in hit_columns])
         for e in found:
+            first = [_cell(e["query"])] if column is None else [_cell(v) for v in e["row"].values()]
             for h in e["hits"] or [None]:
-                out.writerow([_cell(e["query"])] + ([] if h is None else [
+                out.writerow(first + ([] if h is None else [
                     h["score"], h["id"], h["type"], _cell(h["name"]), "yes" if h["sanctioned"] else "no",
                     _cell("; ".join(h["programs"])), _cell("; ".join(h["why"]))]))
         return
@@ -131,12 +162,15 @@ def screen(dd, file, limit, min_score, types, as_json, as_csv):
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"Screened: {name}, {len(found)} queries, "
-                        f"{sum(1 for e in found if e['hits'])} with hits")
+    screened_n = sum(1 for e in found if e["query"])
+    table = Table(title=f"Screened: {name}{f', column {header[at].strip()!r}' if column is not None else ''}, "
+                        f"{screened_n} queries, {sum(1 for e in found if e['hits'])} with hits")
     for col in ("query", "score", "id", "type", "name", "lists and programs", "why"):
         # the id is what a reader takes to `kgraph show`: never cut short
         table.add_column(col, justify="right" if col == "score" else "left", no_wrap=col in ("score", "id"))
     for e in found:
+        if not e["query"]:
+            continue
         for i, h in enumerate(e["hits"] or [None]):
             query = escape(e["query"]) if i == 0 else ""
             if h is None:
@@ -146,6 +180,16 @@ def screen(dd, file, limit, min_score, types, as_json, as_csv):
             table.add_row(query, f"{h['score']:.2f}", h["id"], h["type"], name, escape("; ".join(h["programs"])),
                           escape("; ".join(h["why"][:2])))
     Console().print(table)
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Header names made unique ("name", "name (2)"), so that a row reads as a dict without losing a cell."""
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n} ({seen[n]})")
+    return out
 
 
 def _cell(text: str) -> str:
