@@ -30,6 +30,7 @@ _API = {
     "lookup": "kgraph.lookup_index",
     "find_node": "kgraph.lookup_index",
     "screen": "kgraph.screening",
+    "screen_file": "kgraph.screening",
     "show": "kgraph.card",
     "query": "kgraph.graph.query",
     "export": "kgraph.graph.export",

@@ -16,7 +16,7 @@ from .datadir import DataDir
 from .errors import KgraphError
 from .lookup_index import _store_only_hits, lookup
 
-__all__ = ["screen", "read_queries", "read_table"]
+__all__ = ["screen", "screen_file", "read_queries", "read_table"]
 
 
 def screen(queries: Iterable[str], *, limit: int = 1, min_score: float = 0.0, datadir: DataDir | str | Path | None = None,
@@ -45,6 +45,52 @@ def screen(queries: Iterable[str], *, limit: int = 1, min_score: float = 0.0, da
         found = [lookup(q, limit=limit, datadir=dd, types=wanted, _ask_store=store_hits.__getitem__) if q in asked
                  else hits for q, hits in zip(queries, found)]
     return [{"query": q, "hits": [h for h in hits if h["score"] >= min_score]} for q, hits in zip(queries, found)]
+
+
+def screen_file(path: str | Path, *, data: bytes | None = None, column: str | None = None, limit: int = 1,
+                min_score: float = 0.0, datadir: DataDir | str | Path | None = None,
+                types: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Screen a file: one query per line, or with ``column`` a column of a CSV file (:func:`read_table`).
+    ``data`` is the file's content when it is not to be read from ``path`` (standard input).
+
+    Entries as :func:`screen` gives them, in the file's order. With ``column`` every row of the file has
+    one, with its ``row`` ({header name: cell}); a row whose cell is empty has the query "" and no hit.
+
+    Example (``dd``: a data directory holding the demo graph; ``tmp``: a folder)
+    -------
+    >>> sheet = tmp / "clients.csv"
+    >>> _ = sheet.write_text("Client;Legal name\\n7;JSC Aviacon Zitotrans\\n8;\\n")
+    >>> [(e["row"]["Client"], [h["id"] for h in e["hits"]]) for e in
+    ...  kgraph.screen_file(sheet, column="Legal name", datadir=dd)]
+    [('7', ['ofac-40181']), ('8', [])]
+    """
+    data = Path(path).read_bytes() if data is None else data
+    if column is None:
+        queries, rows, labels = read_queries(path, data), [], []
+    else:
+        header, rows, at = read_table(path, data, column)
+        queries = [row[at].strip() if at < len(row) else "" for row in rows]
+        labels = _unique([h.strip() or f"column {i}" for i, h in enumerate(header, 1)])
+    if not any(queries):
+        raise KgraphError(f"{path}: no queries" + (
+            " (one per line; # starts a comment)" if column is None else f" in column {labels[at]!r}"))
+    screened = iter(screen([q for q in queries if q], limit=limit, min_score=min_score, datadir=datadir,
+                           types=types))
+    # a CSV row with an empty cell is kept, with no hit, so that the screened file lines up with the analyst's
+    found = [next(screened) if q else {"query": "", "hits": []} for q in queries]
+    for entry, row in zip(found, rows):
+        entry["row"] = dict(zip(labels, row + [""] * (len(labels) - len(row))))
+    return found
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Header names made unique ("name", "name (2)"), so that a row reads as a dict without losing a cell."""
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n} ({seen[n]})")
+    return out
 
 
 def read_queries(path: str | Path, data: bytes) -> list[str]:

@@ -113,31 +113,13 @@ def screen(dd, file, column, limit, min_score, types, as_json, as_csv):
         kgraph screen - < counterparties.txt
         kgraph screen clients.csv --column "Legal name" --csv > clients-screened.csv
     """
-    from ..screening import read_queries, read_table
-    from ..screening import screen as run_screen
+    from ..screening import screen_file
 
     if as_json and as_csv:
         raise click.UsageError("give --json or --csv, not both")
-
     name = getattr(file, "name", "<stdin>")
-    header: list[str] = []
-    rows: list[list[str]] = []
-    if column is None:
-        queries = read_queries(name, file.read())
-    else:
-        header, rows, at = read_table(name, file.read(), column)
-        queries = [row[at].strip() if at < len(row) else "" for row in rows]
-    if not any(queries):
-        raise click.ClickException(f"{name}: no queries" + (
-            " (one per line; # starts a comment)" if column is None else f" in column {header[at].strip()!r}"))
-    screened = iter(run_screen([q for q in queries if q], limit=limit, min_score=min_score, datadir=dd,
-                               types=types or None))
-    # a CSV row with an empty cell is kept, with no hit, so that the screened file lines up with the analyst's
-    found = [next(screened) if q else {"query": "", "hits": []} for q in queries]
-    if column is not None:
-        labels = _unique([h.strip() or f"column {i}" for i, h in enumerate(header, 1)])
-        for entry, row in zip(found, rows):
-            entry["row"] = dict(zip(labels, row + [""] * (len(labels) - len(row))))
+    found = screen_file(name, data=file.read(), column=column, limit=limit, min_score=min_score, datadir=dd,
+                        types=types or None)
     if as_json:
         output_json(found)
         return
@@ -150,7 +132,7 @@ def screen(dd, file, column, limit, min_score, types, as_json, as_csv):
         if column is None:
             out.writerow(["query"] + hit_columns)
         else:
-            out.writerow([_cell(h) for h in header] + [f"kgraph_{c}" for c in hit_columns])
+            out.writerow([_cell(h) for h in found[0]["row"]] + [f"kgraph_{c}" for c in hit_columns])
         for e in found:
             first = [_cell(e["query"])] if column is None else [_cell(v) for v in e["row"].values()]
             for h in e["hits"] or [None]:
@@ -163,7 +145,7 @@ def screen(dd, file, column, limit, min_score, types, as_json, as_csv):
     from rich.table import Table
 
     screened_n = sum(1 for e in found if e["query"])
-    table = Table(title=f"Screened: {name}{f', column {header[at].strip()!r}' if column is not None else ''}, "
+    table = Table(title=f"Screened: {name}{f', column {column!r}' if column is not None else ''}, "
                         f"{screened_n} queries, {sum(1 for e in found if e['hits'])} with hits")
     for col in ("query", "score", "id", "type", "name", "lists and programs", "why"):
         # the id is what a reader takes to `kgraph show`: never cut short
@@ -180,16 +162,6 @@ def screen(dd, file, column, limit, min_score, types, as_json, as_csv):
             table.add_row(query, f"{h['score']:.2f}", h["id"], h["type"], name, escape("; ".join(h["programs"])),
                           escape("; ".join(h["why"][:2])))
     Console().print(table)
-
-
-def _unique(names: list[str]) -> list[str]:
-    """Header names made unique ("name", "name (2)"), so that a row reads as a dict without losing a cell."""
-    seen: dict[str, int] = {}
-    out = []
-    for n in names:
-        seen[n] = seen.get(n, 0) + 1
-        out.append(n if seen[n] == 1 else f"{n} ({seen[n]})")
-    return out
 
 
 def _cell(text: str) -> str:
