@@ -154,5 +154,7 @@ def read_table(path: str | Path, data: bytes, column: str) -> tuple[list[str], l
     wanted = column.strip().casefold()
     matching = [i for i, h in enumerate(names) if h.casefold() == wanted]
     if not matching:
-        raise KgraphError(f"{path}: no column {column!r} (the header has: {', '.join(names)})")
+        # a few names, each cut short: the first line of a file that is no CSV (an HTML page) can be long
+        shown = ", ".join(n if len(n) <= 40 else n[:39] + "…" for n in names[:12]) + (", …" if len(names) > 12 else "")
+        raise KgraphError(f"{path}: no column {column!r} (the header has: {shown})")
     return header, rows, matching[0]

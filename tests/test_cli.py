@@ -277,6 +277,12 @@ def test_screen_a_column_of_a_spreadsheet(demo, tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_text("name,country\n,RU\n")
     assert kg(root, "screen", str(empty), "-c", "name").output.strip() == f"Error: {empty}: no queries in column 'name'"
+    page = tmp_path / "page.csv"  # an error page saved in the list's place: its long first line is cut short
+    page.write_text("<!DOCTYPE html><html><head><title>503 Service Unavailable</title><style>body{margin:0;"
+                    "padding:0}</style></head>\n<body>down</body></html>\n")
+    said = kg(root, "screen", str(page), "-c", "name").output.strip()
+    assert said == (f"Error: {page}: no column 'name' (the header has: <!DOCTYPE html><html><head><title>503 S…, "
+                    "padding:0}</style></head>)")
     nothing = tmp_path / "nothing.csv"
     nothing.write_bytes(b"")
     assert kg(root, "screen", str(nothing), "-c", "name").output.strip() == (
