@@ -121,7 +121,8 @@ def read_table(path: str | Path, data: bytes, column: str) -> tuple[list[str], l
     the one that holds the queries, named by its header or by its number (1 for the first).
 
     UTF-8 (a spreadsheet's BOM is dropped); the delimiter is the one of ``,``, ``;`` and tab that the
-    header row uses most. Blank rows are skipped; every other row is kept, so that the screened file lines up with it.
+    header row uses most. Blank rows are skipped; every other row is kept, so that the screened file
+    lines up with it.
 
     >>> read_table("list.csv", "Counterparty;Country\nAviacon Zitotrans;RU\n".encode(), "counterparty")
     (['Counterparty', 'Country'], [['Aviacon Zitotrans', 'RU']], 0)
