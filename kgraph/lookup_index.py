@@ -3,7 +3,9 @@
 A name or alias in any script or romanisation (``Авиакон Цитотранс``,
 ``AVIAKON TSITOTRANS``), a tail in any spacing (``RA78765``, ``ra 78765``),
 with any dash, with Cyrillic letters (``РА-78765``) or as its number alone
-(``78765``, scored :data:`BARE_TAIL_SCORE`), an ICAO hex (``1533ad``), an
+(``78765``, scored :data:`BARE_TAIL_SCORE`), a Russian name whose adjective
+the lists write as a noun (``Уральские авиалинии``: Ural Airlines, scored
+:data:`READING_FACTOR` of that reading), an ICAO hex (``1533ad``), an
 MSN, a tax or registration number, a node id (``ofac-40181``) or a source
 record id (``40181``); an airport by its town or another of its names
 (:data:`LOOKUP_NAMES`).
@@ -56,7 +58,7 @@ INDEX_NAME = "lookup.sqlite"
 #: how the index turns names and identifiers into keys, kept in the file (SQLite's user_version): a lookup
 #: turns the query into keys with this code's rules, so an index written by a kgraph with other rules would
 #: miss without a word. Bump it with any change to name_keys or identifier_value (a test pins both).
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
 #: candidates scored per query at most (the best keys are fetched first)
@@ -93,6 +95,11 @@ BARE_TAIL_SCORE = 0.9
 KEY_ROWS_CAP = 1000
 #: name candidates scored per query at most, those sharing the most keys with the query first
 NAME_SCORE_CAP = 100
+#: a name met only when an adjective of the query is read as its noun (Уральские авиалинии as "ural
+#: avialinii": Ural Airlines) scores this much of what that reading scores: below the name as written
+READING_FACTOR = 0.95
+#: node types whose names are only matched as written: a surname in -ский is no adjective to read as a noun
+LITERAL_TYPES = frozenset({"Person"})
 
 
 def identifier_value(text: str) -> str | None:
@@ -412,8 +419,9 @@ def _store_only_hits(graph_dir: Path, queries: list[str], wanted: set[str] | Non
     return out
 
 
-def _query_keys(query: str) -> list[tuple[str, str]]:
-    """(key, kind) pairs to look up for a query, identifiers first."""
+def _query_keys(query: str, readings: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """(key, kind) pairs to look up for a query, identifiers first; then the name keys of its other
+    ``readings`` (:func:`kgraph.resolve.readings.adjective_readings`)."""
     from .resolve import name_keys
 
     q = query.strip()
@@ -424,34 +432,51 @@ def _query_keys(query: str) -> list[tuple[str, str]]:
         keys += [(f"ident:{v}", "identifier") for v in _ident_variants(qi)]
         if _CYRILLIC.search(qi):  # read by sound above (РА- is RA-); by look here (ЕР- is EP-)
             keys += [(f"ident:{v}", "identifier") for v in _ident_variants(qi.translate(_LATIN_LOOKALIKES))]
-    keys += [(f"name:{k}", "name") for k in name_keys(q)]
+    keys += [(f"name:{k}", "name") for text in (q, *readings) for k in name_keys(text)]
     seen: set[str] = set()
     return [(k, kind) for k, kind in keys if not (k in seen or seen.add(k))]
 
 
-def _nearest_first(query: str, names: list[str]) -> tuple[list[str], float]:
-    """A node's names, the nearest to the query as written first, and how near that one is (0..1): every
-    word counted, as the scorer does not (an airline word and company forms weigh little there, so
-    "Ural Airlines" scores 1 on both the airline and "AO AZ URAL"). It tells hits of one score apart.
+def _nearest_first(query: str, names: list[str]) -> tuple[list[str], tuple[float, ...]]:
+    """A node's names, the nearest to the query as written first, and how near that one is: a tuple that
+    sorts higher for a nearer name (its first two parts below). Every word counts, as it does not in the scorer (an airline word and
+    company forms weigh little there, so "Ural Airlines" scores 1 on both the airline and "AO AZ URAL",
+    and "Iran Airlines" on both Iran Air and the country). It tells hits of one score apart.
+
+    Nearest is, in turn: the query's words best met by the name's (each word by its nearest, so "Iran
+    Airlines" is nearer Iran Air than Iran), the token set ratio (a name holding every word of the query,
+    or of whose words the query holds every one), the plain ratio of the words, then of the texts as
+    written (a Cyrillic query, a Cyrillic name), then the names' own order.
 
     >>> _nearest_first("Ural Airlines", ["AO AZ URAL"])[1] < _nearest_first("Ural Airlines", ["URAL AIRLINES"])[1]
     True
-    >>> _nearest_first("Pobeda", ["LLC AVIAKOMPANIYA POBEDA", "Pobeda"])
-    (['Pobeda', 'LLC AVIAKOMPANIYA POBEDA'], 1.0)
+    >>> _nearest_first("Iran Airlines", ["Iran"])[1] < _nearest_first("Iran Airlines", ["IRAN AIR"])[1]
+    True
+    >>> _nearest_first("Pobeda", ["LLC AVIAKOMPANIYA POBEDA", "Pobeda"])[0]
+    ['Pobeda', 'LLC AVIAKOMPANIYA POBEDA']
     """
     from rapidfuzz import fuzz
 
-    from .resolve.normalize import analyze
+    from .resolve.normalize import AVIATION, FORM, analyze
 
-    def words(text: str) -> str:
-        return " ".join(t.text for t in analyze(text).tokens)
+    def meets(a, b) -> float:
+        # an airline word meets any other (Авиалинии, Air), a company form any other of its family
+        return 100.0 if a.kind == b.kind and a.kind in (AVIATION, FORM) else fuzz.ratio(a.text, b.text)
 
-    q, raw = words(query), query.casefold()
-    # token_set_ratio is 100 for a name holding every word of the query; the plain ratio of the words, then
-    # of the texts as written (a Latin query, a Latin name), then the names' own order break that tie
-    near = sorted(((fuzz.token_set_ratio(q, w), fuzz.ratio(q, w), fuzz.ratio(raw, n.casefold()), -i)
-                   for i, (n, w) in enumerate(zip(names, map(words, names)))), reverse=True)
-    return [names[-i] for *_, i in near], (near[0][0] / 100 if near else 0.0)
+    def met(qt: list, nt: list) -> float:
+        return sum(max(meets(a, b) for b in nt) for a in qt) / len(qt) if qt and nt else 0.0
+
+    qt, raw = analyze(query).tokens, query.casefold()
+    q = " ".join(t.text for t in qt)
+    near = []
+    for i, name in enumerate(names):
+        nt = analyze(name).tokens
+        w = " ".join(t.text for t in nt)
+        near.append((round(met(qt, nt), 1), fuzz.token_set_ratio(q, w), fuzz.ratio(q, w),
+                     fuzz.ratio(raw, name.casefold()), -i))
+    near.sort(reverse=True)
+    # between hits, only how well the words meet counts: of those as near, the sanctioned one comes first
+    return [names[-i] for *_, i in near], (near[0][:2] if near else (0.0,))
 
 
 def _names(column: str) -> tuple[list[str], dict[str, str]]:
@@ -504,6 +529,7 @@ def lookup(
     ('ofac-40185', 'Airplane', {'source': 'us_ofac_sdn', 'record': '40185'})
     """
     from .resolve import score_names
+    from .resolve.readings import adjective_readings
 
     dd = DataDir.of(datadir)
     path = dd.require_graph() / INDEX_NAME
@@ -523,8 +549,9 @@ def lookup(
         if written_as != INDEX_FORMAT:
             raise KgraphError(f"{path}: this lookup index was written by another version of kgraph (index format "
                               f"{written_as}, this one reads {INDEX_FORMAT}); {REBUILD}")
+        readings = adjective_readings(q)
         # one indexed read per key, each capped: a common key's rows never crowd out a rare key's
-        for key, key_kind in _query_keys(q):
+        for key, key_kind in _query_keys(q, [text for text, _ in readings]):
             rows = con.execute("SELECT id, kind, label FROM key WHERE key = ? LIMIT ?",
                                (key, KEY_ROWS_CAP + 1)).fetchall()
             if key_kind == "name" and len(rows) > KEY_ROWS_CAP:
@@ -587,10 +614,16 @@ def lookup(
             # ("Pobeda" matches the airline by its name "Pobeda", not "LLC AVIAKOMPANIYA POBEDA")
             ordered, h["literal"] = _nearest_first(q, [*names, *also])
             best, matched = score_names(q, ordered)
+            how = None
+            for text, note in readings if r[1] not in LITERAL_TYPES else ():
+                score, name = score_names(text, ordered)
+                if score * READING_FACTOR > best:
+                    best, matched, how = score * READING_FACTOR, name, note
+                    h["literal"] = _nearest_first(text, ordered)[1]
             if best <= 0:
                 continue
             h["score"] = best
-            h["why"].append(f"{also.get(matched, 'name')} {matched!r}")
+            h["why"].append(f"{also.get(matched, 'name')} {matched!r}" + (f", reading {how}" if how else ""))
         out.append({
             "id": nid,
             "type": r[1],
@@ -605,8 +638,9 @@ def lookup(
     if not out:
         return []
     rank = {nid: h["rank"] for nid, h in hits.items()}
-    literal = {nid: h.get("literal", 0.0) for nid, h in hits.items()}
-    out.sort(key=lambda x: (-x["score"], rank[x["id"]], -literal[x["id"]], not x["sanctioned"],
+    # nearer first: each part of a hit's nearness, negated
+    literal = {nid: tuple(-v for v in h.get("literal", ())) for nid, h in hits.items()}
+    out.sort(key=lambda x: (-x["score"], rank[x["id"]], literal[x["id"]], not x["sanctioned"],
                             x["type"] in ("Address", "Identifier"), x["id"]))
     return out[: max(limit, 0)]
 

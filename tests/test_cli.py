@@ -113,6 +113,8 @@ def test_an_index_written_with_other_key_rules_is_refused_in_one_line(demo, tmp_
     import shutil
     import sqlite3
 
+    from kgraph.lookup_index import INDEX_FORMAT
+
     root, _ = demo
     copy = tmp_path / "data"
     shutil.copytree(root, copy, symlinks=True)
@@ -124,7 +126,7 @@ def test_an_index_written_with_other_key_rules_is_refused_in_one_line(demo, tmp_
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
         f"Error: {index}: this lookup index was written by another version of kgraph (index format 1, this one "
-        "reads 2); rebuild the graph: kgraph build"]
+        f"reads {INDEX_FORMAT}); rebuild the graph: kgraph build"]
     assert kg(copy, "build").exit_code == 0
     assert json.loads(kg(copy, "lookup", "Санкт-Петербург", "--json").output)[0]["id"] == "airport-ULLI"
 
@@ -146,15 +148,55 @@ def test_of_names_that_score_alike_the_one_nearer_the_query_as_written_comes_fir
     assert [h["id"] for h in json.loads(kg(copy, "lookup", "Ural", "--json").output)] == ["ofac-48874", "ru-org-ural"]
 
 
+def test_a_russian_adjective_is_read_as_the_name_it_is_made_of(demo, tmp_path):
+    import shutil
+
+    from kgraph.lookup_index import READING_FACTOR, write_index
+
+    copy = shutil.copytree(demo[0], tmp_path / "data", symlinks=True)
+    write_index([{"id": "ofac-48874", "type": "Organization", "caption": "AUTOMOBILE PLANT URAL JOINT STOCK COMPANY",
+                  "names": ["AO AZ URAL"], "sanctioned": True},
+                 {"id": "ru-org-ural", "type": "Organization", "caption": "Ural Airlines", "names": ["Ural Airlines"]},
+                 {"id": "ofac-13440", "type": "Organization", "caption": "SYRIAN ARAB AIRLINES",
+                  "names": ["SYRIAN ARAB AIRLINES"], "sanctioned": True},
+                 {"id": "ofac-25237", "type": "Organization", "caption": "IRAN AIR", "names": ["IRAN AIR"],
+                  "sanctioned": True},
+                 {"id": "country-IR", "type": "Country", "caption": "Iran", "names": ["Iran"]},
+                 {"id": "ru-org-azur", "type": "Organization", "caption": "Azur Air", "names": ["Azur Air"]},
+                 {"id": "ofac-p1", "type": "Person", "caption": "KHODORKOV, Ivan", "names": ["KHODORKOV, Ivan"]},
+                 {"id": "ofac-o1", "type": "Organization", "caption": "KHODORKOV TRADING", "names": ["KHODORKOV TRADING"]}],
+                kgraph.DataDir(copy).require_graph())
+
+    def first(query: str) -> list:
+        return [(h["id"], h["score"], h["why"]) for h in json.loads(kg(copy, "lookup", query, "--json").output)][:2]
+
+    # Уральские, "of the Urals", shares no key with Ural: read as its noun, below a name met as written
+    assert first("Уральские авиалинии")[0] == ("ru-org-ural", READING_FACTOR,
+                                               ["name 'Ural Airlines', reading Уральские as ural"])
+    assert first("Сирийская арабская авиакомпания")[0] == (
+        "ofac-13440", READING_FACTOR, ["name 'SYRIAN ARAB AIRLINES', reading Сирийская as sirian, арабская as arab"])
+    # a surname in -ский is read so for no person: Khodorkovsky and Khodorkov are two people
+    hits = json.loads(kg(copy, "lookup", "Ходорковский", "--json").output)
+    assert hits[0]["id"] == "ofac-o1" and "reading Ходорковский as khodorkov" in hits[0]["why"][0]
+    assert [h["why"] for h in hits if h["type"] == "Person"] in ([], [["name 'KHODORKOV, Ivan'"]])
+    # Эйр is Russian's "Air": an airline word, as Air is
+    assert first("Азур Эйр")[0] == ("ru-org-azur", 1.0, ["name 'Azur Air'"])
+    # the airline word meets the airline's: Iran Air before the country, which scores 1 on "Iran" as well
+    assert [h[:2] for h in first("Iran Airlines")] == [("ofac-25237", 1.0), ("country-IR", 1.0)]
+    assert [h[:2] for h in first("Иранские авиалинии")] == [("ofac-25237", READING_FACTOR),
+                                                           ("country-IR", READING_FACTOR)]
+    assert "No match" in kg(copy, "lookup", "Уральские авиалинии", "--type", "Person").output
+
+
 def test_the_index_format_is_bumped_with_the_key_rules():
     from kgraph.lookup_index import INDEX_FORMAT, identifier_value
     from kgraph.resolve import name_keys
 
     # how names and identifiers became keys when INDEX_FORMAT was last bumped. If this fails, the rules
     # changed: an index written before would miss queries without a word. Bump INDEX_FORMAT, then update.
-    assert INDEX_FORMAT == 2
+    assert INDEX_FORMAT == 3
     assert {n: name_keys(n) for n in ("Aviacon Zitotrans JSC", "Санкт-Петербург", "ООО «Ромашка-2»", "Khodorkovsky",
-                                      "习近平", "محمد بن سلمان", "Fund IV Holdings")} == {
+                                      "习近平", "محمد بن سلمان", "Fund IV Holdings", "Азур Эйр")} == {
         "Aviacon Zitotrans JSC": ["n:aviakon", "n:sitotrans", "j:aviakonsitotrans"],
         "Санкт-Петербург": ["n:saint", "n:peterburg", "j:saintpeterburg"],
         "ООО «Ромашка-2»": ["n:romaSka", "n:2", "j:romaSka2"],
@@ -162,6 +204,7 @@ def test_the_index_format_is_bumped_with_the_key_rules():
         "习近平": ["n:ksi", "n:in", "n:ping", "j:ksiinping"],
         "محمد بن سلمان": ["n:mhmd", "n:bn", "n:slmn", "j:mhmdbnslmn"],
         "Fund IV Holdings": ["n:fund", "n:iv", "n:holdings", "j:fundivholdings"],
+        "Азур Эйр": ["n:asur", "j:asur"],
     }
     assert [identifier_value(v) for v in ("RA-78765", "РА-78765", "1533ad", "0x1533AD")] == [
         "RA78765", "RA78765", "1533AD", "0X1533AD"]

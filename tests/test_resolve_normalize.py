@@ -282,3 +282,28 @@ def test_resolve_and_the_lookup_index_leave_the_name_caches_empty(tmp_path):
     assert normalize.phonetic.cache_info().currsize == 0
     write_index([{"id": "a", "type": "Organization", "names": ["Aviacon Zitotrans JSC"]}], tmp_path)
     assert normalize.analyze_all.cache_info().currsize == 0
+
+
+@pytest.mark.parametrize("module", ["normalize", "names", "index", "readings"])
+def test_the_documented_examples_of_name_matching_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"kgraph.resolve.{module}"), optionflags=doctest.ELLIPSIS)
+    assert result.attempted and not result.failed
+
+
+@pytest.mark.parametrize("adjective, nouns", [
+    ("Уральские", ["ural", "uralsk"]),            # of the Urals; Uralsk is a town too
+    ("Сирийская", ["sirian", "siria"]),           # a country's: -ийский, English -ian
+    ("Минский", ["minsk"]),                       # the town keeps its -sk; "min" is no name
+    ("Липецкий", ["lipet", "lipetsk"]),           # -цкий keeps its t
+    ("ROSSIYSKIYE", ["rossian", "rossia"]),       # as the lists transliterate it
+    ("Українські", ["ukrayin", "ukrayinsk"]),     # Ukrainian endings
+    ("Aviacon", []), ("Novosibirsk", []), ("Tsk", []),
+])
+def test_an_adjective_in_sk_is_read_as_the_nouns_it_may_be_made_of(adjective, nouns):
+    from kgraph.resolve.readings import adjective_readings
+
+    assert [text for text, _ in adjective_readings(adjective)] == nouns
+    assert all(note == f"{adjective} as {text}" for text, note in adjective_readings(adjective))

@@ -22,7 +22,11 @@ def lookup(dd, query, limit, types, as_json):
     letters (РА-78765) or as its number alone (78765 finds RA-78765, with
     a score of 0.9). An airport is found by its town and the other names
     OurAirports keeps for it too (St Petersburg, Санкт-Петербург,
-    Leningrad: Pulkovo). A query that finds nothing but reads as an
+    Leningrad: Pulkovo). A Russian or Ukrainian adjective is also read as
+    the name it is made of, as the lists write it (Уральские авиалинии:
+    Ural Airlines; Сирийские арабские авиалинии: Syrian Arab Airlines),
+    scored 0.95 of that reading and said in why; never for a person, whose
+    surname in -ский is no adjective. A query that finds nothing but reads as an
     aircraft model (Ил-76, Boeing 737) is pointed to the library query
     that lists that model's aircraft.
 

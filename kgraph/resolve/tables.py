@@ -69,7 +69,9 @@ AVIATION_WORDS = ["aviakompaniya", "aviakompania", "aviakompaniia", "aviakompani
              "aviatsionnaya kompaniya", "aviation company", "aviakompanija", "aviacompany", "aviakompany", "aviation",
              "air cargo", "cargo airlines", "aviatransportnaya kompaniya", "aviapredpriyatie", "aviapredpriiatie"]
 AVIATION_CYRILLIC = ["авиакомпания", "авіакомпанія", "авиалинии", "авіалінії", "ак", "авиа", "авіа",
-                      "авиационная компания", "авиапредприятие", "авиатранспортная компания"]
+                      "авиационная компания", "авиапредприятие", "авиатранспортная компания",
+                      # English airline words as Russian writes them (Азур Эйр, Нордвинд Эйрлайнз): eir is no air
+                      "эйр", "эйрлайнз", "эйрлайнс", "эйрлайн", "эйрвейз", "эйрвэйз", "авиэйшн"]
 # honorifics only: words that are also given names (Amir, Sayed, Imam) or org words (General) are not here
 TITLES = {"mr", "mrs", "ms", "dr", "prof", "sheikh", "shaikh", "sheik", "haji", "hajji", "president", "colonel",
            "capt", "sir", "mullah", "mawlawi", "maulawi", "maulvi", "qari", "gospodin", "gospozha"}
