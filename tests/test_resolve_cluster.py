@@ -48,10 +48,35 @@ def test_records_with_one_id_count_as_one_member():
     assert not any(m.a == m.b for m in res.matches)
 
 
-def test_records_of_one_list_can_merge():
-    # OFAC lists one entity under several programs / entries
-    res = resolve([org("ofac-1", "Mahan Air", "us_ofac_sdn"), org("ofac-2", "MAHAN AIRLINES", "us_ofac_sdn")], [])
-    assert res.canonical["ofac-2"] == res.canonical["ofac-1"] == "ofac-1"
+def test_two_ofac_records_are_two_entities_unless_they_share_an_identifier():
+    """OFAC gives a branch, a namesake or a sister company a record of its own: on names alone the
+    airline and the army were one cluster (0.78), and the army was sanctioned as an airline."""
+    res = resolve([org("ofac-13440", "SYRIAN ARAB AIRLINES", "us_ofac_sdn"),
+                   org("ofac-20954", "SYRIAN ARAB ARMY", "us_ofac_sdn"),
+                   org("ofac-20956", "SYRIAN ARAB NAVY", "us_ofac_cons"),
+                   org("ca-sema-1", "Syrian Arab Airlines", "ca_sema"), org("ca-sema-2", "Syrian Arab Airlines", "ca_sema"),
+                   # one company under two UIDs (its SSI and its SDN entry): its INN says so
+                   org("ofac-20201", "OAO SHIP REPAIR CENTER 'ZVEZDOCHKA'", "us_ofac_cons", innCode=["2902060361"]),
+                   org("ofac-36065", "JOINT STOCK COMPANY SHIPREPAIRING CENTER ZVYOZDOCHKA", "us_ofac_sdn",
+                       innCode=["2902060361"]),
+                   org("ca-sema-3", "Ship Repair Center Zvezdochka", "ca_sema"),
+                   # nor is one owner's tax number, which OFAC gives each of his shops
+                   org("ofac-11555", "VARIEDADES HARB SPORT", "us_ofac_sdn", taxNumber=["6070026706"]),
+                   org("ofac-11556", "ALMACEN FUTURO NO. 1", "us_ofac_sdn", taxNumber=["6070026706"]),
+                   # a shared phone is no identifier of the entity: branches share one
+                   org("ofac-15129", "HODA SHIPPING COMPANY LIMITED", "us_ofac_sdn", phone=["35722660766"]),
+                   org("ofac-15130", "HOMA SHIPPING COMPANY LIMITED", "us_ofac_sdn", phone=["35722660766"])], [])
+    assert res.clusters["ofac-13440"] == ["ca-sema-1", "ca-sema-2", "ofac-13440"]  # Canada's two schedules, one
+    assert res.canonical["ofac-20954"] == "ofac-20954" and res.canonical["ofac-20956"] == "ofac-20956"
+    assert res.clusters["ofac-36065"] == ["ca-sema-3", "ofac-20201", "ofac-36065"]
+    assert res.canonical["ofac-15130"] == "ofac-15130" and res.canonical["ofac-11556"] == "ofac-11556"
+    army = next(m for m in res.matches if {m.a, m.b} == {"ofac-13440", "ofac-20954"})
+    assert army.decision == "possible" and army.score > 0.75
+    assert [e["detail"] for e in army.evidence if e["feature"] == "blocked"] == [
+        "two OFAC records (13440 / 20954) share no identifier: that list gives a branch, a namesake or a "
+        "sister company its own record"]
+    # the Canadian record near both joins the airline, not the army through it
+    assert next(m for m in res.matches if {m.a, m.b} == {"ca-sema-1", "ofac-20954"}).decision == "possible"
 
 
 def test_canonical_id_follows_source_priority_then_smallest_id():

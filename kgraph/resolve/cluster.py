@@ -7,8 +7,17 @@ Order of decisions:
    records into one cluster, not even through a chain of other links;
 3. automatic links join in descending score order, unless the two clusters
    would then hold conflicting strong facts: two airframe MSNs (or
-   incompatible types), two INNs/OGRNs/IMO numbers of one format. Records of
-   one list may merge: lists name one entity under several programs.
+   incompatible types), two INNs/OGRNs/IMO numbers of one format, or two
+   records of a list that gives each entity its own record
+   (:data:`ONE_RECORD_LISTS`), unless the two records themselves share an
+   MSN, or an identifier or a full date of birth and names that agree
+   (:data:`VOUCHING`). OFAC names a
+   branch, a namesake or a sister company in a record of its own: SYRIAN
+   ARAB AIRLINES and SYRIAN ARAB ARMY score 0.78 on their names, VTB Bank
+   and VTB Bank Belarus 0.76, Qusay and Uday Saddam Hussein 0.87; and it
+   lists a few entities twice (one INN, two UIDs), which their identifier
+   tells. Records of Canada's list may merge on names: it lists an entity
+   once per schedule.
 
 The id of a cluster is one of its members, chosen deterministically: the
 member from the highest-priority source (``us_ofac_sdn`` > ``us_ofac_cons`` >
@@ -25,9 +34,17 @@ from .entity import Entity
 from .judgements import Judgement
 from .score import conflicting_ids
 
-__all__ = ["Clusterer", "source_rank", "canonical_member", "SOURCE_PRIORITY", "REGISTRY_SOURCES"]
+__all__ = ["Clusterer", "source_rank", "canonical_member", "SOURCE_PRIORITY", "REGISTRY_SOURCES", "ONE_RECORD_LISTS",
+           "VOUCHING"]
 
 SOURCE_PRIORITY = ("us_ofac_sdn", "us_ofac_cons", "ca_sema", "ua_nsdc")
+#: lists whose record is the entity, by the authority whose ids they share: OFAC's SDN and consolidated
+#: lists key an entity by one UID (a UID on both is one record id, ofac-<UID>), so two UIDs are two entities
+ONE_RECORD_LISTS = {"us_ofac_sdn": "OFAC", "us_ofac_cons": "OFAC"}
+#: evidence that two records of one such list are one entity all the same: an airframe's MSN, or with names
+#: that agree an identifier of the entity itself (not a phone or an e-mail, which branches share) or an
+#: equal full date of birth or incorporation
+VOUCHING = frozenset({"id:tax", "id:reg", "id:okpo", "id:imo", "id:passport", "msn", "birth_date", "founded"})
 REGISTRY_SOURCES = ("us_faa", "opensky_aircraft", "ru_aircraft_db")
 _STRONG = ("tax", "reg", "imo")
 
@@ -64,8 +81,20 @@ class Clusterer:
         self.msns: dict[str, set[str]] = {}
         self.groups: dict[str, set[str]] = {}
         self.ids: dict[str, dict[str, set[str]]] = {}
+        #: entity -> {authority: its record ids}, for the entities holding a ONE_RECORD_LISTS record; and
+        #: the same per root, for the clusters holding one
+        self.own_records: dict[str, dict[str, frozenset[str]]] = {}
+        self.records: dict[str, dict[str, set[str]]] = {}
         self.blocked: dict[tuple[str, str], str] = {}
         for eid, ent in entities.items():
+            own: dict[str, set[str]] = {}
+            for prov in ent.provs:
+                authority = ONE_RECORD_LISTS.get(prov.source)
+                if authority:
+                    own.setdefault(authority, set()).add(prov.record)
+            if own:
+                self.own_records[eid] = {k: frozenset(v) for k, v in own.items()}
+                self.records[eid] = own
             if ent.msns:
                 self.msns[eid] = set(ent.msns)
             if ent.groups:
@@ -93,8 +122,9 @@ class Clusterer:
             target.setdefault(self.find(a), set()).add(b)
             target.setdefault(self.find(b), set()).add(a)
 
-    def conflict(self, a: str, b: str) -> str | None:
-        """Why the clusters of a and b must not be joined (None when they may)."""
+    def conflict(self, a: str, b: str, *, vouched: bool = False) -> str | None:
+        """Why the clusters of a and b must not be joined (None when they may). ``vouched``: a and b share
+        evidence of :data:`VOUCHING`, so that two records of one list may be one entity."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return None
@@ -110,15 +140,25 @@ class Clusterer:
         if clash:
             scheme, x, y = clash[0]
             return f"different {scheme} identifiers {x} / {y}"
+        ours, theirs = self.records.get(ra, {}), self.records.get(rb, {})
+        for authority in ours.keys() & theirs.keys():
+            # a and b vouch for their own records only, not for others their clusters hold
+            if vouched and ours[authority] == self.own_records.get(a, {}).get(authority) and \
+                    theirs[authority] == self.own_records.get(b, {}).get(authority):
+                continue
+            x, y = min(ours[authority]), min(theirs[authority])
+            return (f"two {authority} records ({x} / {y}) share no identifier: that list gives a branch, a "
+                    "namesake or a sister company its own record")
         return None
 
-    def union(self, a: str, b: str, *, force: bool = False) -> bool:
+    def union(self, a: str, b: str, *, force: bool = False, vouched: bool = False) -> bool:
         """Join the clusters of a and b; refused (False) on a conflict unless ``force``
-        (a ``same`` judgement), which still never overrides a ``different`` judgement."""
+        (a ``same`` judgement), which still never overrides a ``different`` judgement.
+        ``vouched``: see :meth:`conflict`."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        why = self.conflict(a, b)
+        why = self.conflict(a, b, vouched=vouched)
         if why and (not force or why.startswith("an analyst")):
             self.blocked[(a, b) if a <= b else (b, a)] = why
             return False
@@ -129,10 +169,11 @@ class Clusterer:
         for facts in (self.cannot, self.auto_cannot, self.msns, self.groups):
             if rb in facts:
                 facts.setdefault(ra, set()).update(facts.pop(rb))
-        if rb in self.ids:
-            ids = self.ids.setdefault(ra, {})
-            for scheme, vals in self.ids.pop(rb).items():
-                ids.setdefault(scheme, set()).update(vals)
+        for facts in (self.ids, self.records):
+            if rb in facts:
+                into = facts.setdefault(ra, {})
+                for key, vals in facts.pop(rb).items():
+                    into.setdefault(key, set()).update(vals)
         return True
 
     def apply_judgements(self, judgements: dict[tuple[str, str], Judgement]) -> list[str]:
