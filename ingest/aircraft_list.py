@@ -10,7 +10,9 @@ built in:
     the community SQLite of Russian-registered aircraft
     (github.com/3ng1n33r/ru-aircraft-db): table ``aircraftdb``, ``-`` for
     unknown, airline codes as ``ZR / AZS`` (IATA / ICAO), serials without
-    leading zeros, ``Private owner`` where there is no airline.
+    leading zeros, ``Private owner`` where there is no airline, the paint
+    in the airline's name (``Aeroflot (Retro Livery)``: the operator is
+    Aeroflot, ``livery: Retro`` a note of the aircraft).
 ``ca_ccarcs``
     Transport Canada's ``carscurr.txt`` (CCARCS): no header (47 columns),
     Latin-1, the mark without ``C-`` and with a leading space, an Oracle

@@ -60,6 +60,11 @@ def test_corpus_ru_aircraft_db(capsys):
     # "Private owner" is a placeholder, never an organisation
     names = {n.props.get("name", [""])[0] for n in nodes.values() if n.type == "Organization"}
     assert "Private owner" not in names and "-" not in names
+    # a livery is no company: "Aeroflot (Retro Livery)" is Aeroflot, its paint a note of the aircraft
+    assert not [n for n in names if "livery" in n.lower()]
+    retro = [n for n in nodes.values() if "livery: Retro" in n.props.get("notes", ())]
+    assert len(retro) == 1 and [nodes[e.start].props["name"] for e in edges
+                                if e.type == "OPERATES" and e.end == retro[0].id] == [["Aeroflot"]]
     # how far the RA-NNNNN rule holds in this register
     planes = [n for n in nodes.values() if n.type == "Airplane" and n.props.get("icao24")]
     numeric = [n for n in planes if tail_to_hex(n.props["registrationNumber"][0])]

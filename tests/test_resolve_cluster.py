@@ -79,6 +79,22 @@ def test_two_ofac_records_are_two_entities_unless_they_share_an_identifier():
     assert next(m for m in res.matches if {m.a, m.b} == {"ca-sema-1", "ofac-20954"}).decision == "possible"
 
 
+def test_an_airline_code_shared_by_names_that_disagree_is_for_review():
+    """The Russian register gives the Air Force and its 223rd and 224th flight units the code RFF: the OFAC-listed
+    224th Flight Unit took the Air Force's names and its 134 aircraft."""
+    ru = "ru_aircraft_db"
+    res = resolve([org("ru-org-af", "Russia - Air Force", ru, icaoCode=["RFF"]),
+                   org("ru-org-224", "Russia - 224th Flight Unit State Airline", ru, icaoCode=["TTF", "RFF"]),
+                   org("ru-org-223", "Russia - 223rd Flight Unit State Airline", ru, icaoCode=["CHD", "RFF"]),
+                   org("ru-org-ut1", "UTair", ru, icaoCode=["UTA"]), org("ru-org-ut2", "Utair Aviation", ru, icaoCode=["UTA"]),
+                   org("ru-org-x1", "Arkhangelsk Air", ru, icaoCode=["OAO"])], [])
+    assert len({res.canonical[i] for i in ("ru-org-af", "ru-org-224", "ru-org-223")}) == 3
+    assert res.canonical["ru-org-ut1"] == res.canonical["ru-org-ut2"]  # names that agree: one airline
+    pair = next(m for m in res.matches if {m.a, m.b} == {"ru-org-af", "ru-org-224"})
+    assert pair.decision == "possible" and [e["detail"] for e in pair.evidence if e["feature"] == "group_code"] == [
+        "names disagree, and the units of one operator share its airline code: review only"]
+
+
 def test_canonical_id_follows_source_priority_then_smallest_id():
     nodes = [org("zz-9", "Neka Novin", "other_list"), org("ca-sema-5", "Neka Novin", "ca_sema"),
              org("ofac-7", "NEKA NOVIN", "us_ofac_sdn"), org("ua-nsdc-1", "Нека Новин", "ua_nsdc"),

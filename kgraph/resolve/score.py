@@ -60,6 +60,11 @@ BIRTH_YEAR_MISMATCH = -0.3
 FOUNDED_YEAR_MISMATCH = -0.15
 CROSS_TYPE = -0.1
 SAME_RECORD = 1.0
+#: identifiers an operator's units or a group's companies share: the Russian Air Force and its 223rd and 224th
+#: flight units all fly as RFF in the Russian register. With names that disagree (below NAMES_DISAGREE) such
+#: an identifier alone makes a pair one to review, not to merge
+GROUP_CODES = frozenset({"airline-icao"})
+NAMES_DISAGREE = 0.5
 #: name pairs compared per entity pair when no name pair shares a token key
 FALLBACK_NAMES = 3
 #: name pairs compared per entity pair at most, those sharing most token keys first
@@ -201,6 +206,11 @@ def score_pair(a: Entity, b: Entity) -> PairScore:
     if a.years and b.years:
         _dates(a, b, ev)
     cap = False
+    shared = {e.feature[3:] for e in ev if e.feature.startswith("id:") and e.weight > 0}
+    if shared and shared <= GROUP_CODES and na and nb and name < NAMES_DISAGREE:
+        ev.append(Evidence("group_code", ",".join(sorted(shared)), None, 0.0, 0.0,
+                           "names disagree, and the units of one operator share its airline code: review only"))
+        cap = True
     if a.type != b.type:
         ev.append(Evidence("type", a.type, b.type, CROSS_TYPE, CROSS_TYPE, "different kinds of entity: review only"))
         cap = True
