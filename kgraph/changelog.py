@@ -61,6 +61,8 @@ __all__ = ["changes", "write_facts", "archive_facts", "facts_from_tables", "FACT
 FACTS_FILE = "facts.json.gz"
 #: folder of the data directory holding one facts file per build
 HISTORY_DIR = "history"
+#: how the facts are written; 2: a listing one record asserts is keyed by that record, not by its entity
+FACTS_VERSION = 2
 #: history files younger than this are all kept; older ones, one per day
 KEEP_ALL_DAYS = 30
 _OPERATOR_TYPES = ("Organization", "Person")
@@ -95,8 +97,8 @@ def _designations(tables, info) -> tuple[list[list[Any]], dict[str, list[str]]]:
     programs: dict[str, list[str]] = {}
     out = []
     for _, rel in _rels(tables, "SANCTIONED_UNDER"):
-        i_src, i_status, i_listed, i_seen = (2 + rel.names.index(c)
-                                             for c in ("sources", "status", "listingDate", "firstSeen"))
+        i_src, i_status, i_listed, i_seen, i_source, i_record = (
+            2 + rel.names.index(c) for c in ("sources", "status", "listingDate", "firstSeen", "source", "record"))
         for r in rel.rows:
             if (r[i_status] or "").strip().lower() in INACTIVE_STATUSES:
                 continue
@@ -107,8 +109,11 @@ def _designations(tables, info) -> tuple[list[list[Any]], dict[str, list[str]]]:
                 sources = json.loads(r[i_src] or "[]")
             except ValueError:
                 sources = []
-            # keyed by the listing's source record: a record moving to another cluster is no change
-            records = {f"{x.get('source')}:{x.get('record')}" for x in sources if isinstance(x, dict)} or {entity}
+            # keyed by the listing's source record: a record moving to another cluster is no change. A listing
+            # one record asserts has no sources list: its record is the relationship's own (keyed by the entity
+            # instead, a record split off a cluster by a new resolution was a new designation)
+            records = ({f"{x.get('source')}:{x.get('record')}" for x in sources if isinstance(x, dict)}
+                       or ({f"{r[i_source]}:{r[i_record]}"} if r[i_source] and r[i_record] else {entity}))
             out += [[record, entity, program, date, kind] for record in sorted(records)]
             if program not in programs:
                 authority = authority_of.get(program) or ""
@@ -185,7 +190,7 @@ def facts_from_tables(tables, watched: Iterable[str] = ()) -> dict[str, Any]:
     named = {d[1] for d in designations} | {x for o, a, _ in links for x in (o, a)} | watched
     named |= {x for f in flights for x in (f[1], f[4], f[5], f[6], f[7]) if x}
     return {
-        "version": 1,
+        "version": FACTS_VERSION,
         "nodes": {nid: [info[nid][0], info[nid][1], int(info[nid][2])] for nid in named if nid in info},
         "programs": programs,
         # a designation's list is the dataset that states it (one program node may serve two OFAC lists)
@@ -455,6 +460,10 @@ def changes(*, since: str | dt.date | None = None, watchlist: bool = False,
     cur = _read_facts(graph / FACTS_FILE)
     when = parse_since(since)
     base, baseline, base_day, notes = _baseline(dd, graph, cur, when)
+    if base.get("version", 1) < 2 <= cur.get("version", 1):
+        notes.append("the baseline's facts were written by an older kgraph, which keyed a listing one record "
+                     "asserts by its entity: a record a newer resolution moved to another entity shows as added "
+                     "and removed")
     report = compare(base, cur, base_day=base_day)
     cur_time = _stamp_time(graph.name)
     result = {"current": {"build": graph.name, "built_at": _iso(cur_time) if cur_time else None},

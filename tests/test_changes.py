@@ -123,6 +123,21 @@ def test_a_rebuild_without_changes_reports_nothing(two_days, tmp_path):
     assert not report["aircraft"] and not report["flights"] and not report["destinations"]
 
 
+def test_a_record_split_off_its_cluster_is_no_change_of_designation(two_days, tmp_path):
+    """A listing asserted by one record was keyed by its entity: an analyst's "different" (or a new resolver)
+    moving the Canadian record out of Aviacon's cluster reported its Canadian listing added and removed."""
+    dd = DataDir(tmp_path / "data")
+    shutil.copytree(two_days[0].root, dd.root, symlinks=True)
+    clusters = json.load(gzip.open(dd.require_graph() / "resolution" / "resolution.json.gz"))["clusters"]
+    canada = [m for m in clusters["ofac-40181"] if m.startswith("ca-sema-")]
+    assert canada, clusters["ofac-40181"]
+    kgraph.judge("ofac-40181", canada[0], "different", datadir=dd)
+    kgraph.build(datadir=dd)
+    assert kgraph.lookup("Aviacon Zitotrans JSC", datadir=dd, types=["Organization"])[0]["id"] == canada[0]
+    report = kgraph.changes(datadir=dd)
+    assert not report["designations"]["added"] and not report["designations"]["removed"], report["designations"]
+
+
 # --------------------------------------------------------------------------- since a date
 def test_since_a_time_between_builds_uses_the_older_build(two_days):
     dd, first, second = two_days
