@@ -485,7 +485,7 @@ def _fleet_line(a: dict[str, Any]) -> str:
                       *a["model"][:1]])
     hows = []
     for rel in sorted(set(a["relationships"]), key=_AIRCRAFT_LINKS.index):
-        how = rel.lower().replace("_", " ")
+        how = _rel_label(rel)
         if rel != "LINKED_TO" and a.get("score") is not None:
             why = _why(a.get("evidence"))
             how += f" (score {a['score']:.2f}{', ' + why if why else ''})"
@@ -525,6 +525,15 @@ def render_chain(result: dict[str, Any], console) -> None:
         tree.add("[bold]Countries visited[/]: " + ", ".join(
             f"{escape(c['name'])} ({c['visits']})" for c in result["countries_visited"]))
     console.print(tree)
+
+
+def _rel_label(rel: str) -> str:
+    """What the schema calls a relationship type for people: SAME_AS is "possibly same as" (a merged pair is
+    one node; a link is a pair the resolver left for review)."""
+    from .schema import schema
+
+    spec = schema().rels.get(rel)
+    return spec.label if spec else rel.lower().replace("_", " ")
 
 
 def render_card(card: dict[str, Any], console) -> None:
@@ -575,7 +584,7 @@ def render_card(card: dict[str, Any], console) -> None:
             why = _why(l.get("evidence"))
             score += f" ({escape(why)})" if why else ""
             label = (_INBOUND_LABEL.get(l["relationship"]) if l.get("inbound") else None) or \
-                l["relationship"].lower().replace("_", " ")
+                _rel_label(l["relationship"])
             # the source's own word for the link (director, owner, "Linked To"), when it says more than the type
             how = l.get("relation")
             how = f" ({escape(how)})" if how and how.lower() != label else ""

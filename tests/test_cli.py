@@ -517,8 +517,12 @@ def test_a_link_says_the_sources_own_word_for_it_when_that_says_more(demo):
     # a link to an entity (under Linked), and one to an aircraft of the fleet (under Aircraft)
     card["links"].append({**linked[0], "id": "ofac-1", "type": "Person", "caption": "A", "relation": "director"})
     card["aircraft"][0]["relation"] = "lessor"
+    # a SAME_AS link is a pair the resolver left for review (a merged pair is one node): "possibly"
+    card["links"].append({**linked[0], "relationship": "SAME_AS", "id": "ofac-2", "type": "Organization",
+                          "caption": "B", "relation": None, "score": 0.78})
     text = StringIO()
     render_card(card, Console(file=text, width=200))
+    assert "possibly same as B (Organization, ofac-2) score 0.78" in text.getvalue()
     lines = [line for line in text.getvalue().splitlines() if "linked to" in line]
     assert sum("linked to A (Person, ofac-1) (director)" in line for line in lines) == 1
     assert sum("linked to (lessor)" in line for line in lines) == 1
