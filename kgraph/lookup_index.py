@@ -58,7 +58,7 @@ INDEX_NAME = "lookup.sqlite"
 #: how the index turns names and identifiers into keys, kept in the file (SQLite's user_version): a lookup
 #: turns the query into keys with this code's rules, so an index written by a kgraph with other rules would
 #: miss without a word. Bump it with any change to name_keys or identifier_value (a test pins both).
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
 #: candidates scored per query at most (the best keys are fetched first)

@@ -146,6 +146,9 @@ _ABJAD = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0700-\u074f\u0750-\u077f\u078
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u201b\u02bc\u02bb\u0060\u00b4\u2032\u02b9\u02bf\u02be]")
 _INITIALISM = re.compile(r"(?<![^\W\d_])((?:[^\W\d_]\.){2,})(?![^\W\d_])")
 _SEP = re.compile(r"[^0-9a-z]+")
+# the Persian ezafe as OFAC writes it, "TOSE-E MELLI", "BANK-E SEPAH": a link between words, not a word (read
+# as one, the "e" paired with any word in e as an initial: Tose-e Melli was Toseeh Etemad)
+_EZAFE = re.compile(r"(?<=[a-z])-y?e(?![\w-])")
 
 
 def fold(text: str) -> str:
@@ -162,6 +165,7 @@ def fold(text: str) -> str:
     text = _APOSTROPHES.sub("", text)
     text = _INITIALISM.sub(lambda m: m.group(1).replace(".", "") + " ", text)
     text = text.replace("&", " and ")
+    text = _EZAFE.sub("", text)
     return text.strip()
 
 
@@ -212,6 +216,8 @@ _PHONETIC_RULES = [
     (re.compile(r"[yj]"), "i"),
     (re.compile(r"ou"), "u"),
     (re.compile(r"(.)\1+"), r"\1"),
+    # a final h after a vowel is not written in Russian (Хезболла, Абдулла) nor by every list (Sarah, Sara)
+    (re.compile(r"(?<=[aeiou])h$"), ""),
     (re.compile(r"^ie(?=.)"), "e"),
 ]
 

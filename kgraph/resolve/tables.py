@@ -40,6 +40,8 @@ FORMS: dict[str, list[str]] = {
     "fze": ["fze", "free zone establishment", "fzc", "fzco", "free zone company", "fz llc", "fzllc", "dmcc"],
     "sas": ["sas"],
     "pt": ["pt"],
+    # a kind of body more than a legal form (Wagner's companies were LLCs): its family goes with any form
+    "pmc": ["pmc", "private military company", "chastnaya voennaya kompaniya", "chvk"],
 }
 # the same forms as written in Cyrillic: transliterated with the tables above, so
 # that whichever romanisation a list used, its phonetic keys meet these
@@ -56,6 +58,7 @@ FORMS_CYRILLIC: dict[str, list[str]] = {
     "ip": ["индивидуальный предприниматель", "фізична особа підприємець"],
     "ano": ["автономная некоммерческая организация", "ано"],
     "co": ["компания", "компанія"],
+    "pmc": ["частная военная компания", "чвк", "приватна військова компанія", "пвк"],
 }
 # short abbreviations that are forms only when written in Cyrillic (Latin "AT", "IP", "PAT" are words)
 CYRILLIC_FORMS = {"ip": "ip", "at": "jsc", "dp": "sue", "pp": "llc", "tdv": "llc", "vat": "ojsc", "pat": "pjsc",
@@ -63,7 +66,7 @@ CYRILLIC_FORMS = {"ip": "ip", "at": "jsc", "dp": "sue", "pp": "llc", "tdv": "llc
 # forms that are one family in practice: lists write OAO for what the registry calls PAO
 FORM_FAMILY = {"llc": "llc", "ltd": "llc", "jsc": "jsc", "ojsc": "jsc", "pjsc": "jsc", "cjsc": "jsc", "fsue": "sue",
                 "sue": "sue", "inc": "corp", "corp": "corp", "co": "corp", "lp": "lp", "bv": "llc", "fze": "fze",
-                "ip": "ip", "ano": "ano", "sas": "jsc", "pt": "llc"}
+                "ip": "ip", "ano": "ano", "sas": "jsc", "pt": "llc", "pmc": "corp"}
 AVIATION_WORDS = ["aviakompaniya", "aviakompania", "aviakompaniia", "aviakompaniyi", "avialinii", "avialinia", "airline",
              "airlines", "airways", "aircompany", "air company", "air lines", "aviakompanii", "avia", "ak", "air",
              "aviatsionnaya kompaniya", "aviation company", "aviakompanija", "aviacompany", "aviakompany", "aviation",
