@@ -73,8 +73,8 @@ def test_two_ofac_records_are_two_entities_unless_they_share_an_identifier():
     army = next(m for m in res.matches if {m.a, m.b} == {"ofac-13440", "ofac-20954"})
     assert army.decision == "possible" and army.score > 0.75
     assert [e["detail"] for e in army.evidence if e["feature"] == "blocked"] == [
-        "two OFAC records (13440 / 20954) share no identifier: that list gives a branch, a namesake or a "
-        "sister company its own record"]
+        "two OFAC records (13440 / 20954), and no identifier with names that agree says they are one: that list "
+        "gives a branch, a namesake or a sister company its own record"]
     # the Canadian record near both joins the airline, not the army through it
     assert next(m for m in res.matches if {m.a, m.b} == {"ca-sema-1", "ofac-20954"}).decision == "possible"
 

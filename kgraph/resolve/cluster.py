@@ -147,8 +147,8 @@ class Clusterer:
                     theirs[authority] == self.own_records.get(b, {}).get(authority):
                 continue
             x, y = min(ours[authority]), min(theirs[authority])
-            return (f"two {authority} records ({x} / {y}) share no identifier: that list gives a branch, a "
-                    "namesake or a sister company its own record")
+            return (f"two {authority} records ({x} / {y}), and no identifier with names that agree says they are "
+                    "one: that list gives a branch, a namesake or a sister company its own record")
         return None
 
     def union(self, a: str, b: str, *, force: bool = False, vouched: bool = False) -> bool:
