@@ -48,6 +48,19 @@ def test_review_lists_uncertain_pairs_with_evidence(built):
     assert "kgraph judge" in result.output
 
 
+def test_pairs_a_rule_kept_apart_come_after_the_uncertain_ones(tmp_path):
+    dd = DataDir(tmp_path / "data")
+    nodes = [org("ofac-10", "SYRIAN ARAB AIRLINES", "us_ofac_sdn"), org("ofac-11", "SYRIAN ARAB ARMY", "us_ofac_sdn"),
+             *NODES[:2]]
+    staging = dd.new_build_dir()
+    resolve(nodes, []).save(staging / "resolution")
+    dd.publish_build(staging)
+    pairs = json.loads(run(dd, "review", "--json").output)
+    # the OFAC pair scores higher (0.78) but is decided by a rule: the pair an analyst must judge comes first
+    assert [(p["a"], p["b"]) for p in pairs] == [("ca-sema-2", "ofac-1"), ("ofac-10", "ofac-11")]
+    assert pairs[1]["score"] > pairs[0]["score"] and pairs[1]["evidence"][-1]["feature"] == "blocked"
+
+
 def test_review_json_for_machines(built):
     result = run(built, "review", "--json", "--limit", "5")
     assert result.exit_code == 0, result.output

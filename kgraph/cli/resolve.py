@@ -65,7 +65,9 @@ def review(dd, limit, as_json):
     """List uncertain record pairs of the last build, best first, with their evidence.
 
     These pairs scored between the review and merge thresholds (or were kept
-    apart by a rule) and nobody has judged them yet. Decide each with
+    apart by a rule) and nobody has judged them yet. Those a rule kept apart
+    though they scored higher (two OFAC records, strong negative evidence)
+    come after the others. Decide each with
     `kgraph judge A B --same|--different|--unsure`.
 
     \b

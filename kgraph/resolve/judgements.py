@@ -249,7 +249,10 @@ def judge(a: str, b: str, judgement: str, *, note: str | None = None, user: str 
 
 
 def review(*, limit: int | None = 20, datadir=None) -> list:
-    """Uncertain pairs of the last build (decision "possible", not yet judged), best first, with evidence.
+    """Uncertain pairs of the last build (decision "possible", not yet judged), with evidence: first the
+    pairs that scored below the merge threshold or only for review, best first; then those a rule kept
+    apart though they scored above it (two OFAC records, strong negative evidence), best first. At the
+    top of the list, 181 pairs of OFAC records on the corpus lists hid the pairs that wait for an analyst.
 
     Example (``dd``: a data directory holding the demo graph, where nothing is left uncertain)
     -------
@@ -262,5 +265,5 @@ def review(*, limit: int | None = 20, datadir=None) -> list:
     res = Resolution.load(dd.require_graph())
     judged = load_judgements(dd.judgements_path)
     out = [m for m in res.matches if m.decision == "possible" and pair_key(m.a, m.b) not in judged]
-    out.sort(key=lambda m: (-m.score, m.a, m.b))
+    out.sort(key=lambda m: (any(e.get("feature") == "blocked" for e in m.evidence), -m.score, m.a, m.b))
     return out[:limit] if limit else out
