@@ -82,7 +82,7 @@ ORDER BY type, id LIMIT $limit
 _TYPED_LINKS = {"Flight": (("DEPARTED_FROM|ARRIVED_AT", False), ("PERFORMED", True)),
                 "Program": (("ISSUED_BY", False),), "Authority": (("ISSUED_BY", True),)}
 #: how an inbound link reads from its end
-_INBOUND_LABEL = {"PERFORMED": "performed by", "ISSUED_BY": "issues"}
+_INBOUND_LABEL = {"PERFORMED": "performed by", "ISSUED_BY": "issues", "OPERATES": "operated by", "OWNS": "owned by"}
 Q_TYPED_LINKS = {
     label: [(inbound, f"MATCH (n:{label}){'<-' if inbound else '-'}[r:{rels}]{'-' if inbound else '->'}(m) WHERE n.id = $id "
                       f"RETURN label(r) AS relationship, m.id AS id, m.type AS type, m.caption AS caption, "
@@ -328,9 +328,12 @@ def _card(node_id: str, datadir: DataDir | str | Path | None, flights: int) -> d
             listings.append(r)
         links = []
         for rel, q in Q_SCORED.items():
+            # OPERATES and OWNS run from an operator to an aircraft: on the aircraft's card they come in
+            ends = schema().rels[rel].between
+            inbound = any(b == ntype for _, b in ends) and not any(a == ntype for a, _ in ends)
             for r in _rows(store, q, {"id": node_id}):
                 links.append({"relationship": rel, "id": r["id"], "type": r["type"], "caption": r["caption"],
-                              "sanctioned": r["sanctioned"], "relation": None, "score": r["score"],
+                              "sanctioned": r["sanctioned"], "inbound": inbound, "relation": None, "score": r["score"],
                               "evidence": _json(r["evidence"]),
                               "judgement": r.get("judgement") or None, "sources": _rel_sources(r)})
         for r in _rows(store, Q_LINKS_OF_COUNTRY if ntype == "Country" else Q_LINKS, {"id": node_id}):

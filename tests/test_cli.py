@@ -395,9 +395,11 @@ def test_show_table_for_people(demo):
     root, _ = demo
     out = kg(root, "show", "ofac-40185").output
     for fact in ("RA-78765 (Airplane, ofac-40185) SANCTIONED", "Manufacturer's serial number (MSN): 83486590",
-                 "operates JSC AVIACON ZITOTRANS (Organization, ofac-40181)", "RUSSIA-EO14024",
+                 "operated by JSC AVIACON ZITOTRANS (Organization, ofac-40181)", "RUSSIA-EO14024",
                  "Latest flights (5)", "San Antonio de los Baños", "Countries visited: Cuba"):
         assert fact in out, fact
+    # the link runs from the operator to the aircraft: its card says "operates", the aircraft's "operated by"
+    assert "operates JSC AVIACON" not in out and "operated by" not in kg(root, "show", "ofac-40181").output
     # an operator's fleet is told once, under Aircraft: each airframe, how it is tied to the operator, and whence
     out = kg(root, "show", "ofac-40181").output
     fleet = out[out.index("Aircraft (4)"):out.index("Latest flights")]
@@ -535,7 +537,7 @@ def test_a_scored_link_says_why_in_a_few_words(demo):
 
     root, _ = demo
     out = kg(root, "show", "ofac-40185").output
-    assert ("operates JSC AVIACON ZITOTRANS (Organization, ofac-40181) score 0.90 (from the list's link; operator code AZS) "
+    assert ("operated by JSC AVIACON ZITOTRANS (Organization, ofac-40181) score 0.90 (from the list's link; operator code AZS) "
             "sanctioned") in out
     # the evidence kgraph.resolve.links gives, and a SAME_AS pair's from the scorer
     assert _why([{"feature": "operator_icao", "value": "PBD", "detail": "..."}]) == "operator code PBD"
