@@ -5,7 +5,8 @@ A name or alias in any script or romanisation (``Авиакон Цитотран
 with any dash, with Cyrillic letters (``РА-78765``) or as its number alone
 (``78765``, scored :data:`BARE_TAIL_SCORE`), a Russian name whose adjective
 the lists write as a noun (``Уральские авиалинии``: Ural Airlines, scored
-:data:`READING_FACTOR` of that reading), an ICAO hex (``1533ad``), an
+:data:`READING_FACTOR` of that reading), a word spelt otherwise when nothing
+else matches (``Prigozin``: PRIGOZHIN), an ICAO hex (``1533ad``), an
 MSN, a tax or registration number, a node id (``ofac-40181``) or a source
 record id (``40181``); an airport by its town or another of its names
 (:data:`LOOKUP_NAMES`).
@@ -95,6 +96,11 @@ BARE_TAIL_SCORE = 0.9
 KEY_ROWS_CAP = 1000
 #: name candidates scored per query at most, those sharing the most keys with the query first
 NAME_SCORE_CAP = 100
+#: a query whose keys find nothing is tried on the name keys spelt nearly as its words: keys at least this
+#: alike (rapidfuzz ratio, 0-100), at most NEAR_KEYS per word, for words of NEAR_KEY_MIN letters or more
+NEAR_KEY_RATIO = 80
+NEAR_KEYS = 10
+NEAR_KEY_MIN = 5
 #: a name met only when an adjective of the query is read as its noun (Уральские авиалинии as "ural
 #: avialinii": Ural Airlines) scores this much of what that reading scores: below the name as written
 READING_FACTOR = 0.95
@@ -488,6 +494,30 @@ def _names(column: str) -> tuple[list[str], dict[str, str]]:
     return value, {}
 
 
+def _near_spellings(con: sqlite3.Connection, q: str) -> set[str]:
+    """Nodes with a name key spelt nearly as a word of the query, for a query whose keys found nothing:
+    Prigozin (prigosin) for PRIGOZHIN (prigojin), Rotenburg for ROTENBERG, Zitotrnas for ZITOTRANS. The keys
+    that begin with the word's first two letters and are about as long are compared (:data:`NEAR_KEY_RATIO`)."""
+    from rapidfuzz import fuzz, process
+
+    from .resolve import name_keys
+
+    out: set[str] = set()
+    for key in name_keys(q):
+        word = key[2:]
+        if not key.startswith("n:") or len(word) < NEAR_KEY_MIN or word.isdigit():
+            continue
+        prefix = f"name:n:{word[:2]}"
+        keys = [k for (k,) in con.execute("SELECT DISTINCT key FROM key WHERE key >= ? AND key < ?",
+                                          (prefix, prefix + "\uffff"))
+                if abs(len(k) - len(prefix) - len(word) + 2) <= 2]
+        for k, _, _ in process.extract(word, [k[len("name:n:"):] for k in keys], scorer=fuzz.ratio,
+                                       score_cutoff=NEAR_KEY_RATIO, limit=NEAR_KEYS):
+            out.update(nid for (nid,) in con.execute("SELECT id FROM key WHERE key = ? LIMIT ?",
+                                                     (f"name:n:{k}", KEY_ROWS_CAP)))
+    return out
+
+
 def _bare_tail_hits(con: sqlite3.Connection, q: str) -> dict[str, dict[str, Any]]:
     """Nodes holding a tail of which the query is the number without its nationality mark: 78765 finds
     RA-78765 (and UR-78765, if the graph holds one), scored :data:`BARE_TAIL_SCORE`."""
@@ -568,6 +598,9 @@ def lookup(
         for rows in common if not name_hits else ():
             for nid, _, _ in rows:
                 name_hits[nid] = name_hits.get(nid, 0) + 1
+        near = _near_spellings(con, q) if not (hits or name_hits) else set()
+        for nid in near:  # a misspelt word shares no key: the names whose keys are spelt nearly as its
+            name_hits[nid] = 1
         for nid, h in _bare_tail_hits(con, q).items():  # beside an MSN or a record of the same digits
             hits.setdefault(nid, h)
         # exact hits (id, source record, identifier) for a one-word query (a tail, a hex, an MSN, a tax
@@ -623,7 +656,8 @@ def lookup(
             if best <= 0:
                 continue
             h["score"] = best
-            h["why"].append(f"{also.get(matched, 'name')} {matched!r}" + (f", reading {how}" if how else ""))
+            h["why"].append(f"{also.get(matched, 'name')} {matched!r}" + (f", reading {how}" if how else "")
+                            + (", a near spelling" if nid in near else ""))
         out.append({
             "id": nid,
             "type": r[1],

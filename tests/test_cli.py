@@ -188,6 +188,31 @@ def test_a_russian_adjective_is_read_as_the_name_it_is_made_of(demo, tmp_path):
     assert "No match" in kg(copy, "lookup", "Уральские авиалинии", "--type", "Person").output
 
 
+def test_a_misspelt_word_finds_the_names_spelt_nearly_as_it(demo, tmp_path):
+    import shutil
+
+    from kgraph.lookup_index import write_index
+
+    copy = shutil.copytree(demo[0], tmp_path / "data", symlinks=True)
+    write_index([{"id": "ofac-21171", "type": "Person", "caption": "PRIGOZHIN, Yevgeniy Viktorovich",
+                  "names": ["PRIGOZHIN, Yevgeniy Viktorovich"], "sanctioned": True},
+                 {"id": "ofac-16669", "type": "Person", "caption": "ROTENBERG, Arkady", "names": ["ROTENBERG, Arkady"]},
+                 {"id": "ofac-48874", "type": "Organization", "caption": "JSC STZ", "names": ["JSC STZ"]}],
+                kgraph.DataDir(copy).require_graph())
+
+    def hits(query: str) -> list:
+        return [(h["id"], h["why"]) for h in json.loads(kg(copy, "lookup", query, "--json").output)]
+
+    # Prigozin (prigosin) and PRIGOZHIN (prigojin) share no key; neither do Rotenburg and ROTENBERG
+    assert hits("Prigozin") == [("ofac-21171", ["name 'PRIGOZHIN, Yevgeniy Viktorovich', a near spelling"])]
+    assert hits("Rotenburg")[0][0] == "ofac-16669"
+    # a query whose keys find names is not widened; nothing near is still nothing
+    assert hits("Rotenberg") == [("ofac-16669", ["name 'ROTENBERG, Arkady'"])]
+    assert "No match" in kg(copy, "lookup", "Xyzzyplugh").output
+    # a one-letter key from a longer word says nothing: zzzzzzzz and STZ are both "s"
+    assert "No match" in kg(copy, "lookup", "Zzzzzzzz").output and hits("STZ")[0][0] == "ofac-48874"
+
+
 def test_the_index_format_is_bumped_with_the_key_rules():
     from kgraph.lookup_index import INDEX_FORMAT, identifier_value
     from kgraph.resolve import name_keys

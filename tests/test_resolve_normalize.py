@@ -327,3 +327,10 @@ def test_the_persian_ezafe_is_no_word():
     assert fold("Saint-Etienne") == "saint-etienne"
     assert compare_texts("Toseeh Etemad Investment Company", "TOSE-E MELLI INVESTMENT COMPANY", person=False) < 0.5
     assert compare_texts("Toseeh Melli Investment Company", "TOSE-E MELLI INVESTMENT COMPANY", person=False) == 1.0
+
+
+def test_a_key_of_one_or_two_letters_from_a_longer_word_pairs_nothing():
+    # zzzzzzzz, SS and STZ all have the key "s": the query Zzzzzzzz scored 0.97 on "JSC STZ"
+    assert score_names("Zzzzzzzz", ["JSC STZ"]) == (0.0, None) and score_names("SS", ["JSC STZ"]) == (0.0, None)
+    assert score_names("STZ", ["JSC STZ"]) == (1.0, "JSC STZ")
+    assert compare_texts("Yu Jun", "Ju Jun") == 1.0  # short syllables keep their key

@@ -72,6 +72,12 @@ def _floor(n: int) -> float:
     return 0.66
 
 
+def _same_key(a: Token, b: Token) -> bool:
+    """Whether two tokens share their romanisation-insensitive key, and it says something: a key of one or
+    two letters from a longer word does not (zzzzzzzz, SS and STZ are all "s")."""
+    return a.key == b.key and (len(a.key) >= 3 or max(len(a.text), len(b.text)) <= len(a.key) + 1)
+
+
 def token_similarity(a: Token, b: Token) -> float:
     """Similarity of two tokens (0 when they should not be paired).
 
@@ -87,7 +93,7 @@ def token_similarity(a: Token, b: Token) -> float:
         return 1.0
     if a.kind == NUMBER or b.kind == NUMBER:
         return 0.0
-    if a.key == b.key:
+    if _same_key(a, b):
         return 0.97
     ck = (a.text, b.text)
     s = _sim_cache.get(ck)
@@ -159,7 +165,7 @@ def _align(a: list[Token], b: list[Token]) -> tuple[list[tuple[int, int, float]]
         for j, tb in enumerate(b):
             if ta.text == tb.text:
                 cands.append((1.0, i, j))
-            elif ta.key == tb.key and ta.kind != NUMBER:
+            elif ta.kind != NUMBER and _same_key(ta, tb):
                 cands.append((0.97, i, j))
             else:
                 s = token_similarity(ta, tb)
@@ -238,7 +244,7 @@ def _score(a: Name, b: Name, explain: list | None = None, person: bool = True) -
     if not wa or not wb:
         # names made only of forms/aviation words: compare as written
         return 1.0 if [t.text for t in a.tokens] == [t.text for t in b.tokens] and a.tokens else 0.0
-    if a.joined and a.joined == b.joined:
+    if a.joined and a.joined == b.joined and (len(a.joined) >= 3 or _texts(a) == _texts(b)):
         score = 1.0
         if explain is not None:
             explain.append(("joined", a.joined, b.joined, 1.0))
@@ -306,6 +312,10 @@ def _score(a: Name, b: Name, explain: list | None = None, person: bool = True) -
         if explain is not None:
             explain.append(("numbers", sorted(a.numbers), sorted(b.numbers), NUMBER_MISMATCH))
     return score
+
+
+def _texts(name: Name) -> str:
+    return "".join(t.text for t in name.words if t.kind != PARTICLE)
 
 
 def _forms_compatible(fa: list[str], fb: list[str]) -> bool:
