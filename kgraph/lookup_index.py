@@ -445,9 +445,10 @@ def _query_keys(query: str, readings: Iterable[str] = ()) -> list[tuple[str, str
 
 def _nearest_first(query: str, names: list[str]) -> tuple[list[str], tuple[float, ...]]:
     """A node's names, the nearest to the query as written first, and how near that one is: a tuple that
-    sorts higher for a nearer name (its first two parts below). Every word counts, as it does not in the scorer (an airline word and
-    company forms weigh little there, so "Ural Airlines" scores 1 on both the airline and "AO AZ URAL",
-    and "Iran Airlines" on both Iran Air and the country). It tells hits of one score apart.
+    sorts higher for a nearer name (its first two parts below). Every word counts, as it does not in the
+    scorer (an airline word and company forms weigh little there, so "Ural Airlines" scores 1 on both the
+    airline and "AO AZ URAL", and "Iran Airlines" on both Iran Air and the country). It tells hits of one
+    score apart.
 
     Nearest is, in turn: the query's words best met by the name's (each word by its nearest, so "Iran
     Airlines" is nearer Iran Air than Iran), the token set ratio (a name holding every word of the query,
@@ -508,11 +509,11 @@ def _near_spellings(con: sqlite3.Connection, q: str) -> set[str]:
         if not key.startswith("n:") or len(word) < NEAR_KEY_MIN or word.isdigit():
             continue
         prefix = f"name:n:{word[:2]}"
-        keys = [k for (k,) in con.execute("SELECT DISTINCT key FROM key WHERE key >= ? AND key < ?",
-                                          (prefix, prefix + "\uffff"))
-                if abs(len(k) - len(prefix) - len(word) + 2) <= 2]
-        for k, _, _ in process.extract(word, [k[len("name:n:"):] for k in keys], scorer=fuzz.ratio,
-                                       score_cutoff=NEAR_KEY_RATIO, limit=NEAR_KEYS):
+        # the keys of names whose word begins as this one does, at most two letters longer or shorter
+        keys = [k[len("name:n:"):] for (k,) in con.execute("SELECT DISTINCT key FROM key WHERE key >= ? AND key < ?",
+                                                           (prefix, prefix + "\uffff"))]
+        keys = [k for k in keys if abs(len(k) - len(word)) <= 2]
+        for k, _, _ in process.extract(word, keys, scorer=fuzz.ratio, score_cutoff=NEAR_KEY_RATIO, limit=NEAR_KEYS):
             out.update(nid for (nid,) in con.execute("SELECT id FROM key WHERE key = ? LIMIT ?",
                                                      (f"name:n:{k}", KEY_ROWS_CAP)))
     return out
