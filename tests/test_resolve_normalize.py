@@ -334,3 +334,15 @@ def test_a_key_of_one_or_two_letters_from_a_longer_word_pairs_nothing():
     assert score_names("Zzzzzzzz", ["JSC STZ"]) == (0.0, None) and score_names("SS", ["JSC STZ"]) == (0.0, None)
     assert score_names("STZ", ["JSC STZ"]) == (1.0, "JSC STZ")
     assert compare_texts("Yu Jun", "Ju Jun") == 1.0  # short syllables keep their key
+
+
+def test_a_short_word_alone_meets_another_only_as_written():
+    # OFAC's alias "CRAS" (Pishro Systems Research Company, Iran) has the key of KrasAvia's "Kras": the two
+    # were one cluster, and the Russian airline's fleet was listed as the Iranian firm's
+    assert compare_texts("CRAS", "KrasAvia", person=False) == 0.0
+    assert compare_texts("ASRC", "Asrk", person=False) == 0.0
+    # written alike, or long enough for its key to say something, it still meets
+    assert compare_texts("UTair", "Utair Aviation", person=False) == 1.0
+    assert compare_texts("Pobeda", "Pobeda Airlines", person=False) == 1.0
+    assert compare_texts("Mahan Air", "MAHAN AIRLINES", person=False) == 1.0
+    assert compare_texts("Iran", "IRAN AIR", person=False) == 1.0

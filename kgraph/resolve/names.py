@@ -244,6 +244,13 @@ def _score(a: Name, b: Name, explain: list | None = None, person: bool = True) -
     if not wa or not wb:
         # names made only of forms/aviation words: compare as written
         return 1.0 if [t.text for t in a.tokens] == [t.text for t in b.tokens] and a.tokens else 0.0
+    lone = _lone_short_words(a, b)
+    if lone:
+        # an acronym or a short brand alone meets another only as written: OFAC's "CRAS" (Pishro Systems
+        # Research Company) has the key of KrasAvia's "Kras", and the Iranian firm took the airline's fleet
+        if explain is not None:
+            explain.append(("short", lone[0], lone[1], 0.0))
+        return 0.0
     if a.joined and a.joined == b.joined and (len(a.joined) >= 3 or _texts(a) == _texts(b)):
         score = 1.0
         if explain is not None:
@@ -312,6 +319,21 @@ def _score(a: Name, b: Name, explain: list | None = None, person: bool = True) -
         if explain is not None:
             explain.append(("numbers", sorted(a.numbers), sorted(b.numbers), NUMBER_MISMATCH))
     return score
+
+
+#: a name whose one identifying word is this short or shorter is compared as written
+LONE_WORD_MAX = 4
+
+
+def _lone_short_words(a: Name, b: Name) -> tuple[str, str] | None:
+    """The two words, when each name has one identifying word, one of them short, and they are written
+    differently (their keys may still be equal: cras, kras)."""
+    ia = [t.text for t in a.words if t.kind == WORD]
+    ib = [t.text for t in b.words if t.kind == WORD]
+    if len(ia) == 1 and len(ib) == 1 and ia[0] != ib[0] and min(len(ia[0]), len(ib[0])) <= LONE_WORD_MAX and \
+            not any(t.kind == NUMBER for t in (*a.words, *b.words)):
+        return ia[0], ib[0]
+    return None
 
 
 def _texts(name: Name) -> str:
