@@ -127,7 +127,7 @@ def split_livery(name: str | None, notes: list) -> str | None:
     >>> notes = []; split_livery("Aeroflot (Retro Livery)", notes), notes
     ('Aeroflot', ['livery: Retro'])
     """
-    m = _LIVERY.search(name) if name else None
+    m = _LIVERY.search(name) if name and ")" in name else None  # 600k OpenSky rows, a handful of liveries
     if not m:
         return name
     notes.append(f"livery: {m.group(1)}")

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..model import Edge, Node
-from .cluster import VOUCHING, Clusterer
+from .cluster import Clusterer, vouches
 from .entity import MATCHABLE, Entity
 from .index import LookupIndex, candidate_pairs, query_keys
 from .judgements import Judgement, add_judgement, as_judgements, judge, load_judgements, pair_key, review
@@ -238,7 +238,7 @@ def resolve(
         if j is not None:
             decisions[key] = f"judged-{j.judgement}"
             continue
-        if s >= th["merge"] and not ps.cap and not ps.veto and cl.union(*key, vouched=_vouched(ps)):
+        if s >= th["merge"] and not ps.cap and not ps.veto and cl.union(*key, vouched=vouches(ps.evidence)):
             decisions[key] = "merge"
         else:
             decisions[key] = "possible"
@@ -264,15 +264,6 @@ def resolve(
     derived = derive_links(by_id, edges, entities, canonical, keys)
     clear_caches()
     return Resolution(canonical, clusters, matches, derived, keys, th, warnings)
-
-
-def _vouched(ps) -> bool:
-    """Whether a pair shares an airframe's MSN, or an identifier of the entity or a full date with names that
-    agree (:data:`.cluster.VOUCHING`): OFAC gives the shops of one owner his tax number each, and they are
-    several listings (VARIEDADES HARB SPORT, ALMACEN FUTURO NO. 1)."""
-    names_agree = any(e.feature == "name" and e.contribution > 0 for e in ps.evidence)
-    return any(e.feature in VOUCHING and e.weight > 0 and e.value is not None and e.value == e.compared
-               and (names_agree or e.feature == "msn") for e in ps.evidence)
 
 
 def clear_caches() -> None:

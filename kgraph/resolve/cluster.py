@@ -35,7 +35,7 @@ from .judgements import Judgement
 from .score import conflicting_ids
 
 __all__ = ["Clusterer", "source_rank", "canonical_member", "SOURCE_PRIORITY", "REGISTRY_SOURCES", "ONE_RECORD_LISTS",
-           "VOUCHING"]
+           "VOUCHING", "vouches"]
 
 SOURCE_PRIORITY = ("us_ofac_sdn", "us_ofac_cons", "ca_sema", "ua_nsdc")
 #: lists whose record is the entity, by the authority whose ids they share: OFAC's SDN and consolidated
@@ -46,6 +46,15 @@ ONE_RECORD_LISTS = {"us_ofac_sdn": "OFAC", "us_ofac_cons": "OFAC"}
 #: equal full date of birth or incorporation
 VOUCHING = frozenset({"id:tax", "id:reg", "id:okpo", "id:imo", "id:passport", "msn", "birth_date", "founded"})
 REGISTRY_SOURCES = ("us_faa", "opensky_aircraft", "ru_aircraft_db")
+
+
+def vouches(evidence) -> bool:
+    """Whether a pair's evidence (:class:`.evidence.Evidence`) shares an airframe's MSN, or an identifier of
+    the entity or a full date with names that agree (:data:`VOUCHING`): OFAC gives the shops of one owner his
+    tax number each, and they are several listings (VARIEDADES HARB SPORT, ALMACEN FUTURO NO. 1)."""
+    names_agree = any(e.feature == "name" and e.contribution > 0 for e in evidence)
+    return any(e.feature in VOUCHING and e.weight > 0 and e.value is not None and e.value == e.compared
+               and (names_agree or e.feature == "msn") for e in evidence)
 _STRONG = ("tax", "reg", "imo")
 
 

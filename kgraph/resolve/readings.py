@@ -58,7 +58,8 @@ def _nouns(token: str) -> list[str]:
 def adjective_readings(query: str) -> list[tuple[str, str]]:
     """The query with its adjectives read as nouns: (text, a note naming what was read how), at most
     :data:`MAX_READINGS`; none when the query holds no such adjective."""
-    # per word of the query, its (Latin text, note) options: the word itself, or each noun it may be read as
+    # per word of the query, its (Latin text, note) options: each noun an adjective may be read as, else the
+    # word as it is (the query as written is looked up besides, by the caller)
     options: list[list[tuple[str, str | None]]] = []
     for word in query.split():
         readings = tokenize(word)
