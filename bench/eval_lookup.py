@@ -1,0 +1,180 @@
+"""Lookup recall on screening fixtures: does ``kgraph lookup`` find the listed person a query names?
+
+The corpus holds yente's candidate-generation fixtures (``groundtruth/yente_cgb_positives_un_*.csv``):
+683 rows naming persons of the UN Security Council list, written as the list writes them (*untreated*)
+and with typos, swapped names and reshuffles (*treated*). OFAC lists most of them. This script builds a graph
+from the corpus's OFAC SDN file (2024) and Canada's list in a temporary data directory, then:
+
+* **gold**: for each fixture row, the OFAC person nodes one of whose names has the same words as the
+  untreated name (case, punctuation and word order aside). Rows with no such node are left out and
+  counted;
+* **recall@1 / recall@10**: the share of rows (of those with a gold node) whose lookup, of the treated
+  and of the untreated name, lists a gold node first / among its first ten;
+* **press spellings**: :data:`PRESS_SPELLINGS`, listed names as the press writes them (Osama bin Laden
+  for BIN LADIN, Usama; Хезболла for HIZBALLAH): recall@1 and recall@5 of the OFAC entity;
+* **negatives**: yente's synthetic true negatives (``yente_validation_negatives_*.csv``, built to look
+  plausible while naming no listed person): the share whose first hit scores 0.8 or more (a screener's
+  false alert at kgraph's default ``--min-score``), and the lookup p50 over all of them.
+
+Usage::
+
+    /tmp/kgvenv/bin/python bench/eval_lookup.py [--corpus ../shared/corpus] [--data-dir DIR] [--misses]
+
+``--data-dir`` reuses a data directory that already holds that graph (it is built when empty).
+``--misses`` prints the rows not found within ten.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+import kgraph  # noqa: E402
+from kgraph.lookup_index import INDEX_NAME, _names  # noqa: E402
+
+ALERT_SCORE = 0.8
+
+#: How the press and analysts write listed names, in Latin and Cyrillic, each with the OFAC UID of the
+#: entity it names (checked by hand against the corpus's 2024 SDN.CSV, which has no ALT.CSV beside it:
+#: the graph knows each entity by its primary name only).
+PRESS_SPELLINGS = [
+    ("Osama bin Laden", 6365), ("Усама бен Ладен", 6365), ("Hezbollah", 4697), ("Хезболла", 4697),
+    ("Hizbollah", 4697), ("Mohammed Bagheri", 27850), ("Ghasem Soleimani", 10481), ("Qassem Suleimani", 10481),
+    ("Касем Сулеймани", 10481), ("Yevgeny Prigozhin", 21171), ("Евгений Пригожин", 21171),
+    ("Arkadiy Rotenberg", 16669), ("Аркадий Ротенберг", 16669), ("Oleg Deripaska", 24283),
+    ("Олег Дерипаска", 24283), ("Alisher Usmanov", 35283), ("Алишер Усманов", 35283),
+    ("Viktor Vekselberg", 24306), ("Ramzan Kadyrov", 23343), ("Рамзан Кадыров", 23343),
+    ("Bashar al-Assad", 12735), ("Bashar Assad", 12735), ("Башар Асад", 12735), ("Ayman al-Zawahiri", 2676),
+    ("Kim Jong-un", 20157), ("Ким Чен Ын", 20157), ("Kim Yo-jong", 21444), ("Nicolás Maduro", 22790),
+    ("Hamas", 4695), ("ХАМАС", 4695), ("Mahan Air", 12927), ("Махан Эйр", 12927), ("Rosoboronexport", 18782),
+    ("Рособоронэкспорт", 18782), ("Sovcombank", 34737), ("Совкомбанк", 34737), ("Sberbank", 17018),
+    ("Сбербанк", 17018), ("Ali Khamenei", 26945), ("Hassan Nasrallah", 2686), ("Хасан Насралла", 2686),
+    ("Wagner Group", 22543), ("ЧВК Вагнер", 22543), ("Vladimir Putin", 35096), ("Владимир Путин", 35096),
+    ("Sergey Lavrov", 35233), ("Sergei Shoigu", 35173), ("Сергей Шойгу", 35173), ("Igor Sechin", 16692),
+    ("Игорь Сечин", 16692), ("Dmitry Medvedev", 36407), ("Alexander Lukashenko", 9760),
+    ("Александр Лукашенко", 9760), ("Viktor Yanukovich", 16641), ("Виктор Янукович", 16641),
+    ("Aviacon Zitotrans", 40181), ("Авиакон Цитотранс", 40181), ("Belavia", 44541), ("Белавиа", 44541),
+    ("Белорусские авиалинии", 44541),
+]
+_WORD = re.compile(r"[^\W_]+")
+
+
+def words(name: str) -> tuple[str, ...]:
+    """The name's words, lower case, sorted: the same person written in another order or case."""
+    return tuple(sorted(w.lower() for w in _WORD.findall(name)))
+
+
+def build_graph(corpus: Path, dd: Path) -> None:
+    sanctions = corpus / "sanctions"
+    kgraph.ingest("ofac", from_path=sanctions / "ofac" / "jackdwyer_sdn-list_2024-05-03" / "sdn.csv",
+                  datadir=dd, check=False)
+    kgraph.ingest("canada", from_path=sanctions / "canada" / "cmt-project-api_2020-04-15" / "sema-lmes.xml",
+                  datadir=dd, check=False)
+    kgraph.build(datadir=dd)
+
+
+def person_names(dd: Path) -> dict[tuple[str, ...], set[str]]:
+    """Every Person node's names, by their words."""
+    import sqlite3
+
+    con = sqlite3.connect(dd / "graph" / "current" / INDEX_NAME)
+    out: dict[tuple[str, ...], set[str]] = {}
+    for nid, names in con.execute("SELECT id, names FROM node WHERE type = 'Person'"):
+        for name in _names(names)[0]:
+            out.setdefault(words(name), set()).add(nid)
+    con.close()
+    return out
+
+
+def rows(path: Path) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return [r["full_name"] for r in csv.DictReader(f)]
+
+
+def positives(corpus: Path, dd: Path, show_misses: bool) -> None:
+    gt = corpus / "groundtruth"
+    untreated = rows(gt / "yente_cgb_positives_un_untreated.csv")
+    treated = rows(gt / "yente_cgb_positives_un_treated.csv")
+    by_words = person_names(dd)
+    gold = [by_words.get(words(name), set()) for name in untreated]
+    usable = [i for i, g in enumerate(gold) if g]
+    print(f"UN positives: {len(untreated)} rows, {len(usable)} with an OFAC or Canadian person of the same name")
+    for label, queries in (("untreated", untreated), ("treated", treated)):
+        at1 = at10 = 0
+        misses = []
+        for i in usable:
+            ids = [h["id"] for h in kgraph.lookup(queries[i], limit=10, datadir=dd, types=["Person"])]
+            if ids and ids[0] in gold[i]:
+                at1 += 1
+            if gold[i] & set(ids):
+                at10 += 1
+            else:
+                misses.append((queries[i], untreated[i]))
+        n = len(usable)
+        print(f"  {label:<9} recall@1 {at1 / n:.3f} ({at1}/{n})   recall@10 {at10 / n:.3f} ({at10}/{n})")
+        for q, name in misses if show_misses else ():
+            print(f"    missed: {q!r} (listed as {name!r})")
+
+
+def press_spellings(dd: Path, show_misses: bool) -> None:
+    at1 = at5 = 0
+    misses = []
+    for query, uid in PRESS_SPELLINGS:
+        ids = [h["id"] for h in kgraph.lookup(query, limit=5, datadir=dd)]
+        at1 += bool(ids and ids[0] == f"ofac-{uid}")
+        if f"ofac-{uid}" in ids:
+            at5 += 1
+        else:
+            misses.append((query, uid, ids[:1]))
+    n = len(PRESS_SPELLINGS)
+    print(f"press spellings: {n} queries   recall@1 {at1 / n:.3f} ({at1}/{n})   recall@5 {at5 / n:.3f} ({at5}/{n})")
+    for query, uid, first in misses if show_misses else ():
+        print(f"    missed: {query!r} (ofac-{uid}; first hit {first[0] if first else 'none'})")
+
+
+def negatives(corpus: Path, dd: Path) -> None:
+    for part in ("us", "global"):
+        names = rows(corpus / "groundtruth" / f"yente_validation_negatives_{part}.csv")
+        alerts = 0
+        times = []
+        for name in names:
+            t = time.perf_counter()
+            hits = kgraph.lookup(name, limit=1, datadir=dd, types=["Person"])
+            times.append((time.perf_counter() - t) * 1000)
+            alerts += bool(hits and hits[0]["score"] >= ALERT_SCORE)
+        print(f"negatives ({part}): {len(names)} names, first hit >= {ALERT_SCORE} for {alerts} "
+              f"({alerts / len(names):.3f}); lookup p50 {statistics.median(times):.1f} ms")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=Path(os.environ.get("KGRAPH_CORPUS", REPO.parent / "shared" / "corpus")))
+    ap.add_argument("--data-dir", type=Path, help="reuse (or fill) this data directory")
+    ap.add_argument("--misses", action="store_true", help="print the positives not found within ten")
+    args = ap.parse_args(argv)
+    if not (args.corpus / "groundtruth").is_dir():
+        print(f"no corpus at {args.corpus}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="kgraph-eval-lookup-") as tmp:
+        dd = args.data_dir or Path(tmp)
+        if not (dd / "graph" / "current" / INDEX_NAME).exists():
+            t = time.perf_counter()
+            build_graph(args.corpus, dd)
+            print(f"built the corpus graph in {time.perf_counter() - t:.1f} s")
+        positives(args.corpus, dd, args.misses)
+        press_spellings(dd, args.misses)
+        negatives(args.corpus, dd)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
