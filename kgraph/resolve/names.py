@@ -59,6 +59,10 @@ FORM_MISMATCH = 0.8
 
 _sim_cache: dict[tuple[str, str], float] = {}
 _NS = OSA.normalized_similarity
+#: words of at least VOWEL_SWAP_MIN letters whose keys differ only in vowels score at least this much
+VOWEL_SWAP_SIM = 0.85
+VOWEL_SWAP_MIN = 5
+_KEY_VOWELS = frozenset("aeiouy")
 
 
 def _floor(n: int) -> float:
@@ -76,6 +80,22 @@ def _same_key(a: Token, b: Token) -> bool:
     """Whether two tokens share their romanisation-insensitive key, and it says something: a key of one or
     two letters from a longer word does not (zzzzzzzz, SS and STZ are all "s")."""
     return a.key == b.key and (len(a.key) >= 3 or max(len(a.text), len(b.text)) <= len(a.key) + 1)
+
+
+def _vowels_swapped(a: str, b: str) -> bool:
+    """Whether two keys have the same consonants in the same places and differ only in vowels inside the
+    word: hesbola/hisbala (Hezbollah, HIZBALLAH), mohamed/muhamad, menara/manara. Transliterations of
+    Arabic and Persian differ most in the vowels the script does not write. Hasan/Husein differ in
+    length, and stay apart; a word's last vowel is its ending (Konda/Kandi)."""
+    if len(a) != len(b) or len(a) < VOWEL_SWAP_MIN or a[-1] != b[-1]:
+        return False
+    swaps = 0
+    for x, y in zip(a, b):
+        if x != y:
+            if x not in _KEY_VOWELS or y not in _KEY_VOWELS:
+                return False
+            swaps += 1
+    return swaps >= 1
 
 
 def token_similarity(a: Token, b: Token) -> float:
@@ -116,6 +136,8 @@ def token_similarity(a: Token, b: Token) -> float:
             s = max(_NS(a.text, b.text), _NS(a.key, b.key))
             if s < _floor(min(la, lb)) or a.text[0] != b.text[0] and a.key[0] != b.key[0] and s < 0.8:
                 s = 0.0
+            if s < VOWEL_SWAP_SIM and _vowels_swapped(a.key, b.key):
+                s = VOWEL_SWAP_SIM
             if a.abjad != b.abjad:
                 # Arabic/Hebrew/Khmer spelling has few vowels: compare consonant skeletons
                 sa, sb = skeleton(a.text), skeleton(b.text)
