@@ -5,8 +5,10 @@ A name or alias in any script or romanisation (``Авиакон Цитотран
 with any dash, with Cyrillic letters (``РА-78765``) or as its number alone
 (``78765``, scored :data:`BARE_TAIL_SCORE`), a Russian name whose adjective
 the lists write as a noun (``Уральские авиалинии``: Ural Airlines, scored
-:data:`READING_FACTOR` of that reading), a word spelt otherwise when nothing
-else matches (``Prigozin``: PRIGOZHIN), an ICAO hex (``1533ad``), an
+:data:`READING_FACTOR` of that reading), a word spelt with other vowels
+(``Hezbollah``: HIZBALLAH, through the index's ``skeleton`` table of the name
+keys by their consonants), a word spelt otherwise when nothing else matches
+(``Prigozin``: PRIGOZHIN), an ICAO hex (``1533ad``), an
 MSN, a tax or registration number, a node id (``ofac-40181``) or a source
 record id (``40181``); an airport by its town or another of its names
 (:data:`LOOKUP_NAMES`).
@@ -15,7 +17,8 @@ The build writes a small SQLite index beside the graph (``lookup.sqlite``):
 one row per node (what a hit shows) and one row per key (node id, source
 record, identifier value, name keys from :mod:`kgraph.resolve`). A lookup
 turns the query into keys the same way, fetches the candidates in one
-indexed query and ranks them; it does not open the graph store, so it answers
+indexed query per key, scores those sharing the most and the rarest keys
+with it (:func:`_key_weight`) and ranks them; it does not open the graph store, so it answers
 in milliseconds and the CLI starts fast. Flights are the exception: a
 million of them would be a third of the index, and their only keys are their
 ids and source records, so a one-word query with a digit that the index does
@@ -31,6 +34,7 @@ not answer exactly is asked of the store (at full size ~60 ms for an id,
 from __future__ import annotations
 
 import json
+import math
 import re
 import sqlite3
 import unicodedata
@@ -58,8 +62,9 @@ __all__ = ["lookup", "find_node", "id_hit", "found_by", "write_index", "index_ro
 INDEX_NAME = "lookup.sqlite"
 #: how the index turns names and identifiers into keys, kept in the file (SQLite's user_version): a lookup
 #: turns the query into keys with this code's rules, so an index written by a kgraph with other rules would
-#: miss without a word. Bump it with any change to name_keys or identifier_value (a test pins both).
-INDEX_FORMAT = 4
+#: miss without a word. Bump it with any change to name_keys or identifier_value (a test pins both), or to
+#: the tables (format 5 added the skeleton table of the vowel-blind search).
+INDEX_FORMAT = 5
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
 #: candidates scored per query at most (the best keys are fetched first)
@@ -94,8 +99,16 @@ BARE_TAIL_SCORE = 0.9
 #: a name key held by more nodes than this (n:airfield, the n:vt of every VT- tail) is common: it only
 #: counts when no rarer key of the query found anything, and then for this many nodes
 KEY_ROWS_CAP = 1000
-#: name candidates scored per query at most, those sharing the most keys with the query first
+#: name candidates scored per query at most, those sharing the most keys with the query first, a rare key
+#: counting for more than a common one (:func:`_key_weight`)
 NAME_SCORE_CAP = 100
+#: the vowel-blind search: a query word's key is also looked up as its consonants (:func:`word_skeleton`),
+#: for the names that spell it with other vowels (Hezbollah: HIZBALLAH; Laden: LADIN; Lukashenko:
+#: LUKASHENKA), at most SKELETON_KEYS keys per word, each weighing SKELETON_WEIGHT of a key of the query
+SKELETON_MIN_LETTERS = 5
+SKELETON_MIN_CONSONANTS = 3
+SKELETON_KEYS = 20
+SKELETON_WEIGHT = 0.5
 #: a query whose keys find nothing is tried on the name keys spelt nearly as its words: keys at least this
 #: alike (rapidfuzz ratio, 0-100), at most NEAR_KEYS per word, for words of NEAR_KEY_MIN letters or more
 NEAR_KEY_RATIO = 80
@@ -154,7 +167,36 @@ CREATE TABLE node (
   programs TEXT, sanctioned INTEGER, summary TEXT
 );
 CREATE TABLE key (key TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, label TEXT);
+CREATE TABLE skeleton (skeleton TEXT NOT NULL, key TEXT NOT NULL);
 """
+
+
+def word_skeleton(word: str) -> str | None:
+    """The consonants of a name key's word, by which the vowel-blind search files it; None for a word
+    too short or too plain to say much by its consonants alone.
+
+    >>> word_skeleton("hesbola"), word_skeleton("hisbala"), word_skeleton("osama"), word_skeleton("a320")
+    ('hsbl', 'hsbl', None, None)
+    """
+    from .resolve.normalize import skeleton
+
+    if len(word) < SKELETON_MIN_LETTERS or not word.isalpha():
+        return None
+    s = skeleton(word)
+    return s if len(s) >= SKELETON_MIN_CONSONANTS else None
+
+
+def _write_skeletons(con: sqlite3.Connection) -> None:
+    """File every name key of a word by its consonants (the key index is built: one ordered pass over the
+    distinct keys)."""
+    prefix = "name:n:"
+    rows = []
+    for (key,) in con.execute("SELECT DISTINCT key FROM key WHERE key >= ? AND key < ?", (prefix, prefix[:-1] + ";")):
+        s = word_skeleton(key[len(prefix):])
+        if s:
+            rows.append((s, key))
+    con.executemany("INSERT INTO skeleton VALUES (?,?)", rows)
+    con.execute("CREATE INDEX skeleton_skeleton ON skeleton(skeleton)")
 
 
 def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
@@ -234,6 +276,7 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
         # both indexes built once over the loaded rows: a sort instead of millions of B-tree inserts
         con.execute("CREATE UNIQUE INDEX node_id ON node(id)")
         con.execute("CREATE INDEX key_key ON key(key)")
+        _write_skeletons(con)
         con.commit()
     finally:
         con.close()
@@ -495,6 +538,32 @@ def _names(column: str) -> tuple[list[str], dict[str, str]]:
     return value, {}
 
 
+def _words_of(name: str | None) -> frozenset[str]:
+    """A name's word keys, regardless of order, case and script: "Usama BIN LADIN" and "Усама Бин Ладин" are
+    the caption "BIN LADIN, Usama"."""
+    from .resolve import name_keys
+
+    return frozenset(k for k in name_keys(name or "") if k.startswith("n:"))
+
+
+def _key_weight(rows: int) -> float:
+    """What sharing a key held by ``rows`` nodes says: BAGHERI (2 nodes) far more than MOHAMMED (1000), so
+    that "Mohammed Bagheri" scores BAGHERI, Mohammad among the first candidates, not after every Mohammed."""
+    return math.log1p(KEY_ROWS_CAP / rows)
+
+
+def _vowel_variants(con: sqlite3.Connection, keys: Iterable[str], asked: set[str]) -> list[str]:
+    """The name keys spelt with the consonants of a query key, and other vowels (:func:`word_skeleton`)."""
+    prefix = "name:n:"
+    out: list[str] = []
+    for key in keys:
+        s = word_skeleton(key[len(prefix):]) if key.startswith(prefix) else None
+        if s:
+            out += [k for (k,) in con.execute("SELECT key FROM skeleton WHERE skeleton = ? LIMIT ?",
+                                              (s, SKELETON_KEYS + len(asked))) if k not in asked][:SKELETON_KEYS]
+    return out
+
+
 def _near_spellings(con: sqlite3.Connection, q: str) -> set[str]:
     """Nodes with a name key spelt nearly as a word of the query, for a query whose keys found nothing:
     Prigozin (prigosin) for PRIGOZHIN (prigojin), Rotenburg for ROTENBERG, Zitotrnas for ZITOTRANS. The keys
@@ -574,20 +643,24 @@ def lookup(
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         hits: dict[str, dict[str, Any]] = {}
-        name_hits: dict[str, int] = {}
+        name_hits: dict[str, float] = {}
         common: list[list[tuple]] = []
+        common_keys: set[str] = set()
         (written_as,) = con.execute("PRAGMA user_version").fetchone()
         if written_as != INDEX_FORMAT:
             raise KgraphError(f"{path}: this lookup index was written by another version of kgraph (index format "
                               f"{written_as}, this one reads {INDEX_FORMAT}); {REBUILD}")
         readings = adjective_readings(q)
+        query_keys = _query_keys(q, [text for text, _ in readings])
         # one indexed read per key, each capped: a common key's rows never crowd out a rare key's
-        for key, key_kind in _query_keys(q, [text for text, _ in readings]):
+        for key, key_kind in query_keys:
             rows = con.execute("SELECT id, kind, label FROM key WHERE key = ? LIMIT ?",
                                (key, KEY_ROWS_CAP + 1)).fetchall()
             if key_kind == "name" and len(rows) > KEY_ROWS_CAP:
                 common.append(rows[:KEY_ROWS_CAP])
+                common_keys.add(key)
                 continue
+            weight = _key_weight(len(rows) or 1)
             for nid, kind, label in rows:
                 if key_kind != "name" and kind != "name":
                     h = hits.setdefault(nid, {"score": 0.0, "why": [], "rank": _EXACT_RANK["name"]})
@@ -595,10 +668,23 @@ def lookup(
                     h["rank"] = min(h["rank"], _EXACT_RANK.get(kind, _EXACT_RANK["name"]))
                     h["why"].append(f"{kind} {label}")
                 else:
-                    name_hits[nid] = name_hits.get(nid, 0) + 1
+                    name_hits[nid] = name_hits.get(nid, 0) + weight
         for rows in common if not name_hits else ():
             for nid, _, _ in rows:
-                name_hits[nid] = name_hits.get(nid, 0) + 1
+                name_hits[nid] = name_hits.get(nid, 0) + _key_weight(KEY_ROWS_CAP + 1)
+        # the names spelt with other vowels, each key below the query's own: Hezbollah finds HIZBALLAH. A
+        # common word (Ivanov) is not widened: its own names are more than the scored ones already
+        other_vowels = set()
+        rare = [k for k, kind in query_keys if kind == "name" and k not in common_keys]
+        for key in _vowel_variants(con, rare, {k for k, _ in query_keys}):
+            rows = con.execute("SELECT id FROM key WHERE key = ? LIMIT ?", (key, KEY_ROWS_CAP + 1)).fetchall()
+            if len(rows) > KEY_ROWS_CAP:
+                continue
+            weight = _key_weight(len(rows)) * SKELETON_WEIGHT
+            for (nid,) in rows:
+                if nid not in name_hits:
+                    other_vowels.add(nid)
+                name_hits[nid] = name_hits.get(nid, 0) + weight
         near = _near_spellings(con, q) if not (hits or name_hits) else set()
         for nid in near:  # a misspelt word shares no key: the names whose keys are spelt nearly as its
             name_hits[nid] = 1
@@ -657,8 +743,12 @@ def lookup(
             if best <= 0:
                 continue
             h["score"] = best
+            # of hits alike (and as sanctioned), one met by the name it is shown by, in any script, before one
+            # met by another of its names
+            h["alias"] = _words_of(matched) != _words_of(r[2])
             h["why"].append(f"{also.get(matched, 'name')} {matched!r}" + (f", reading {how}" if how else "")
-                            + (", a near spelling" if nid in near else ""))
+                            + (", a near spelling" if nid in near else ", spelt with other vowels" if nid in other_vowels
+                               else ""))
         out.append({
             "id": nid,
             "type": r[1],
@@ -675,7 +765,8 @@ def lookup(
     rank = {nid: h["rank"] for nid, h in hits.items()}
     # nearer first: each part of a hit's nearness, negated
     literal = {nid: tuple(-v for v in h.get("literal", ())) for nid, h in hits.items()}
-    out.sort(key=lambda x: (-x["score"], rank[x["id"]], literal[x["id"]], not x["sanctioned"],
+    alias = {nid: h.get("alias", False) for nid, h in hits.items()}
+    out.sort(key=lambda x: (-x["score"], rank[x["id"]], literal[x["id"]], not x["sanctioned"], alias[x["id"]],
                             x["type"] in ("Address", "Identifier"), x["id"]))
     return out[: max(limit, 0)]
 

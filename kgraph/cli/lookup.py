@@ -26,9 +26,11 @@ def lookup(dd, query, limit, types, as_json):
     the name it is made of, as the lists write it (Уральские авиалинии:
     Ural Airlines; Сирийские арабские авиалинии: Syrian Arab Airlines),
     scored 0.95 of that reading and said in why; never for a person, whose
-    surname in -ский is no adjective. A query whose words find no name is
-    tried on the names spelt nearly as them (Prigozin: PRIGOZHIN; why says
-    "a near spelling"). A query that finds nothing but reads as an
+    surname in -ский is no adjective. A name spelt with other vowels is
+    found too (Hezbollah: HIZBALLAH; Osama bin Laden: BIN LADIN, Usama;
+    why says "spelt with other vowels"). A query whose words find no name
+    is tried on the names spelt nearly as them (Prigozin: PRIGOZHIN; why
+    says "a near spelling"). A query that finds nothing but reads as an
     aircraft model (Ил-76, Boeing 737) is pointed to the library query
     that lists that model's aircraft.
 

@@ -62,6 +62,8 @@ _NS = OSA.normalized_similarity
 #: words of at least VOWEL_SWAP_MIN letters whose keys differ only in vowels score at least this much
 VOWEL_SWAP_SIM = 0.85
 VOWEL_SWAP_MIN = 5
+#: ... and, when they differ in more than one vowel, hold at least this many consonants
+VOWEL_SWAPS_CONSONANTS = 4
 _KEY_VOWELS = frozenset("aeiouy")
 
 
@@ -95,7 +97,8 @@ def _vowels_swapped(a: str, b: str) -> bool:
             if x not in _KEY_VOWELS or y not in _KEY_VOWELS:
                 return False
             swaps += 1
-    return swaps >= 1
+    # two vowels or more make another word of one with few consonants: Belavia is not Bolivia
+    return swaps == 1 or swaps > 1 and len(a) - sum(c in _KEY_VOWELS for c in a) >= VOWEL_SWAPS_CONSONANTS
 
 
 def token_similarity(a: Token, b: Token) -> float:

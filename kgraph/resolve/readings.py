@@ -52,7 +52,11 @@ def _nouns(token: str) -> list[str]:
     # Липецкий: Lipetsk, whose t the noun without -sk keeps too: Кронштадтский, Kronshtadt)
     sk = m.group("sk")
     stem += sk[:-2]
-    return [stem, stem + "sk"] if len(stem) > 3 else [stem + "sk"]
+    nouns = [stem, stem + "sk"] if len(stem) > 3 else [stem + "sk"]
+    if stem.endswith("s") and len(stem) > 3:
+        # a people's adjective in -сский: белорусские is the English Belarusian, as the lists write it
+        nouns.append(stem + "ian")
+    return nouns
 
 
 def adjective_readings(query: str) -> list[tuple[str, str]]:
