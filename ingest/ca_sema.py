@@ -31,6 +31,9 @@ import re
 from pathlib import Path
 from typing import Iterator
 
+from anyascii import anyascii
+from rapidfuzz import fuzz
+
 from kgraph.errors import SourceFormatError
 from kgraph.ids import make_id, ship_imo, slug
 from kgraph.model import Edge, Node, ParseReport, Provenance, Record
@@ -38,7 +41,7 @@ from kgraph.refdata.countries import country_code, country_name
 from kgraph.sources import Source, SourceFile
 from kgraph.xmlsafe import localname, parse_safe
 
-__all__ = ["SOURCE", "parse", "split_names", "split_aliases", "parse_dates"]
+__all__ = ["SOURCE", "parse", "split_names", "split_aliases", "person_alias", "parse_dates"]
 
 DATASET = "ca_sema"
 FILE_NAME = "sema-lmes.xml"
@@ -176,6 +179,44 @@ def split_aliases(raw: str) -> list[tuple[str, str | None, bool]]:
             if name and re.search(r"\w", name) and all(name != o[0] for o in out):
                 out.append((name, lang, former))
     return out
+
+
+# fuzz.ratio at or above which two words are spellings of one name ("Aleksei"/"Alexey" 62, "Haji"/"Hajizadeh" 62
+# too: the last-name check below separates those); a last name's spellings are closer ("PASICHNYK"/"PASECHNIK" 78)
+_GIVEN_SPELLING, _LAST_SPELLING = 60, 70
+
+
+def _fold(text: str) -> str:
+    return anyascii(text).lower()
+
+
+def person_alias(alias: str, given: str, last: str) -> tuple[str, str]:
+    """``(property, value)`` for one alias of a person listed with both a given and a last name.
+
+    An alias spelt like the given name(s), word by word, or like the last name, is that name part
+    only: it is completed with the other part. Any other one word is a nickname or call sign.
+
+    >>> person_alias("Alexander", "Aleksandr Vladimirovich", "DVORNIKOV")
+    ('alias', 'Alexander DVORNIKOV')
+    >>> person_alias("PASHENKO", "Natalya Aleksandrovna", "PASHCHENKO")
+    ('alias', 'Natalya Aleksandrovna PASHENKO')
+    >>> person_alias("Motorola", "Arseny", "PAVLOV")
+    ('weakAlias', 'Motorola')
+    >>> person_alias("Amir Ali Hajizadeh", "Amir Ali Haji", "Zadeh")
+    ('alias', 'Amir Ali Hajizadeh')
+    """
+    words, given_words = _fold(alias).split(), _fold(given).split()
+    # an alias holding the last name is a full name, however close its words ("Hajizadeh" for "Haji" "Zadeh")
+    holds_last = re.sub(r"[^a-z0-9]", "", _fold(last)) in re.sub(r"[^a-z0-9]", "", _fold(alias))
+    # each alias word against the given word at its place: "Andrei" spells "Andrey" of "Andrey Igorevich"
+    given_score = (min(fuzz.ratio(w, g) for w, g in zip(words, given_words))
+                   if words and len(words) <= len(given_words) and not holds_last else 0)
+    last_score = fuzz.ratio(words[0], _fold(last)) if len(words) == 1 else 0
+    if given_score >= _GIVEN_SPELLING and given_score >= last_score:
+        return "alias", f"{alias} {last}"
+    if last_score >= _LAST_SPELLING:
+        return "alias", f"{given} {alias}"
+    return ("weakAlias" if len(alias.split()) == 1 else "alias"), alias
 
 
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
@@ -346,8 +387,14 @@ def _entity(f: dict[str, str], node: Node, report: ParseReport) -> None:
             by_lang.setdefault(lang, []).append(name)
         if former and node.type != "Person":
             node.add("previousName", name)
+        elif node.type == "Person" and given and last and not lang and not former:
+            # the list writes a spelling of one name part in Aliases ("Alexander" for Aleksandr DVORNIKOV,
+            # "PASHENKO" for PASHCHENKO): completed into a full name; other single words are call signs
+            prop, value = person_alias(name, given, last)
+            if value not in node.get("name"):
+                node.add(prop, value)
         elif node.type == "Person" and " " not in name:
-            node.add("weakAlias", name)  # one word is a spelling of a name part ("Aleksei"), not a full name
+            node.add("weakAlias", name)  # one word, no two name parts to read it against: not a full name
         else:
             node.add("alias", name)
     for lang, names in by_lang.items():

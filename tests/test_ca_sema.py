@@ -124,9 +124,99 @@ def test_names_and_aliases():
     assert girkin.get("name") == ["Igor GIRKIN"] and girkin.get("lastName") == ["GIRKIN"]
     assert girkin.get("alias") == ["Igor STRELKOV", "Ігар Гіркін"]
     dyumin = nodes["Russia / Russie|1|96"]
-    assert dyumin.get("weakAlias") == ["Alexei", "Aleksei"] and not dyumin.get("alias")
+    # "Alexei, Aleksei" spell his given name: full names, not lone words
+    assert dyumin.get("alias") == ["Alexei DYUMIN", "Aleksei DYUMIN"] and not dyumin.get("weakAlias")
     general = nodes["Syria / Syrie|2|56"]
     assert general.get("title") == ["Major General", "major-général"]
+
+
+# persons as the list writes them: an alias is often one name part spelt otherwise
+PERSON = ("<record><Country>Russia / Russie</Country><LastName>{last}</LastName><GivenName>{given}</GivenName>"
+          "<Aliases>{aliases}</Aliases><Schedule>1</Schedule><Item>{item}</Item></record>")
+PERSONS = [  # (LastName, GivenName, Aliases) as in the real list
+    ("DVORNIKOV", "Aleksandr Vladimirovich", "Alexander "),
+    ("AKIMOV", "Andrey Igorevich", " Andrei "),
+    ("ZHAROV", "Aleksandr Aleksandrovich ", "Alexander Alexandrovich"),
+    ("GRABCHAK", "Evgeny Petrovich", "Yevgeny, Yevgeni, Evgeni, Evgeniy "),
+    ("PASHCHENKO ", "Natalya Aleksandrovna", "PASHENKO"),
+    ("MARTYNOV ", "Igor Yuryevich", "MARTINOV"),
+    ("SALYAEV", "Aleksey Mikhailovich", "Aleksei, Oleksii SALYAYEV, SALIAIEV"),
+    ("PAVLOV ", "Arseny ", "Motorola"),
+    ("DREMOV", "Pavel ", "Batya, Kazak"),
+    ("GIRKIN ", "Igor", "Igor STRELKOV"),
+    ("Aslan ", "Aous ", "Aws Aslan"),
+    ("Zadeh ", "Amir Ali Haji", "Amir Ali Hajizadeh"),
+    ("MEDVEDEV", "Gennady  Nikolayevich ", "Gennadiy Nikolaevich; Russian: Геннадий"),
+]
+
+
+@pytest.fixture
+def persons(tmp_path) -> dict[str, Node]:
+    path = tmp_path / "sema-lmes.xml"
+    path.write_text("<data-set>" + "".join(PERSON.format(last=last, given=given, aliases=aliases, item=i)
+                                           for i, (last, given, aliases) in enumerate(PERSONS, 1))
+                    + "</data-set>", encoding="utf-8")
+    records, report = run(path)
+    assert report.kept == len(PERSONS) and not report.warnings  # the list's normal shape: no warning
+    assert_valid(records)
+    return {n.get("lastName")[0]: n for n in nodes_by_record(records).values()}
+
+
+def test_alias_spelling_given_names(persons):
+    assert persons["DVORNIKOV"].get("alias") == ["Alexander DVORNIKOV"]
+    assert persons["AKIMOV"].get("alias") == ["Andrei AKIMOV"]  # spells the first given name only
+    assert persons["ZHAROV"].get("alias") == ["Alexander Alexandrovich ZHAROV"]
+    assert persons["GRABCHAK"].get("alias") == ["Yevgeny GRABCHAK", "Yevgeni GRABCHAK", "Evgeni GRABCHAK",
+                                                "Evgeniy GRABCHAK"]
+    for last in ("DVORNIKOV", "AKIMOV", "ZHAROV", "GRABCHAK"):
+        assert not persons[last].get("weakAlias"), last
+
+
+def test_alias_spelling_last_name(persons):
+    assert persons["PASHCHENKO"].get("alias") == ["Natalya Aleksandrovna PASHENKO"]
+    assert persons["MARTYNOV"].get("alias") == ["Igor Yuryevich MARTINOV"]
+    assert not persons["PASHCHENKO"].get("weakAlias") and not persons["MARTYNOV"].get("weakAlias")
+
+
+def test_alias_mixing_name_parts_and_full_names(persons):
+    # a given-name spelling, a full name, a last-name spelling, in that order
+    assert persons["SALYAEV"].get("alias") == ["Aleksei SALYAEV", "Oleksii SALYAYEV",
+                                               "Aleksey Mikhailovich SALIAIEV"]
+    assert not persons["SALYAEV"].get("weakAlias")
+
+
+def test_alias_call_signs_stay_weak(persons):
+    assert persons["PAVLOV"].get("weakAlias") == ["Motorola"] and not persons["PAVLOV"].get("alias")
+    assert persons["DREMOV"].get("weakAlias") == ["Batya", "Kazak"] and not persons["DREMOV"].get("alias")
+
+
+def test_alias_full_names_kept(persons):
+    assert persons["GIRKIN"].get("alias") == ["Igor STRELKOV"]
+    assert persons["Aslan"].get("alias") == ["Aws Aslan"]
+    # "Hajizadeh" is close to "Haji" but holds the last name: a full name, not "Amir Ali Hajizadeh Zadeh"
+    assert persons["Zadeh"].get("alias") == ["Amir Ali Hajizadeh"]
+    # a language-tagged alias is read as before: a lone word stays weak, and is noted
+    medvedev = persons["MEDVEDEV"]
+    assert medvedev.get("alias") == ["Gennadiy Nikolaevich MEDVEDEV"] and medvedev.get("weakAlias") == ["Геннадий"]
+    assert "Russian name(s) in the list: Геннадий" in medvedev.get("notes")
+
+
+@pytest.mark.parametrize("alias, given, last, expected", [
+    ("Alexei", "Alexey Gennadyevich", "DYUMIN", ("alias", "Alexei DYUMIN")),
+    ("Aleksei", "Alexey Gennadyevich", "DYUMIN", ("alias", "Aleksei DYUMIN")),  # ratio 62, the closest call
+    ("Andrii", "Andrey Olegovich", "SHIPITSYN", ("alias", "Andrii SHIPITSYN")),
+    ("Lydia", "Lidia Aleksandrovna", "BASOVA", ("alias", "Lydia BASOVA")),
+    ("ERYGIN", "Vladimir Vladimirovich", "YERYGIN", ("alias", "Vladimir Vladimirovich ERYGIN")),
+    ("DUBOVSKIY", "Ruslan Mikhailovich", "DUBOVSKY", ("alias", "Ruslan Mikhailovich DUBOVSKIY")),
+    ("PASICHNYK", "Leonid Ivanovich", "PASECHNIK", ("alias", "Leonid Ivanovich PASICHNYK")),
+    ("Givi", "Mikhail", "TOLSTYKH", ("weakAlias", "Givi")),
+    ("Arina", "Vera Vadimovna", "NOVOSELSKAYA", ("weakAlias", "Arina")),
+    ("Serhii SHERBAKOV", "Sergey Alekseyevich", "SHCHERBAKOV", ("alias", "Serhii SHERBAKOV")),
+    ("Bushra Shawkat", "Bushra", "Al Assad", ("alias", "Bushra Shawkat")),
+    ("Louise Sehulle Nhema", "Louise S.", "Nkomo", ("alias", "Louise Sehulle Nhema")),
+])
+def test_person_alias(alias, given, last, expected):
+    assert ca_sema.person_alias(alias, given, last) == expected
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -214,6 +304,12 @@ def test_corpus_2020_file():
     assert report.unknown_fields == {}
     assert report.info["element_names"] == "pre-2025"
     assert_valid(records)
+    by_last = {n.get("lastName")[0]: n for n in entities.values() if n.type == "Person"}
+    # an alias spelling one name part is completed into a full name; a call sign stays a weak alias
+    assert by_last["DVORNIKOV"].get("alias") == ["Alexander DVORNIKOV"] and not by_last["DVORNIKOV"].get("weakAlias")
+    assert by_last["PASHCHENKO"].get("alias") == ["Natalya Aleksandrovna PASHENKO"]
+    assert by_last["PAVLOV"].get("weakAlias") == ["Motorola"] and not by_last["PAVLOV"].get("alias")
+    assert not any(" " not in a for n in by_last.values() for a in n.get("alias"))  # no lone word as a full alias
 
 
 # ---------------------------------------------------------------- hostile and broken input
