@@ -45,7 +45,8 @@ ALERT_SCORE = 0.8
 
 #: How the press and analysts write listed names, in Latin and Cyrillic, each with the OFAC UID of the
 #: entity it names (checked by hand against the corpus's 2024 SDN.CSV, which has no ALT.CSV beside it:
-#: the graph knows each entity by its primary name only).
+#: the graph knows each entity by its primary name only). No Sberbank: the name is the Russian bank's, its
+#: Kazakh subsidiary's (JOINT STOCK COMPANY SBERBANK) and that of Canada's record "Sberbank" alike.
 PRESS_SPELLINGS = [
     ("Osama bin Laden", 6365), ("Усама бен Ладен", 6365), ("Hezbollah", 4697), ("Хезболла", 4697),
     ("Hizbollah", 4697), ("Mohammed Bagheri", 27850), ("Ghasem Soleimani", 10481), ("Qassem Suleimani", 10481),
@@ -56,8 +57,7 @@ PRESS_SPELLINGS = [
     ("Bashar al-Assad", 12735), ("Bashar Assad", 12735), ("Башар Асад", 12735), ("Ayman al-Zawahiri", 2676),
     ("Kim Jong-un", 20157), ("Ким Чен Ын", 20157), ("Kim Yo-jong", 21444), ("Nicolás Maduro", 22790),
     ("Hamas", 4695), ("ХАМАС", 4695), ("Mahan Air", 12927), ("Махан Эйр", 12927), ("Rosoboronexport", 18782),
-    ("Рособоронэкспорт", 18782), ("Sovcombank", 34737), ("Совкомбанк", 34737), ("Sberbank", 17018),
-    ("Сбербанк", 17018), ("Ali Khamenei", 26945), ("Hassan Nasrallah", 2686), ("Хасан Насралла", 2686),
+    ("Рособоронэкспорт", 18782), ("Sovcombank", 34737), ("Совкомбанк", 34737), ("Ali Khamenei", 26945), ("Hassan Nasrallah", 2686), ("Хасан Насралла", 2686),
     ("Wagner Group", 22543), ("ЧВК Вагнер", 22543), ("Vladimir Putin", 35096), ("Владимир Путин", 35096),
     ("Sergey Lavrov", 35233), ("Sergei Shoigu", 35173), ("Сергей Шойгу", 35173), ("Igor Sechin", 16692),
     ("Игорь Сечин", 16692), ("Dmitry Medvedev", 36407), ("Alexander Lukashenko", 9760),

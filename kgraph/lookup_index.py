@@ -119,6 +119,10 @@ NEAR_KEY_MIN = 5
 READING_FACTOR = 0.95
 #: node types whose names are only matched as written: a surname in -ский is no adjective to read as a noun
 LITERAL_TYPES = frozenset({"Person"})
+#: a one-word name of these types (a person's given name or nickname, given as an alias) scores at most
+#: LONE_NAME_CAP for a query of more words: "Patricia Richards" is no alert on OFAC's alias "PATRICIA"
+LONE_NAME_TYPES = frozenset({"Person"})
+LONE_NAME_CAP = 0.5
 
 
 def identifier_value(text: str) -> str | None:
@@ -733,7 +737,7 @@ def lookup(
             # the name nearest the query as written first: of names that score alike, that one says why
             # ("Pobeda" matches the airline by its name "Pobeda", not "LLC AVIAKOMPANIYA POBEDA")
             ordered, h["literal"] = _nearest_first(q, [*names, *also])
-            best, matched = score_names(q, ordered)
+            best, matched = score_names(q, ordered, LONE_NAME_CAP if r[1] in LONE_NAME_TYPES else None)
             how = None
             for text, note in readings if r[1] not in LITERAL_TYPES else ():
                 score, name = score_names(text, ordered)

@@ -231,6 +231,28 @@ def test_a_name_spelt_with_other_vowels_is_found_and_a_rare_word_outranks_a_comm
     assert "ofac-b1" in listed and len(listed) == NAME_SCORE_CAP
 
 
+def test_a_persons_one_word_alias_is_no_alert_for_a_full_name(demo, tmp_path):
+    import shutil
+
+    from kgraph.lookup_index import LONE_NAME_CAP, write_index
+
+    copy = shutil.copytree(demo[0], tmp_path / "data", symlinks=True)
+    # OFAC gives RODRIGUEZ OREJUELA the alias PATRICIO, and yente's synthetic negatives hold "Patricio Nevárez"
+    write_index([{"id": "ofac-1", "type": "Person", "caption": "RODRIGUEZ OREJUELA, Miguel Angel",
+                  "names": ["RODRIGUEZ OREJUELA, Miguel Angel", "PATRICIO"], "sanctioned": True},
+                 {"id": "ofac-2", "type": "Organization", "caption": "HAMAS", "names": ["HAMAS"], "sanctioned": True}],
+                kgraph.DataDir(copy).require_graph())
+
+    def first(query: str) -> tuple:
+        h = json.loads(kg(copy, "lookup", query, "--json").output)[0]
+        return h["id"], h["score"]
+
+    assert first("Patricio Nevárez") == ("ofac-1", LONE_NAME_CAP)  # it was 0.83
+    assert first("Patricio") == ("ofac-1", 1.0)
+    assert first("Miguel Angel Rodriguez Orejuela") == ("ofac-1", 1.0)
+    assert first("Hamas movement")[1] > LONE_NAME_CAP  # an organisation's one-word name is its name
+
+
 def test_a_misspelt_word_finds_the_names_spelt_nearly_as_it(demo, tmp_path):
     import shutil
 

@@ -405,7 +405,7 @@ def explain(a: str, b: str, person: bool = True) -> dict:
     }
 
 
-def score_names(query: str, names: list[str]) -> tuple[float, str | None]:
+def score_names(query: str, names: list[str], lone_name_cap: float | None = None) -> tuple[float, str | None]:
     """Best score of a query against a candidate's names: (score, the name that scored it).
 
     The query is analysed once; names are analysed once per process (cached).
@@ -418,6 +418,13 @@ def score_names(query: str, names: list[str]) -> tuple[float, str | None]:
     (1.0, 'JSC AVIACON ZITOTRANS')
     >>> score_names("RA-99999", ["Ooo Kharkogo Ra"]), round(score_names("BM", ["BM Group"])[0], 3)
     ((0.0, None), 0.909)
+
+    ``lone_name_cap``: a name of one word, met by a query of more, scores at most this. A person's
+    one-word alias is a given name or a nickname (OFAC's "PATRICIA", "LUCAS"): it says nothing of the
+    query's other words ("Patricia Richards" scores 0.83 on it, as a full name contained in the query).
+
+    >>> score_names("Patricia Richards", ["PATRICIA"], lone_name_cap=0.5)
+    (0.5, 'PATRICIA')
     """
     qs = [q for q in analyze_all(query) if q.tokens]
     best, matched = 0.0, None
@@ -425,11 +432,17 @@ def score_names(query: str, names: list[str]) -> tuple[float, str | None]:
         for n in analyze_all(raw):
             for q in qs:
                 s = _score(q, n)
+                if lone_name_cap is not None and s > lone_name_cap and _identifying(n) == 1 < _identifying(q):
+                    s = lone_name_cap
                 if s > best and not _only_short_tokens(q, n):
                     best, matched = s, raw
                     if s >= 1.0:
                         return best, matched
     return best, matched
+
+
+def _identifying(name: Name) -> int:
+    return sum(t.kind != PARTICLE for t in name.words)
 
 
 def _only_short_tokens(query: Name, name: Name) -> bool:
