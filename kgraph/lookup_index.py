@@ -13,7 +13,7 @@ MSN, a tax or registration number, a node id (``ofac-40181``) or a source
 record id (``40181``); an airport by its town or another of its names
 (:data:`LOOKUP_NAMES`).
 
-The build writes a small SQLite index beside the graph (``lookup.sqlite``):
+The build writes a small SQLite index beside the graph (``lookup.sqlite``, by :mod:`kgraph.lookup_write`):
 one row per node (what a hit shows) and one row per key (node id, source
 record, identifier value, name keys from :mod:`kgraph.resolve`). A lookup
 turns the query into keys the same way, fetches the candidates in one
@@ -57,7 +57,7 @@ except ImportError:  # pragma: no cover - orjson is a dependency; the standard l
 
     _loads = json.loads
 
-__all__ = ["lookup", "find_node", "id_hit", "found_by", "write_index", "index_rows", "identifier_value"]
+__all__ = ["lookup", "find_node", "id_hit", "found_by", "identifier_value", "word_skeleton"]
 
 INDEX_NAME = "lookup.sqlite"
 #: how the index turns names and identifiers into keys, kept in the file (SQLite's user_version): a lookup
@@ -161,211 +161,7 @@ def _ident_variants(text: str) -> list[str]:
     return out
 
 
-# -- writing ------------------------------------------------------------------
-#: source record ids find the entity itself, not the addresses and numbers it states
-_STATED = frozenset({"Address", "Identifier", "Program", "Authority"})
-
-_SCHEMA = """
-CREATE TABLE node (
-  id TEXT NOT NULL, type TEXT NOT NULL, caption TEXT, names TEXT, sources TEXT,
-  programs TEXT, sanctioned INTEGER, summary TEXT
-);
-CREATE TABLE key (key TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, label TEXT);
-CREATE TABLE skeleton (skeleton TEXT NOT NULL, key TEXT NOT NULL);
-"""
-
-
-def word_skeleton(word: str) -> str | None:
-    """The consonants of a name key's word, by which the vowel-blind search files it; None for a word
-    too short or too plain to say much by its consonants alone.
-
-    >>> word_skeleton("hesbola"), word_skeleton("hisbala"), word_skeleton("osama"), word_skeleton("a320")
-    ('hsbl', 'hsbl', None, None)
-    """
-    from .resolve.normalize import skeleton
-
-    if len(word) < SKELETON_MIN_LETTERS or not word.isalpha():
-        return None
-    s = skeleton(word)
-    return s if len(s) >= SKELETON_MIN_CONSONANTS else None
-
-
-def _write_skeletons(con: sqlite3.Connection) -> None:
-    """File every name key of a word by its consonants (the key index is built: one ordered pass over the
-    distinct keys)."""
-    prefix = "name:n:"
-    rows = []
-    for (key,) in con.execute("SELECT DISTINCT key FROM key WHERE key >= ? AND key < ?", (prefix, prefix[:-1] + ";")):
-        s = word_skeleton(key[len(prefix):])
-        if s:
-            rows.append((s, key))
-    con.executemany("INSERT INTO skeleton VALUES (?,?)", rows)
-    con.execute("CREATE INDEX skeleton_skeleton ON skeleton(skeleton)")
-
-
-def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
-    """Write ``lookup.sqlite`` into a build directory; returns the number of nodes indexed.
-
-    ``rows`` are node dicts with ``id``, ``type``, ``caption``, ``names`` (list), ``also`` (the other
-    texts a lookup matches -> the property each comes from: :data:`LOOKUP_NAMES`; optional),
-    ``sources`` (list of {source, record, snapshot}; ``sources_json``, its JSON text, is stored as it
-    is when given), ``members`` (member node
-    ids folded into this node), ``identifiers`` (list of identifier values),
-    ``programs`` (list of text), ``sanctioned`` (bool) and ``summary`` (text).
-    """
-    from .resolve import name_keys
-
-    path = Path(build_dir) / INDEX_NAME
-    if path.exists():
-        path.unlink()
-    keys_of: dict[str, list[str]] = {}  # name -> its keys: names repeat across records and clusters
-    con = sqlite3.connect(path)
-    try:
-        # a small page cache, and the index sorts' runs in a temporary file: a 256 MB cache with
-        # temp_store=MEMORY held the whole key sort in memory, beside the store's load (the index took
-        # 1.0 GB at full size, now 0.3 GB, in the same time); the rows are appended, so a cache gains little
-        # 16 KiB pages: 10M rows appended and two indexes sorted in ~8% less time than with 4 KiB pages;
-        # a warm lookup reads larger pages (median 1.2-1.3 ms at full size, 0.9 ms with 4 KiB pages)
-        con.executescript("PRAGMA page_size=16384; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
-                          f"PRAGMA cache_size=-32768; PRAGMA temp_store=FILE; PRAGMA user_version={INDEX_FORMAT};"
-                          + _SCHEMA)
-        n = 0
-        node_batch: list[tuple] = []
-        key_batch: list[tuple] = []
-        for row in rows:
-            if len(key_batch) > 50_000:
-                con.executemany("INSERT INTO node VALUES (?,?,?,?,?,?,?,?)", node_batch)
-                con.executemany("INSERT INTO key VALUES (?,?,?,?)", key_batch)
-                node_batch, key_batch = [], []
-            get = row.get
-            nid, ntype = row["id"], row["type"]
-            names, programs, sources, also = get("names"), get("programs"), get("sources") or (), get("also")
-            node_batch.append((
-                nid, ntype, get("caption") or nid,
-                # the names column: the node's names, with the other texts its lookup matches and whence
-                _dumps({"names": names or [], "also": also}) if also else _dumps(names) if names else "[]",
-                get("sources_json") or _dumps(sources),
-                _dumps(programs) if programs else "[]", 1 if get("sanctioned") else 0,
-                get("summary") or "",
-            ))
-            n += 1
-            members, identifiers = get("members"), get("identifiers")
-            keys: dict[str, tuple[str, str]] = {f"node:{nid.lower()}": ("id", nid)}
-            for member in members or ():  # records folded into this node
-                keys[f"node:{member.lower()}"] = ("id", member)
-            stated = ntype in _STATED
-            for src in () if stated else sources:
-                rec = src.get("record")
-                if rec:
-                    keys.setdefault(f"record:{rec.lower()}", ("record", f"{src.get('source')} {rec}"))
-            for ident in identifiers or ():
-                for v in _ident_variants(ident):
-                    keys.setdefault(f"ident:{v}", ("identifier", ident))
-            for name in [*(names or ()), *(also or ())]:
-                if ntype in TAIL_NAMED and _TAIL_NAME.match(name):
-                    # an airframe or registration "named" by its tail: filed as the identifier it is
-                    for v in _ident_variants(name):
-                        keys.setdefault(f"ident:{v}", ("identifier", name))
-                    continue
-                found = keys_of.get(name)
-                if found is None:
-                    # keys_of is this build's cache: the analyser's own would keep 100k parsed names
-                    # alive beside the store's load
-                    found = keys_of[name] = [f"name:{k}" for k in name_keys(name, cached=False)]
-                for k in found:
-                    keys.setdefault(k, ("name", name))
-            key_batch += [(k, nid, kind, label) for k, (kind, label) in keys.items()]
-        con.executemany("INSERT INTO node VALUES (?,?,?,?,?,?,?,?)", node_batch)
-        con.executemany("INSERT INTO key VALUES (?,?,?,?)", key_batch)
-        # both indexes built once over the loaded rows: a sort instead of millions of B-tree inserts
-        con.execute("CREATE UNIQUE INDEX node_id ON node(id)")
-        con.execute("CREATE INDEX key_key ON key(key)")
-        _write_skeletons(con)
-        con.commit()
-    finally:
-        con.close()
-    return n
-
-
-def index_read(key: str | tuple[str, str, str]) -> bool:
-    """Whether :func:`index_rows` reads a table, by its key (a node type, or (type, from type, to type))."""
-    return key not in STORE_ONLY if isinstance(key, str) else key[0] in INDEX_RELS
-
-
-def index_rows(tables, resolution=None, *, readers=None) -> Iterable[dict[str, Any]]:
-    """The rows :func:`write_index` takes, from a built graph's tables (:class:`kgraph.graph.GraphTables`).
-
-    Identifiers are the schema's identifier properties of each type; the
-    programs of a node are read from its SANCTIONED_UNDER relationships.
-    With ``readers`` (:class:`kgraph.graph.tables.RowReaders`), says it is done
-    (as ``"index"``) with the relationship tables once the programs are read,
-    and with each node table once its rows are yielded.
-    """
-    from .schema import schema
-
-    s = schema()
-    clusters = getattr(resolution, "clusters", None) or {}
-    captions = {}
-    for t in ("Program", "Authority"):
-        for rec in tables.nodes[t].records():
-            # a table row has room for "US OFAC SDN", not the list's full title
-            captions[rec["id"]] = rec.get("shortName") or rec.get("caption") or rec["id"]
-    authority_of = {}
-    for key, rel in tables.rels.items():
-        if key[0] == "ISSUED_BY":
-            for start, end, _ in rel.records():
-                authority_of[start] = captions.get(end, end)
-    programs: dict[str, list[str]] = {}
-    for key, rel in tables.rels.items():
-        if key[0] == "SANCTIONED_UNDER":
-            for start, end, _ in rel.records():
-                label = f"{authority_of.get(end, '?')}: {captions.get(end, end)}"
-                if label not in programs.setdefault(start, []):
-                    programs[start].append(label)
-    if readers is not None:
-        readers.done("index", *tables.rels.values())
-    for node_type, table in tables.nodes.items():
-        if not index_read(node_type):
-            if readers is not None:
-                readers.done("index", table)  # passed over, if it was to be read
-            continue
-        # the columns read, by position: a dict per row of every column cost more than the rest (1M rows)
-        col = {name: i for i, name in enumerate(table.names)}
-        i_id, i_cap, i_names, i_src, i_sanc = (col[c] for c in ("id", "caption", "names", "sources", "sanctioned"))
-        i_idents = [col[p] for p in s.nodes[node_type].identifiers if p in col]
-        i_also = [(p, col[p]) for p in LOOKUP_NAMES.get(node_type, ()) if p in col]
-        summary = _summary_parts(s.nodes[node_type].summary, col)
-        for r in table.rows:
-            values: list[str] = []
-            for i in i_idents:
-                v = r[i]
-                values.extend(v if isinstance(v, list) else [v] if v else [])
-            sources = r[i_src] or "[]"
-            names = r[i_names] or []
-            also = {}
-            for prop, i in i_also:
-                for v in r[i] if isinstance(r[i], list) else [r[i]] if r[i] else []:
-                    if v and v.strip() and v.strip() not in names:
-                        also.setdefault(v.strip(), prop)
-            yield {
-                "id": r[i_id],
-                "type": node_type,
-                "caption": r[i_cap],
-                "names": names,
-                "also": also,
-                "sources": _loads(sources) if isinstance(sources, str) else sources,
-                "sources_json": sources if isinstance(sources, str) else None,
-                "members": clusters.get(r[i_id], []),
-                "identifiers": values,
-                "programs": programs.get(r[i_id], []),
-                "sanctioned": r[i_sanc],
-                "summary": "; ".join([text.replace("\x00", _first(r[i])) for text, i in summary if r[i]])
-                           if summary else "",
-            }
-        if readers is not None:
-            readers.done("index", table)
-
-
+# -- shared with the writer (kgraph.lookup_write) --------------------------------
 def _summary_parts(templates, col: dict[str, int]) -> list[tuple[str, int]]:
     """The schema's summary templates as (text with a \\x00 slot, column position), for columns present."""
     import re
@@ -383,6 +179,21 @@ def _first(value) -> str:
     return str(value[0]) if isinstance(value, list) else str(value)
 
 
+def word_skeleton(word: str) -> str | None:
+    """The consonants of a name key's word, by which the vowel-blind search files it; None for a word
+    too short or too plain to say much by its consonants alone.
+
+    >>> word_skeleton("hesbola"), word_skeleton("hisbala"), word_skeleton("osama"), word_skeleton("a320")
+    ('hsbl', 'hsbl', None, None)
+    """
+    from .resolve.normalize import skeleton
+
+    if len(word) < SKELETON_MIN_LETTERS or not word.isalpha():
+        return None
+    s = skeleton(word)
+    return s if len(s) >= SKELETON_MIN_CONSONANTS else None
+
+
 # -- reading ------------------------------------------------------------------
 #: among exact hits, what the query named: the node itself (its id), a value it holds (a tail, a hex, a
 #: tax number), or only a source record it came from. A registry row keyed by its tail ("RA-78765") is the
@@ -391,85 +202,6 @@ _EXACT_RANK = {"id": 0, "identifier": 1, "record": 2, "name": 3}
 #: a query that may be a node id or a source record (one word): the store is asked for the types the
 #: index leaves out
 _STORE_QUERY = re.compile(r"^\S{1,200}$")
-#: store-only nodes returned per query at most
-STORE_HITS_CAP = 50
-
-
-#: queries asked of the graph store in one scan at most (kgraph screen asks all its misses at once)
-STORE_BATCH = 250
-
-
-def _store_only_hits(graph_dir: Path, queries: list[str], wanted: set[str] | None) -> dict[str, list[dict[str, Any]]]:
-    """Hits among the :data:`STORE_ONLY` types, read from the graph store: by id, then by source record;
-    query -> its hits, for many queries at once (:func:`screen`: three scans per :data:`STORE_BATCH` queries,
-    not three per query).
-
-    Only asked when the index found nothing exact, and only of the types the
-    build holds: at full size (a million flights) an id is found in ~60 ms
-    (the store's opening, then its primary key) and a record in 0.25-0.4 s
-    (then a scan of ~0.1 s), where the index answers in milliseconds.
-    """
-    from .graph.store import open_store, read_build_info
-    from .schema import schema
-
-    out: dict[str, list[dict[str, Any]]] = {q: [] for q in queries}
-    held = (read_build_info(graph_dir).get("counts") or {}).get("nodes") or {}
-    types = [t for t in sorted(STORE_ONLY) if held.get(t) and (wanted is None or t in wanted)]
-    if not types or not queries:
-        return out
-
-    def pattern(qs: list[str], fold: bool = False) -> str:
-        # a record as the sources column's JSON writes it; many in one alternation, so that one scan serves
-        # them all (each query escaped). `any(x IN $list WHERE n.sources CONTAINS x)` did the same at full
-        # size in 0.33 s for one record and 1.3 s for forty; this takes ~0.1 s for either.
-        return ("(?i)" if fold else "") + "|".join(re.escape('"record":' + json.dumps(q, ensure_ascii=False))
-                                                   for q in qs)
-
-    with open_store(graph_dir) as store:
-        for node_type in types:
-            spec = schema().node(node_type)  # names from the schema, never from the query, go into the Cypher
-            summary_props = sorted({p for t in spec.summary for p in re.findall(r"{(\w+)}", t)})
-            ret = ", ".join(["n.id", "n.caption", "n.sources", "n.sanctioned"] + [f"n.`{p}`" for p in summary_props])
-            match = f"MATCH (n:{node_type}) WHERE "
-            tail = f" RETURN {ret} LIMIT $cap"
-            # the ids through the primary key, one lookup each (`WHERE n.id IN $ids` scans every row: ~0.1 s)
-            by_id = f"UNWIND $ids AS i MATCH (n:{node_type} {{id: i}})"
-            parts = _summary_parts(spec.summary, {p: i for i, p in enumerate(summary_props, 4)})
-            # cheapest first, each step for the queries the last one left without a hit: the id as typed (the
-            # primary key), a record as typed (a scan of one text column, ~0.1 s for a million flights), then
-            # both regardless of case, as the index's keys are (~0.15 s)
-            steps = [(by_id, lambda qs: {"ids": qs}),
-                     (match + "regexp_matches(n.sources, $pattern)", lambda qs: {"pattern": pattern(qs)}),
-                     (match + "lower(n.id) IN $ids OR regexp_matches(n.sources, $pattern)",
-                      lambda qs: {"ids": [q.lower() for q in qs], "pattern": pattern(qs, fold=True)})]
-            for head, params in steps:
-                pending = sorted({q for q in queries if not out[q]})
-                found = []
-                for i in range(0, len(pending), STORE_BATCH):  # a pattern of a few hundred records at most
-                    batch = pending[i:i + STORE_BATCH]
-                    found += store.query(head + tail, {**params(batch), "cap": STORE_HITS_CAP * len(batch)},
-                                         raw=True)[1]
-                for r in found:
-                    nid, caption, sources_json, sanctioned = r[:4]
-                    sources = _loads(sources_json or "[]")
-                    for q in pending:
-                        if len(out[q]) >= STORE_HITS_CAP:
-                            continue
-                        if nid.lower() == q.lower():
-                            kind, why = "id", f"id {nid}"
-                        else:
-                            src = next((x for x in sources if str(x.get("record", "")).lower() == q.lower()), None)
-                            if src is None:
-                                continue  # not this query's, or its text was in the JSON, not as a whole record
-                            kind, why = "record", f"record {src.get('source')} {src.get('record')}"
-                        out[q].append({
-                            "id": nid, "type": node_type, "name": caption or nid, "score": 1.0, "why": [why],
-                            "sources": [{"source": x["source"], "record": x["record"]} for x in sources],
-                            "programs": [], "sanctioned": bool(sanctioned),
-                            "summary": "; ".join(text.replace("\x00", _first(r[i])) for text, i in parts if r[i]),
-                            "kind": kind,
-                        })
-    return out
 
 
 def _query_keys(query: str, readings: Iterable[str] = ()) -> list[tuple[str, str]]:
@@ -719,8 +451,10 @@ def lookup(
     # an id or a record has a digit (or nothing else matched): a word that names something stays fast
     if (not any(h["score"] >= 1.0 for h in hits.values()) and _STORE_QUERY.match(q)
             and (not hits or any(c.isdigit() for c in q))):
+        from .lookup_store import store_only_hits
+
         found = [dict(h) for h in (_ask_store(q) if _ask_store is not None
-                                   else _store_only_hits(path.parent, [q], wanted)[q])]
+                                   else store_only_hits(path.parent, [q], wanted)[q])]
         if found and not types:
             # exact hits for a one-word query, as from the index: the name candidates (no "why" yet) could
             # only rank below; a tail found by its bare number stays

@@ -446,7 +446,7 @@ def _build_into(dd: DataDir, staging: Path, nodes: list, edges: list, audit: dic
     from .graph import build_tables, write_build
     from .changelog import write_facts
     from .graph.tables import RowReaders, release_free_memory
-    from .lookup_index import index_read
+    from .lookup_write import index_read
 
     # saved first, then pared down to what the build reads: the graph finds edge ends with its own
     # index (no identifier keys), a record missing from `canonical` is its own cluster, and only merges
@@ -515,7 +515,7 @@ def _build_into(dd: DataDir, staging: Path, nodes: list, edges: list, audit: dic
 
 def _write_index(tables, resolution, staging: Path, readers=None) -> float:
     """The lookup index of a build; returns the seconds taken."""
-    from .lookup_index import index_rows, write_index
+    from .lookup_write import index_rows, write_index
 
     t = time.perf_counter()
     write_index(index_rows(tables, resolution, readers=readers), staging)

@@ -14,7 +14,8 @@ from typing import Any, Iterable
 
 from .datadir import DataDir
 from .errors import KgraphError
-from .lookup_index import _store_only_hits, lookup
+from .lookup_index import lookup
+from .lookup_store import store_only_hits
 
 __all__ = ["screen", "screen_file", "read_queries", "read_table"]
 
@@ -41,7 +42,7 @@ def screen(queries: Iterable[str], *, limit: int = 1, min_score: float = 0.0, da
     found = [lookup(q, limit=limit, datadir=dd, types=wanted, _ask_store=lambda q: asked.setdefault(q, []))
              for q in queries]
     if asked:
-        store_hits = _store_only_hits(dd.require_graph(), list(asked), set(wanted) if wanted else None)
+        store_hits = store_only_hits(dd.require_graph(), list(asked), set(wanted) if wanted else None)
         found = [lookup(q, limit=limit, datadir=dd, types=wanted, _ask_store=store_hits.__getitem__) if q in asked
                  else hits for q, hits in zip(queries, found)]
     return [{"query": q, "hits": [h for h in hits if h["score"] >= min_score]} for q, hits in zip(queries, found)]

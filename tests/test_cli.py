@@ -134,7 +134,7 @@ def test_an_index_written_with_other_key_rules_is_refused_in_one_line(demo, tmp_
 def test_of_names_that_score_alike_the_one_nearer_the_query_as_written_comes_first(demo, tmp_path):
     import shutil
 
-    from kgraph.lookup_index import write_index
+    from kgraph.lookup_write import write_index
 
     copy = shutil.copytree(demo[0], tmp_path / "data", symlinks=True)
     # both score 1 on "Ural Airlines": an airline word and company forms weigh little in a name
@@ -151,7 +151,8 @@ def test_of_names_that_score_alike_the_one_nearer_the_query_as_written_comes_fir
 def test_a_russian_adjective_is_read_as_the_name_it_is_made_of(demo, tmp_path):
     import shutil
 
-    from kgraph.lookup_index import READING_FACTOR, write_index
+    from kgraph.lookup_index import READING_FACTOR
+    from kgraph.lookup_write import write_index
 
     copy = shutil.copytree(demo[0], tmp_path / "data", symlinks=True)
     write_index([{"id": "ofac-48874", "type": "Organization", "caption": "AUTOMOBILE PLANT URAL JOINT STOCK COMPANY",
@@ -191,7 +192,8 @@ def test_a_russian_adjective_is_read_as_the_name_it_is_made_of(demo, tmp_path):
 def test_a_name_spelt_with_other_vowels_is_found_and_a_rare_word_outranks_a_common_one(demo, tmp_path):
     import shutil
 
-    from kgraph.lookup_index import NAME_SCORE_CAP, write_index
+    from kgraph.lookup_index import NAME_SCORE_CAP
+    from kgraph.lookup_write import write_index
 
     copy = shutil.copytree(demo[0], tmp_path / "data", symlinks=True)
     # more persons named Mohammed than lookup scores: the one also named Bagheri must be among those scored
@@ -234,7 +236,8 @@ def test_a_name_spelt_with_other_vowels_is_found_and_a_rare_word_outranks_a_comm
 def test_a_persons_one_word_alias_is_no_alert_for_a_full_name(demo, tmp_path):
     import shutil
 
-    from kgraph.lookup_index import LONE_NAME_CAP, write_index
+    from kgraph.lookup_index import LONE_NAME_CAP
+    from kgraph.lookup_write import write_index
 
     copy = shutil.copytree(demo[0], tmp_path / "data", symlinks=True)
     # OFAC gives RODRIGUEZ OREJUELA the alias PATRICIO, and yente's synthetic negatives hold "Patricio Nevárez"
@@ -256,7 +259,7 @@ def test_a_persons_one_word_alias_is_no_alert_for_a_full_name(demo, tmp_path):
 def test_a_misspelt_word_finds_the_names_spelt_nearly_as_it(demo, tmp_path):
     import shutil
 
-    from kgraph.lookup_index import write_index
+    from kgraph.lookup_write import write_index
 
     copy = shutil.copytree(demo[0], tmp_path / "data", symlinks=True)
     write_index([{"id": "ofac-21171", "type": "Person", "caption": "PRIGOZHIN, Yevgeniy Viktorovich",
@@ -306,7 +309,8 @@ def test_the_index_format_is_bumped_with_the_key_rules():
 def test_a_number_of_four_to_six_characters_is_read_as_a_tail_without_its_mark(tmp_path):
     import sqlite3
 
-    from kgraph.lookup_index import INDEX_NAME, _bare_tail_hits, write_index
+    from kgraph.lookup_index import INDEX_NAME, _bare_tail_hits
+    from kgraph.lookup_write import write_index
 
     write_index([{"id": f"tail-{t}", "type": "Registration", "caption": t, "names": [t], "identifiers": [t]}
                  for t in ("N765", "N7650", "RA76501")], tmp_path)
@@ -821,9 +825,9 @@ def test_flights_are_left_out_of_the_index_and_found_in_the_store(demo):
     for pattern in (".*", "dn-2026-02-02-.", "dn-2026-02-02-[1-5]", "(", "\\", "dn.2026.02.02.5"):
         assert kgraph.lookup(pattern, datadir=root, types=["Flight"]) == [], pattern
     # many queries at once, as kgraph screen asks them, in batches of STORE_BATCH: each finds its own flight
-    from kgraph import lookup_index
+    from kgraph import lookup_store
 
     asked = [f"dn-2026-02-02-{i}" for i in (1, 2, 3, 4, 5)] + [f"no-such-leg-{i}" for i in range(600)]
-    found = lookup_index._store_only_hits(kgraph.DataDir(root).require_graph(), asked, None)
+    found = lookup_store.store_only_hits(kgraph.DataDir(root).require_graph(), asked, None)
     assert [found[q][0]["id"] for q in asked[:5]] == [f"flightlog-dn-2026-02-02-{i}" for i in (1, 2, 3, 4, 5)]
     assert not any(found[q] for q in asked[5:])

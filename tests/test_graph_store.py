@@ -116,7 +116,7 @@ def test_store_counts_match_the_tables_and_reopen_is_read_only(tmp_path):
 def test_rows_are_freed_only_when_every_reader_of_the_build_is_done(tmp_path):
     """A build's readers (the store and the index) share the tables; each table goes when the last is done."""
     from kgraph.changelog import write_facts
-    from kgraph.lookup_index import index_rows, write_index
+    from kgraph.lookup_write import index_rows, write_index
 
     nodes, edges, res = aviacon()
     tables = build_tables(nodes, edges, res)
@@ -145,7 +145,7 @@ def test_rows_are_freed_only_when_every_reader_of_the_build_is_done(tmp_path):
 
 def test_the_index_reads_only_the_tables_it_says_it_reads():
     """A build frees a table the index never reads once the store has it: the index must not read it."""
-    from kgraph.lookup_index import index_read, index_rows
+    from kgraph.lookup_write import index_read, index_rows
 
     whole = [dict(r) for r in index_rows(build_tables(*aviacon()))]
     tables = build_tables(*aviacon())

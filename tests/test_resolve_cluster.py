@@ -313,7 +313,7 @@ def test_a_keys_only_airplane_has_the_keys_and_fields_of_a_full_one():
 
 def test_airframes_merge_through_a_shared_key_and_the_others_stay_in_graph_and_lookup():
     from kgraph.graph.build import build_tables
-    from kgraph.lookup_index import index_rows
+    from kgraph.lookup_write import index_rows
 
     listed = Node("ofac-40185", "Airplane", {"registrationNumber": ["RA-78765"], "serialNumber": ["83486590"],
                                              "model": ["IL-76TD"]}, Provenance("us_ofac_sdn", "40185"))

@@ -287,7 +287,7 @@ def test_score_names_for_lookup():
 
 def test_resolve_and_the_lookup_index_leave_the_name_caches_empty(tmp_path):
     """At full size the caches held 80k parsed names (2.1M objects) through the graph and store stages."""
-    from kgraph.lookup_index import write_index
+    from kgraph.lookup_write import write_index
     from kgraph.model import Node, Provenance
     from kgraph.resolve import normalize, resolve
 
