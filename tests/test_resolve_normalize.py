@@ -259,6 +259,18 @@ def test_words_spelt_with_other_inner_vowels():
     assert compare_texts("Belavia", "Bolivia", person=False) < 0.75
 
 
+def test_a_syllable_read_from_characters_is_that_syllable():
+    # yente's synthetic negatives: 静 林 (jing lin) and 成 朱 (cheng zhu) scored 0.93 on LIN, Jinghe and CHEN, Zhu
+    assert compare_texts("静 林", "LIN, Jinghe") < 0.75
+    assert compare_texts("成 朱", "CHEN, Zhu") < 0.75
+    assert compare_texts("佳 杨", "YANG, Jianping") < 0.75
+    # the same syllables, run together or apart, and another romanisation of one length, still meet
+    assert compare_texts("习近平", "XI Jinping") == compare_texts("习近平", "Xi Jin Ping") == 1.0
+    assert compare_texts("张伟", "CHANG Wei") >= 0.75
+    # a Latin name keeps its short forms
+    assert compare_texts("Jia Yang", "YANG, Jianping") >= 0.75
+
+
 def test_patronymic_flip_around_bin():
     assert compare_texts("SALMAN BIN MUHAMMAD AL-RAWI", "MUHAMMAD BIN SALMAN AL-RAWI") < 0.75
 

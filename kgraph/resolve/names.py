@@ -118,6 +118,10 @@ def token_similarity(a: Token, b: Token) -> float:
         return 0.0
     if _same_key(a, b):
         return 0.97
+    if (a.syllable or b.syllable) and len(a.text) != len(b.text):
+        # a syllable read from characters is that syllable: jia (佳) is no short form of Jianping, and
+        # cheng (成) no spelling of Chen; one of its length may be another romanisation (zhang, Chang)
+        return 0.0
     ck = (a.text, b.text)
     s = _sim_cache.get(ck)
     if s is not None:
@@ -229,7 +233,7 @@ def _weak_pairs(a, b, used_a, used_b):
             continue
         vowel_a = ta.abjad or bool(_HAS_VOWEL.search(ta.text))
         for j, tb in enumerate(b):
-            if j in used_b or tb.kind != WORD or len(tb.text) < 3:
+            if j in used_b or tb.kind != WORD or len(tb.text) < 3 or ta.syllable or tb.syllable:
                 continue
             if vowel_a != (tb.abjad or bool(_HAS_VOWEL.search(tb.text))):
                 continue

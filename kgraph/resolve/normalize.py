@@ -291,9 +291,11 @@ class Token:
 
     ``abjad`` marks a token transliterated from a script that writes few
     vowels (Arabic, Hebrew, Khmer...): it is compared on consonants.
+    ``syllable`` marks one read from Chinese, Japanese or Korean characters: a
+    syllable exactly, never a spelling of another (陈 chen is not 成 cheng).
     """
 
-    __slots__ = ("text", "key", "kind", "weight", "abjad", "patronymic")
+    __slots__ = ("text", "key", "kind", "weight", "abjad", "patronymic", "syllable")
 
     def __init__(self, text: str, kind: str = WORD, key: str | None = None, weight: float | None = None):
         self.text = text
@@ -302,6 +304,7 @@ class Token:
         self.weight = CLASS_WEIGHT[kind] if weight is None else weight
         self.abjad = False
         self.patronymic = False
+        self.syllable = False
 
     def __repr__(self) -> str:
         return f"Token({self.text!r}, {self.kind})"
@@ -455,9 +458,9 @@ def analyze_all(text: str) -> tuple[Name, ...]:
     out = []
     for toks in tokenize(text):
         tokens = _classify(toks, cyrillic, syllabic is not None)
-        if abjad:
-            for t in tokens:
-                t.abjad = True
+        for t in tokens:
+            t.abjad = abjad
+            t.syllable = syllabic is not None
         out.append(Name(text, tokens, syllabic))
     return tuple(out)
 
