@@ -291,8 +291,10 @@ class Token:
 
     ``abjad`` marks a token transliterated from a script that writes few
     vowels (Arabic, Hebrew, Khmer...): it is compared on consonants.
-    ``syllable`` marks one read from Chinese, Japanese or Korean characters: a
-    syllable exactly, never a spelling of another (陈 chen is not 成 cheng).
+    ``syllable`` marks one read from Chinese, Japanese or Korean characters: it
+    meets no word of another length but its own (成 cheng is neither Chen nor
+    the first syllable of Chengyu); of one length, another romanisation may be
+    it (张 zhang, CHANG).
     """
 
     __slots__ = ("text", "key", "kind", "weight", "abjad", "patronymic", "syllable")
