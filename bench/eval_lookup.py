@@ -5,23 +5,24 @@ The corpus holds yente's candidate-generation fixtures (``groundtruth/yente_cgb_
 and with typos, swapped names and reshuffles (*treated*). OFAC lists most of them. This script builds a graph
 from the corpus's OFAC SDN file (2024) and Canada's list in a temporary data directory, then:
 
-* **gold**: for each fixture row, the OFAC person nodes one of whose names has the same words as the
-  untreated name (case, punctuation and word order aside). Rows with no such node are left out and
-  counted;
-* **recall@1 / recall@10**: the share of rows (of those with a gold node) whose lookup, of the treated
-  and of the untreated name, lists a gold node first / among its first ten;
+* **gold**: for each fixture row, the person nodes (OFAC or Canada) one of whose names has the same
+  words as the untreated name (case, punctuation and word order aside). Rows with no such node are
+  left out and counted;
+* **recall@1 / recall@10**: the share of rows (of those with a gold node) whose lookup (of persons), of
+  the treated and of the untreated name, lists a gold node first / among its first ten;
 * **press spellings**: :data:`PRESS_SPELLINGS`, listed names as the press writes them (Osama bin Laden
   for BIN LADIN, Usama; Хезболла for HIZBALLAH): recall@1 and recall@5 of the OFAC entity;
 * **negatives**: yente's synthetic true negatives (``yente_validation_negatives_*.csv``, built to look
-  plausible while naming no listed person): the share whose first hit scores 0.8 or more (a screener's
-  false alert at kgraph's default ``--min-score``), and the lookup p50 over all of them.
+  plausible while naming no listed person): the share whose first person hit scores 0.8 or more (a
+  false alert for a screener who keeps such hits: ``kgraph screen --min-score 0.8``), and the lookup
+  p50 over all of them.
 
 Usage::
 
     /tmp/kgvenv/bin/python bench/eval_lookup.py [--corpus ../shared/corpus] [--data-dir DIR] [--misses]
 
 ``--data-dir`` reuses a data directory that already holds that graph (it is built when empty).
-``--misses`` prints the rows not found within ten.
+``--misses`` prints the fixture rows not found within ten and the press spellings not found within five.
 """
 from __future__ import annotations
 
