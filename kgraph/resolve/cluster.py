@@ -55,6 +55,8 @@ def vouches(evidence) -> bool:
     names_agree = any(e.feature == "name" and e.contribution > 0 for e in evidence)
     return any(e.feature in VOUCHING and e.weight > 0 and e.value is not None and e.value == e.compared
                and (names_agree or e.feature == "msn") for e in evidence)
+
+
 _STRONG = ("tax", "reg", "imo")
 
 

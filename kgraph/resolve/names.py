@@ -50,7 +50,8 @@ WEAK_PAIR_FLOOR = 0.6
 WEAK_PAIR_VALUE = 0.75
 #: ... and at most this many edits apart (Tom/Tim, not Tikhonskaya/Poklonskaya)
 WEAK_PAIR_EDITS = 2
-_HAS_VOWEL = re.compile(r"[aeiouy]")
+_KEY_VOWELS = frozenset("aeiouy")
+_HAS_VOWEL = re.compile(f"[{''.join(sorted(_KEY_VOWELS))}]")
 #: score multiplier when each name has a word the other lacks (a substitution, not an addition)
 CONFLICT = 0.7
 _SON_OF = {"bin", "ibn", "ben", "bint", "binti", "ould", "walad"}
@@ -64,7 +65,6 @@ VOWEL_SWAP_SIM = 0.85
 VOWEL_SWAP_MIN = 5
 #: ... and, when they differ in more than one vowel, hold at least this many consonants
 VOWEL_SWAPS_CONSONANTS = 4
-_KEY_VOWELS = frozenset("aeiouy")
 
 
 def _floor(n: int) -> float:

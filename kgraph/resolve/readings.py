@@ -40,7 +40,11 @@ _ADJECTIVE = re.compile(
 
 
 def _nouns(token: str) -> list[str]:
-    """The names an adjective may be made from: uralskie -> ural, uralsk; siriiskie -> sirian, siria."""
+    """The names an adjective may be made from: uralskie -> ural, uralsk; siriiskie -> sirian, siria.
+
+    >>> _nouns("belorusskie")  # Belarus, or the English adjective the lists write: BELARUSIAN AIRLINES
+    ['belorus', 'belorussk', 'belorusian']
+    """
     m = _ADJECTIVE.match(token)
     if not m or len(token) < 6:
         return []
