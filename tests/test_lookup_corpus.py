@@ -43,3 +43,14 @@ def test_canadas_given_name_alias_is_a_full_name_and_no_alert(real_graph):
     # OFAC's one-word a.k.a. PATRICIA (RODRIGUEZ OREJUELA) meets a query of two words at most at 0.5
     hits = kgraph.lookup("Patricia Richards", limit=1, datadir=real_graph, types=["Person"])
     assert not hits or hits[0]["score"] <= 0.5
+
+
+def test_no_listed_body_is_merged_with_another_named_by_a_word_more(real_graph):
+    # Canada's "Rosneft" is the oil company; OFAC's ROSNEFT TRADING S.A. its Swiss trader: two cards
+    trader = kgraph.show("ofac-18299", datadir=real_graph)
+    assert [n["name"] for n in trader["names"]] == ["ROSNEFT TRADING S.A."]
+    rosneft = kgraph.lookup("Rosneft", limit=2, datadir=real_graph)
+    assert rosneft[0]["name"] == "Rosneft" and rosneft[0]["id"] != "ofac-18299"
+    assert [h["id"] for h in rosneft][1] == "ofac-18299"
+    # OFAC's PRESS TV (Iran) and Canada's Cham Press TV (Syria) stay apart too
+    assert "Cham Press TV" not in [n["name"] for n in kgraph.show("ofac-45062", datadir=real_graph)["names"]]

@@ -32,15 +32,16 @@ import re
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from .normalize import NUMBER, PARTICLE, WORD, Name, Token, analyze_all, skeleton
+from .normalize import GENERIC, NUMBER, OTHER_BODY_KEYS, PARTICLE, WORD, Name, Token, analyze_all, skeleton
 from .tables import FORM_FAMILY
 
 __all__ = ["compare", "compare_texts", "explain", "token_similarity", "score_names"]
 
 #: unmatched tokens of a name whose every identifying token found a partner elsewhere cost this share
 SUBSET_FACTOR = 0.4
-#: the same for organisations: an extra word usually names another body ("Syrian Air Force" / "... Intelligence")
-SUBSET_FACTOR_ORG = 1.25
+#: the same for organisations: an extra word usually names another body ("Syrian Air Force" / "... Intelligence",
+#: "Press TV" / "Cham Press TV"), so a two-word name inside a three-word one stays under the merge threshold
+SUBSET_FACTOR_ORG = 1.5
 #: a token that begins the other (Ben/Benjamin) scores this
 PREFIX_SIM = 0.85
 #: score multiplier when both names carry numbers and they differ
@@ -268,6 +269,24 @@ def _patronymic_flip(a: list[Token], b: list[Token], pairs) -> bool:
     return False
 
 
+def _extra_cost(t: Token, person: bool, factor: float) -> float:
+    """What a word found in one name only costs: its weight times ``factor``, except in an organisation's name,
+    where a generic word that names another body costs a whole word ("Rosneft Trading" is not Rosneft) and
+    another generic word ("Fulmen Group") only its weight.
+
+    A country added to an organisation's name costs as any word: "Syrian Ministry of the Interior" is not
+    the "Ministry of Interior" of another list (OFAC's is Cuba's); the price is that "Bank Melli" and "Bank
+    Melli Iran" go to review instead of merging.
+    """
+    if person:
+        return t.weight * factor
+    if t.key in OTHER_BODY_KEYS:
+        return factor
+    if t.kind == GENERIC:
+        return min(t.weight, 0.5)
+    return t.weight * factor
+
+
 def _score(a: Name, b: Name, explain: list | None = None, person: bool = True) -> float:
     wa, wb = a.words, b.words
     if not wa or not wb:
@@ -312,14 +331,19 @@ def _score(a: Name, b: Name, explain: list | None = None, person: bool = True) -
         # words, not a given name and a patronymic ("Sergei Nikolaevich" is half of thousands)
         fa = subset if not left_b and _full(wb, used_b) else 1.0
         fb = subset if not left_a and _full(wa, used_a) else 1.0
+        # an organisation's name that repeats one of its words ("Zanotta Sudamericana S.A. (Zanotta)") has
+        # no extra word in the repeat (but a name read from characters repeats syllables of unrelated words)
+        plain = not person and not a.syllabic and not b.syllabic
+        seen_a = {wa[i].key for i in used_a} if plain else ()
+        seen_b = {wb[j].key for j in used_b} if plain else ()
         for i, t in enumerate(wa):
-            if i not in used_a:
-                den += t.weight * fa
+            if i not in used_a and t.key not in seen_a:
+                den += _extra_cost(t, person, fa)
                 if explain is not None:
                     explain.append(("extra", t.text, None, 0.0))
         for j, t in enumerate(wb):
-            if j not in used_b:
-                den += t.weight * fb
+            if j not in used_b and t.key not in seen_b:
+                den += _extra_cost(t, person, fb)
                 if explain is not None:
                     explain.append(("extra", None, t.text, 0.0))
         score = num / den if den else 0.0

@@ -42,6 +42,7 @@ from .tables import (
     FORMS as _FORMS,
     FORMS_CYRILLIC as _FORMS_CYRILLIC,
     GENERIC as _GENERIC,
+    OTHER_BODY as _OTHER_BODY,
     LEET as _LEET,
     NUMBER_WORDS as _NUMBER_WORDS,
     ORDINAL_SUFFIX as _ORDINAL_SUFFIX,
@@ -65,6 +66,7 @@ __all__ = [
     "AVIATION",
     "PARTICLE",
     "GENERIC",
+    "OTHER_BODY_KEYS",
     "fold",
     "skeleton",
     "transliterate",
@@ -259,6 +261,8 @@ _MAX_PHRASE = max(len(k) for k in list(_FORM_PHRASES) + list(_AVIATION_PHRASES))
 # first keys of every phrase: most tokens start none, and skip the phrase search
 _PHRASE_FIRST = {k[0] for k in list(_FORM_PHRASES) + list(_AVIATION_PHRASES)}
 _GENERIC_KEYS = {phonetic(t) for t in _GENERIC}
+#: keys of the generic words that, added to an organisation's name, name another body
+OTHER_BODY_KEYS = frozenset(phonetic(t) for t in _OTHER_BODY)
 
 
 def _roman(token: str) -> int | None:

@@ -84,7 +84,14 @@ PARTICLES = {"al", "el", "bin", "ben", "ibn", "abu", "abd", "de", "del", "della"
 GENERIC = {"group", "holding", "holdings", "international", "trading", "enterprise", "enterprises", "industries",
             "industrial", "services", "service", "organization", "organisation", "organizatsiya", "firm", "firma",
             "kompanii", "gruppa", "grupa", "gruppe", "mezhdunarodnaya", "torgovyy", "dom", "zavod", "plant",
-            "foundation", "fund", "association", "society", "center", "centre", "tsentr"}
+            "foundation", "fund", "association", "society", "center", "centre", "tsentr",
+            # a ship's prefix (motor vessel, motor tanker) describes it: "MV Hellenic Spirit" is "Hellenic Spirit"
+            "mv", "mt"}
+#: generic words that, added to an organisation's name, name another body: "Rosneft Trading" is Rosneft's
+#: trader, a "Torgovyy Dom" a manufacturer's sales house, a "Foundation" not the firm that endowed it
+#: ("Group", "Holding" or "International" added to a name still name the same firm)
+OTHER_BODY = {"trading", "torgovyy", "dom", "services", "service", "zavod", "plant", "foundation", "fund",
+               "association", "society", "center", "centre", "tsentr"}
 
 ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6", "seventh": "7",
              "eighth": "8", "ninth": "9", "tenth": "10", "1st": "1", "2nd": "2", "3rd": "3"}
