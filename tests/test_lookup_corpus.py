@@ -30,6 +30,7 @@ def real_graph(tmp_path_factory):
     ("Alexander Lukashenko", 9760),   # LUKASHENKA, not DVORNIKOV by Canada's alias "Alexander"
     ("Авиакон Цитотранс", 40181),
     ("Yevgeny Prigozhin", 21171),
+    ("Белорусские авиалинии", 44541),  # BELAVIA BELARUSIAN AIRLINES, not the country Belarus
 ])
 def test_a_press_spelling_finds_the_listed_entity_first(real_graph, query, uid):
     hits = kgraph.lookup(query, limit=3, datadir=real_graph)

@@ -244,6 +244,16 @@ def test_a_described_or_repeated_word_is_no_other_body(a, b):
     assert compare_texts(a, b, person=False) >= 0.75
 
 
+def test_an_airline_word_is_one_in_any_language_and_a_lookup_asking_for_one_needs_it():
+    # "belorusian avialinii" is how lookup reads Белорусские авиалинии (kgraph.resolve.readings)
+    airline, _ = score_names("belorusian avialinii", ["OPEN JOINT STOCK COMPANY BELAVIA BELARUSIAN AIRLINES"])
+    country, _ = score_names("belorus avialinii", ["Belarus"])
+    assert airline > country
+    assert score_names("Ural Airlines", ["URAL AVIALINII"])[0] >= 0.97
+    # resolution compares two names, neither of them a query: a missing airline word stays a light one
+    assert compare_texts("Belarus", "Belarus Airlines", person=False) > country
+
+
 def test_given_name_and_patronymic_alone_are_not_a_full_name():
     assert compare_texts("Gennadiy Nikolaevich", "Gennady Nikolaevich PLAKSIN") < 0.75
 

@@ -32,7 +32,7 @@ import re
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from .normalize import GENERIC, NUMBER, OTHER_BODY_KEYS, PARTICLE, WORD, Name, Token, analyze_all, skeleton
+from .normalize import AVIATION, GENERIC, NUMBER, OTHER_BODY_KEYS, PARTICLE, WORD, Name, Token, analyze_all, skeleton
 from .tables import FORM_FAMILY
 
 __all__ = ["compare", "compare_texts", "explain", "token_similarity", "score_names"]
@@ -117,7 +117,8 @@ def token_similarity(a: Token, b: Token) -> float:
         return 1.0
     if a.kind == NUMBER or b.kind == NUMBER:
         return 0.0
-    if _same_key(a, b):
+    if _same_key(a, b) or a.kind == AVIATION == b.kind:
+        # ... and one airline word is another in any language: авиалинии, airlines, airways, avia
         return 0.97
     if (a.syllable or b.syllable) and len(a.text) != len(b.text):
         # a syllable read from characters is that syllable: jia (佳) is no short form of Jianping, and
@@ -287,7 +288,7 @@ def _extra_cost(t: Token, person: bool, factor: float) -> float:
     return t.weight * factor
 
 
-def _score(a: Name, b: Name, explain: list | None = None, person: bool = True) -> float:
+def _score(a: Name, b: Name, explain: list | None = None, person: bool = True, query: bool = False) -> float:
     wa, wb = a.words, b.words
     if not wa or not wb:
         # names made only of forms/aviation words: compare as written
@@ -336,9 +337,12 @@ def _score(a: Name, b: Name, explain: list | None = None, person: bool = True) -
         plain = not person and not a.syllabic and not b.syllabic
         seen_a = {wa[i].key for i in used_a} if plain else ()
         seen_b = {wb[j].key for j in used_b} if plain else ()
+        # a lookup's "airlines" asks for an operator: a name with no such word (the country of "Белорусские
+        # авиалинии") misses a word of the query, not a word of little weight
+        operator = query and not any(t.kind == AVIATION for t in wb)
         for i, t in enumerate(wa):
             if i not in used_a and t.key not in seen_a:
-                den += _extra_cost(t, person, fa)
+                den += 1.0 if operator and t.kind == AVIATION else _extra_cost(t, person, fa)
                 if explain is not None:
                     explain.append(("extra", t.text, None, 0.0))
         for j, t in enumerate(wb):
@@ -459,7 +463,7 @@ def score_names(query: str, names: list[str], lone_name_cap: float | None = None
     for raw in names:
         for n in analyze_all(raw):
             for q in qs:
-                s = _score(q, n)
+                s = _score(q, n, query=True)
                 if lone_name_cap is not None and s > lone_name_cap and _identifying(n) == 1 < _identifying(q):
                     s = lone_name_cap
                 if s > best and not _only_short_tokens(q, n):
