@@ -5,7 +5,8 @@ A name or alias in any script or romanisation (``Авиакон Цитотран
 with any dash, with Cyrillic letters (``РА-78765``) or as its number alone
 (``78765``, scored :data:`BARE_TAIL_SCORE`), a Russian name whose adjective
 the lists write as a noun (``Уральские авиалинии``: Ural Airlines, scored
-:data:`READING_FACTOR` of that reading), a word spelt with other vowels
+:data:`READING_FACTOR` of that reading), a Korean name in Russian letters
+(``Ким Чен Ын``: KIM, Jong Un, read as :mod:`kgraph.resolve.readings` says), a word spelt with other vowels
 (``Hezbollah``: HIZBALLAH, through the index's ``skeleton`` table of the name
 keys by their consonants), a word spelt otherwise when nothing else matches
 (``Prigozin``: PRIGOZHIN), an ICAO hex (``1533ad``), an
@@ -115,7 +116,7 @@ NEAR_KEY_RATIO = 80
 NEAR_KEYS = 10
 NEAR_KEY_MIN = 5
 #: a name met only when an adjective of the query is read as its noun (Уральские авиалинии as "ural
-#: avialinii": Ural Airlines) scores this much of what that reading scores: below the name as written
+#: avialinii": Ural Airlines), or a Korean name as Korean (Ким Чен Ын as "kim jong un"), scores this much of what that reading scores: below the name as written
 READING_FACTOR = 0.95
 #: node types whose names are only matched as written: a surname in -ский is no adjective to read as a noun
 LITERAL_TYPES = frozenset({"Person"})
@@ -365,7 +366,7 @@ def lookup(
     ('ofac-40185', 'Airplane', {'source': 'us_ofac_sdn', 'record': '40185'})
     """
     from .resolve import score_names
-    from .resolve.readings import adjective_readings
+    from .resolve.readings import adjective_readings, korean_readings
 
     dd = DataDir.of(datadir)
     path = dd.require_graph() / INDEX_NAME
@@ -386,8 +387,9 @@ def lookup(
         if written_as != INDEX_FORMAT:
             raise KgraphError(f"{path}: this lookup index was written by another version of kgraph (index format "
                               f"{written_as}, this one reads {INDEX_FORMAT}); {REBUILD}")
-        readings = adjective_readings(q)
-        query_keys = _query_keys(q, [text for text, _ in readings])
+        # an adjective read as its noun names no person (Ходорковский is no "khodorkov"); a Korean name may
+        readings, korean = adjective_readings(q), korean_readings(q)
+        query_keys = _query_keys(q, [text for text, _ in readings + korean])
         # one indexed read per key, each capped: a common key's rows never crowd out a rare key's
         for key, key_kind in query_keys:
             rows = con.execute("SELECT id, kind, label FROM key WHERE key = ? LIMIT ?",
@@ -471,10 +473,11 @@ def lookup(
             # the name nearest the query as written first: of names that score alike, that one says why
             # ("Pobeda" matches the airline by its name "Pobeda", not "LLC AVIAKOMPANIYA POBEDA")
             ordered, h["literal"] = _nearest_first(q, [*names, *also])
-            best, matched = score_names(q, ordered, LONE_NAME_CAP if r[1] in LONE_NAME_TYPES else None)
+            cap = LONE_NAME_CAP if r[1] in LONE_NAME_TYPES else None
+            best, matched = score_names(q, ordered, cap)
             how = None
-            for text, note in readings if r[1] not in LITERAL_TYPES else ():
-                score, name = score_names(text, ordered)
+            for text, note in (readings if r[1] not in LITERAL_TYPES else []) + korean:
+                score, name = score_names(text, ordered, cap)
                 if score * READING_FACTOR > best:
                     best, matched, how = score * READING_FACTOR, name, note
                     h["literal"] = _nearest_first(text, ordered)[1]

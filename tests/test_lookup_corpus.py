@@ -31,6 +31,14 @@ def real_graph(tmp_path_factory):
     ("Авиакон Цитотранс", 40181),
     ("Yevgeny Prigozhin", 21171),
     ("Белорусские авиалинии", 44541),  # BELAVIA BELARUSIAN AIRLINES, not the country Belarus
+    # Korean names as Russian writes them (Kontsevich), read as OFAC romanises them
+    ("Ким Чен Ын", 20157),             # KIM, Jong Un, not YUN, Cheng by his alias YIN CHEIN
+    ("Ким Ё Чжон", 21444),
+    ("Чхве Рён Хэ", 23213),
+    ("Ли Пён Чхоль", 23215),          # RI: Ли and Ри are one family name
+    ("Ли Ман Гон", 19491),
+    ("Ким Чен Сик", 23214),
+    ("Ли Су Ён", 21735),
 ])
 def test_a_press_spelling_finds_the_listed_entity_first(real_graph, query, uid):
     hits = kgraph.lookup(query, limit=3, datadir=real_graph)

@@ -254,6 +254,26 @@ def test_an_airline_word_is_one_in_any_language_and_a_lookup_asking_for_one_need
     assert compare_texts("Belarus", "Belarus Airlines", person=False) > country
 
 
+@pytest.mark.parametrize("query, reading", [
+    ("Ким Чен Ын", "kim jong un"),
+    ("Чхве Рён Хэ", "choe ryong hae"),
+    ("Ли Пён Чхоль", "ri pyong chol"),
+    ("Ким Ир Сен", "kim il song"),
+])
+def test_a_korean_name_in_russian_letters_is_read_as_the_lists_romanise_it(query, reading):
+    from kgraph.resolve.readings import MAX_READINGS, korean_readings
+
+    readings = korean_readings(query)
+    assert readings[0] == (reading, f"{query} as Korean: {reading}") and len(readings) <= MAX_READINGS
+
+
+@pytest.mark.parametrize("query", ["Сергей Ким", "Ким Ирина", "Иван Ли", "Ким", "Чен Иванов", "Kim Jong Un"])
+def test_only_korean_syllables_with_a_korean_family_name_are_read_as_korean(query):
+    from kgraph.resolve.readings import korean_readings
+
+    assert korean_readings(query) == []
+
+
 def test_given_name_and_patronymic_alone_are_not_a_full_name():
     assert compare_texts("Gennadiy Nikolaevich", "Gennady Nikolaevich PLAKSIN") < 0.75
 

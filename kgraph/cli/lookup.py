@@ -26,7 +26,9 @@ def lookup(dd, query, limit, types, as_json):
     the name it is made of, as the lists write it (Уральские авиалинии:
     Ural Airlines; Сирийские арабские авиалинии: Syrian Arab Airlines),
     scored 0.95 of that reading and said in why; never for a person, whose
-    surname in -ский is no adjective. A name spelt with other vowels is
+    surname in -ский is no adjective. A Korean name in Russian letters is
+    read as the lists romanise it (Ким Чен Ын: KIM, Jong Un; Ли Пён Чхоль:
+    RI, Pyong Chol), scored and said the same way. A name spelt with other vowels is
     found too (Hezbollah: HIZBALLAH; Osama bin Laden: BIN LADIN, Usama;
     why says "spelt with other vowels"). A query whose words find no name
     is tried on the names spelt nearly as them (Prigozin: PRIGOZHIN; why

@@ -1,4 +1,5 @@
-"""Other readings of a lookup query: a Russian or Ukrainian adjective read as the name it is made from.
+"""Other readings of a lookup query: a Russian or Ukrainian adjective read as the name it is made from, and
+a Korean name written in Russian read as the lists romanise it.
 
 Russian names a company after a place with an adjective: Уральские
 авиалинии is Ural Airlines, Сирийские арабские авиалинии is Syrian Arab
@@ -19,6 +20,16 @@ male and female forms are two people. Resolution never reads names so.
 ('sirian arab avialinii', 'Сирийские as sirian, арабские as arab')
 >>> adjective_readings("Aviacon Zitotrans")
 []
+
+Russian writes Korean names by the Kontsevich system, syllable by syllable: Ким Чен Ын is 김정은, which
+OFAC writes KIM, Jong Un (the McCune-Reischauer romanisation North Korea uses, without its marks). Read
+letter by letter it is "kim chen yn", which shares one word with it. :func:`korean_readings` reads each
+syllable back: Чен (정) as jong, Ын (은) as un.
+
+>>> korean_readings("Ким Чен Ын")[0]
+('kim jong un', 'Ким Чен Ын as Korean: kim jong un')
+>>> korean_readings("Сергей Ким"), korean_readings("Пак Ын Ман")[0][0]
+([], 'pak un man')
 """
 from __future__ import annotations
 
@@ -27,7 +38,7 @@ import re
 
 from .normalize import tokenize
 
-__all__ = ["adjective_readings", "MAX_READINGS"]
+__all__ = ["adjective_readings", "korean_readings", "MAX_READINGS"]
 
 #: readings of one query at most (two adjectives of a country give four)
 MAX_READINGS = 6
@@ -84,3 +95,58 @@ def adjective_readings(query: str) -> list[tuple[str, str]]:
             if len(out) >= MAX_READINGS:
                 break
     return out
+
+
+# -- Korean names in Russian letters ---------------------------------------------------------------------
+#: Korean family names as Russian writes them (Ли and Ри are both 리/이: RI in North Korea, LEE or YI in the
+#: South); a query of Korean syllables is read as Korean only when one of its words is one of these
+KOREAN_SURNAMES = frozenset(
+    "ким ли ри пак чхве цой чон чо кан юн хан лим рим хо хван ан ю мун пэк пэ сон нам ко ян квон сим син "
+    "о со ха тхэ ток ку чан чу хон ын кын".split())
+# a syllable: initial consonant, vowel, final consonant; each Russian spelling with its romanisations,
+# the one North Korea's lists use first (ㅈ is j: Jong; ㄹ at the start is r: Ri, Ryong)
+_INITIALS = {"": ("",), "кх": ("k",), "к": ("k", "g"), "г": ("g", "k"), "тх": ("t",), "т": ("t", "d"),
+             "д": ("d", "t"), "пх": ("p",), "п": ("p", "b"), "б": ("b", "p"), "чх": ("ch",), "чж": ("j",),
+             "дж": ("j",), "ч": ("j", "ch"), "ц": ("ch",), "сс": ("ss",), "с": ("s",), "х": ("h",),
+             "р": ("r",), "л": ("r", "l"), "м": ("m",), "н": ("n",), "в": ("w",)}
+_VOWELS = {"ве": ("oe",), "вэ": ("oe", "wae"), "ва": ("wa",), "во": ("wo",), "ви": ("wi",), "ый": ("ui",),
+           "а": ("a",), "я": ("ya",), "о": ("o",), "ё": ("yo",), "у": ("u",), "ю": ("yu",), "ы": ("u",),
+           "и": ("i",), "э": ("ae",), "е": ("o", "e"), "йо": ("yo",)}
+# a final н is n or ng (Russian writes both н): after о, ё, е it is most often ng (정 Jong, 영 Yong, 성 Song)
+_FINALS = {"": ("",), "нъ": ("ng",), "н": ("n", "ng"), "м": ("m",), "ль": ("l",), "л": ("l",), "р": ("l",),
+           "к": ("k",), "п": ("p",), "т": ("t",)}
+_NG_VOWELS = frozenset({"о", "ё", "е", "я"})
+_SYLLABLE = re.compile(
+    "^(?P<i>" + "|".join(sorted(_INITIALS, key=len, reverse=True)[:-1]) + ")?"
+    "(?P<v>" + "|".join(sorted(_VOWELS, key=len, reverse=True)) + ")"
+    "(?P<f>" + "|".join(sorted(_FINALS, key=len, reverse=True)[:-1]) + ")?$")
+
+
+def _syllable(word: str) -> list[str] | None:
+    """The romanisations of one Korean syllable in Russian letters, most likely first; None if it is none."""
+    m = _SYLLABLE.match(word)
+    if not m:
+        return None
+    i, v, f = m.group("i") or "", m.group("v"), m.group("f") or ""
+    finals = _FINALS[f]
+    if f == "н" and v in _NG_VOWELS:
+        finals = ("ng", "n")
+    vowels = _VOWELS[v]
+    if v == "е" and i not in ("ч", "чж", "чх", "дж", "ц", "с"):
+        vowels = ("ye", "o")  # ㅖ after most consonants; after ч and с Russian writes е for ㅓ (Чен, Сен)
+    return [a + b + c for a in _INITIALS[i] for b in vowels for c in finals]
+
+
+def korean_readings(query: str) -> list[tuple[str, str]]:
+    """A Korean name written in Russian letters, syllable by syllable, read as the lists romanise it:
+    (text, note), at most :data:`MAX_READINGS`, the likeliest first; none for any other query."""
+    words = [w for w in re.split(r"[\s\-]+", query.strip().lower()) if w]
+    if not 2 <= len(words) <= 4 or not any(w in KOREAN_SURNAMES for w in words):
+        return []
+    per_word = [_syllable(w) for w in words]
+    if any(options is None for options in per_word):
+        return []
+    # the readings with the fewest second choices first
+    ranked = sorted(itertools.product(*(range(len(options)) for options in per_word)), key=sum)[:MAX_READINGS]
+    texts = [" ".join(options[k] for options, k in zip(per_word, choice)) for choice in ranked]
+    return [(text, f"{query.strip()} as Korean: {text}") for text in texts]
