@@ -249,6 +249,8 @@ def test_an_airline_word_is_one_in_any_language_and_a_lookup_asking_for_one_need
     airline, _ = score_names("belorusian avialinii", ["OPEN JOINT STOCK COMPANY BELAVIA BELARUSIAN AIRLINES"])
     country, _ = score_names("belorus avialinii", ["Belarus"])
     assert airline > country
+    # nor is "Iran" the whole of "Iran Air", though its words joined are
+    assert score_names("Iran Air", ["Iran"])[0] < 0.75 and score_names("Iran Air", ["IRAN AIR"])[0] == 1.0
     assert score_names("Ural Airlines", ["URAL AVIALINII"])[0] >= 0.97
     # resolution compares two names, neither of them a query: a missing airline word stays a light one
     assert compare_texts("Belarus", "Belarus Airlines", person=False) > country

@@ -300,7 +300,10 @@ def _score(a: Name, b: Name, explain: list | None = None, person: bool = True, q
         if explain is not None:
             explain.append(("short", lone[0], lone[1], 0.0))
         return 0.0
-    if a.joined and a.joined == b.joined and (len(a.joined) >= 3 or _texts(a) == _texts(b)):
+    # a lookup's "airlines" asks for an operator: a name with no such word (the country of "Белорусские
+    # авиалинии", of "Iran Air") misses a word of the query, not a word of little weight
+    operator = query and any(t.kind == AVIATION for t in wa) and not any(t.kind == AVIATION for t in wb)
+    if a.joined and a.joined == b.joined and (len(a.joined) >= 3 or _texts(a) == _texts(b)) and not operator:
         score = 1.0
         if explain is not None:
             explain.append(("joined", a.joined, b.joined, 1.0))
@@ -337,9 +340,6 @@ def _score(a: Name, b: Name, explain: list | None = None, person: bool = True, q
         plain = not person and not a.syllabic and not b.syllabic
         seen_a = {wa[i].key for i in used_a} if plain else ()
         seen_b = {wb[j].key for j in used_b} if plain else ()
-        # a lookup's "airlines" asks for an operator: a name with no such word (the country of "Белорусские
-        # авиалинии") misses a word of the query, not a word of little weight
-        operator = query and not any(t.kind == AVIATION for t in wb)
         for i, t in enumerate(wa):
             if i not in used_a and t.key not in seen_a:
                 den += 1.0 if operator and t.kind == AVIATION else _extra_cost(t, person, fa)
