@@ -92,6 +92,27 @@ def test_birth_years_qualify_people():
     assert near.score == 1.0  # a year off by one is not held against the pair
 
 
+@pytest.mark.parametrize("canada, ofac", [
+    # Canada's Major General Jumah AL-AHMAD (Syria) and OFAC's Khalid Ahmad Jumah AL-SUDANI (Sudan)
+    (dict(name=["Jumah Al-Ahmad"], firstName=["Jumah"], lastName=["Al-Ahmad"]),
+     dict(name=["AL-SUDANI, Khalid Ahmad Jumah"], firstName=["Khalid Ahmad Jumah"], lastName=["AL-SUDANI"])),
+    # Canada's General Mohammed Ali NASR (item 156) and Brigadier Nasr AL-ALI (item 148)
+    (dict(name=["Mohammed Ali Nasr"], firstName=["Mohammed Ali"], lastName=["Nasr"]),
+     dict(name=["Nasr al-Ali"], firstName=["Nasr"], lastName=["al-Ali"])),
+])
+def test_people_whose_family_and_first_names_both_differ_are_not_merged(canada, ofac):
+    r = score_pair(ent("ca", "Person", **canada), ent("ofac", "Person", **ofac))
+    assert r.score < 0.75 and any(e.feature == "surname" and e.contribution < 0 for e in r.evidence)
+
+
+def test_a_family_name_met_among_the_given_names_with_the_first_given_name_is_one_person():
+    # South Sudan's Marial Chanuong Yol MANGOK, whom Canada files under CHANUONG
+    r = score_pair(ent("ca", "Person", name=["Marial CHANUONG"], firstName=["Marial"], lastName=["CHANUONG"]),
+                   ent("ofac", "Person", name=["MANGOK, Marial Chanuong Yol"], firstName=["Marial Chanuong Yol"],
+                       lastName=["MANGOK"]))
+    assert r.score >= 0.75 and not any(e.feature == "surname" for e in r.evidence)
+
+
 def test_countries_qualify():
     a = ent("a", name=["Neka Novin"], country=["Iran"])
     assert score_pair(a, ent("b", name=["Neka Novin"], country=["IR"])).score == 1.0

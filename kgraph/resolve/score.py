@@ -12,6 +12,10 @@ different rules where it goes wrong:
 * countries that do not overlap lower the score; dates of birth (persons)
   and incorporation (organisations) raise it when equal and lower it when
   years differ;
+* two people whose lists state their family names (``lastName``), when
+  these share no word and their first given names none either, are held
+  apart (Canada's Jumah AL-AHMAD is not OFAC's Khalid Ahmad Jumah
+  AL-SUDANI, though one name holds the other);
 * a Person compared with an Organization may be reviewed, never merged
   automatically;
 * aircraft follow :mod:`kgraph.resolve.aircraft` (MSN identity, time-bound
@@ -32,7 +36,8 @@ from __future__ import annotations
 from .aircraft import score_airplanes
 from .entity import Entity
 from .evidence import Evidence, PairScore
-from .names import compare
+from .names import compare, token_similarity
+from .normalize import PARTICLE, analyze_all
 
 __all__ = ["score_pair", "best_name", "ID_WEIGHTS", "conflicting_ids"]
 
@@ -59,6 +64,8 @@ DATE_MATCH = 0.08
 BIRTH_YEAR_MISMATCH = -0.3
 FOUNDED_YEAR_MISMATCH = -0.15
 CROSS_TYPE = -0.1
+#: two people whose lists each say which of their names is the family name, and these share no word
+SURNAME_MISMATCH = -0.15
 SAME_RECORD = 1.0
 #: identifiers an operator's units or a group's companies share: the Russian Air Force and its 223rd and 224th
 #: flight units all fly as RFF in the Russian register. With names that disagree (below NAMES_DISAGREE) such
@@ -205,6 +212,11 @@ def score_pair(a: Entity, b: Entity) -> PairScore:
                                COUNTRY_MISMATCH, COUNTRY_MISMATCH, "no country in common"))
     if a.years and b.years:
         _dates(a, b, ev)
+    if a.type == "Person" == b.type:
+        differ = _family_names_differ(a, b)
+        if differ:
+            ev.append(Evidence("surname", differ[0], differ[1], SURNAME_MISMATCH, SURNAME_MISMATCH,
+                               "family names share no word"))
     cap = False
     shared = {e.feature[3:] for e in ev if e.feature.startswith("id:") and e.weight > 0}
     if shared and shared <= GROUP_CODES and na and nb and name < NAMES_DISAGREE:
@@ -218,6 +230,36 @@ def score_pair(a: Entity, b: Entity) -> PairScore:
                        or e.contribution < 0)
     conflict = any(e.feature.startswith("id:") and e.contribution < 0 for e in ev) and id_best == 0.0
     return PairScore(_bounded(score, ev), ev, veto=False, cap=cap or conflict)
+
+
+def _words(values: list[str], first_only: bool = False) -> list:
+    words = [[t for t in n.words if t.kind != PARTICLE] for v in values for n in analyze_all(v)]
+    return [t for ws in words for t in (ws[:1] if first_only else ws)]
+
+
+def _meet(wa: list, wb: list) -> bool:
+    return any(token_similarity(x, y) >= 0.8 for x in wa for y in wb)
+
+
+def _family_names_differ(a: Entity, b: Entity) -> tuple[str, str] | None:
+    """Both people's family names, as their lists state them (``lastName``), when these share no word and
+    their first given names (``firstName``) none either.
+
+    The name score cannot tell: Canada's Major General Jumah AL-AHMAD (Syria) is all in OFAC's
+    "AL-SUDANI, Khalid Ahmad Jumah" (Sudan), a full name contained in a longer one, as a middle name
+    left out would be, but the family name of one is a given name of the other. Canada's Marial
+    CHANUONG is OFAC's "MANGOK, Marial Chanuong Yol": the family names differ there too, the first
+    given names agree.
+    """
+    la, lb = a.props.get("lastName"), b.props.get("lastName")
+    if not la or not lb:
+        return None
+    wa, wb = _words(la), _words(lb)
+    if not wa or not wb or _meet(wa, wb):
+        return None
+    if _meet(_words(a.props.get("firstName", []), True), _words(b.props.get("firstName", []), True)):
+        return None
+    return "; ".join(la), "; ".join(lb)
 
 
 def _bounded(score: float, ev: list[Evidence]) -> float:
