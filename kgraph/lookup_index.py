@@ -226,9 +226,8 @@ def _query_keys(query: str, readings: Iterable[str] = ()) -> list[tuple[str, str
 def _nearest_first(query: str, names: list[str]) -> tuple[list[str], tuple[float, ...]]:
     """A node's names, the nearest to the query as written first, and how near that one is: a tuple that
     sorts higher for a nearer name (its first two parts below). Every word counts, as it does not in the
-    scorer (an airline word and company forms weigh little there, so "Ural Airlines" scores 1 on both the
-    airline and "AO AZ URAL", and "Iran Airlines" on both Iran Air and the country). It tells hits of one
-    score apart.
+    scorer (company forms and a name's airline word weigh little there, so "Ural" scores 1 on both "Ural
+    Airlines" and "AO AZ URAL"). It tells hits of one score apart.
 
     Nearest is, in turn: the query's words best met by the name's (each word by its nearest, so "Iran
     Airlines" is nearer Iran Air than Iran), the token set ratio (a name holding every word of the query,
