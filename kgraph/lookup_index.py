@@ -64,8 +64,9 @@ INDEX_NAME = "lookup.sqlite"
 #: how the index turns names and identifiers into keys, kept in the file (SQLite's user_version): a lookup
 #: turns the query into keys with this code's rules, so an index written by a kgraph with other rules would
 #: miss without a word. Bump it with any change to name_keys or identifier_value (a test pins both), or to
-#: the tables (format 5 added the skeleton table of the vowel-blind search).
-INDEX_FORMAT = 5
+#: the tables (format 5 added the skeleton table of the vowel-blind search; format 6 finds a node by its
+#: own id through the node table, and files no source record under a Registration).
+INDEX_FORMAT = 6
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
 #: candidates scored per query at most (the best keys are fetched first)
@@ -324,6 +325,12 @@ def _near_spellings(con: sqlite3.Connection, q: str) -> set[str]:
     return out
 
 
+def _nodes_by_id(con: sqlite3.Connection, ids: list[str]) -> list[tuple[str, str, str]]:
+    """(id, "id", id) of the nodes whose id is one of ``ids`` (lower case), through the index on lower(id)."""
+    return con.execute(f"SELECT id, 'id', id FROM node WHERE lower(id) IN ({','.join('?' * len(ids))})",
+                       ids).fetchall()
+
+
 def _bare_tail_hits(con: sqlite3.Connection, q: str) -> dict[str, dict[str, Any]]:
     """Nodes holding a tail of which the query is the number without its nationality mark: 78765 finds
     RA-78765 (and UR-78765, if the graph holds one), scored :data:`BARE_TAIL_SCORE`."""
@@ -333,9 +340,8 @@ def _bare_tail_hits(con: sqlite3.Connection, q: str) -> dict[str, dict[str, Any]
     from .refdata.icao import registration_marks
 
     # every tail in the graph is a Registration node, tail-<TAIL>: one indexed read for every mark
-    ids = [f"node:tail-{mark.lower()}{v.lower()}" for mark in registration_marks()]
-    tails = [nid[len("tail-"):] for (nid,) in con.execute(
-        f"SELECT id FROM key WHERE key IN ({','.join('?' * len(ids))})", ids)]
+    ids = [f"tail-{mark.lower()}{v.lower()}" for mark in registration_marks()]
+    tails = [nid[len("tail-"):] for nid, _, _ in _nodes_by_id(con, ids)]
     hits: dict[str, dict[str, Any]] = {}
     for tail in sorted(set(tails)):
         for nid, kind, label in con.execute("SELECT id, kind, label FROM key WHERE key = ? LIMIT ?",
@@ -393,6 +399,8 @@ def lookup(
         for key, key_kind in query_keys:
             rows = con.execute("SELECT id, kind, label FROM key WHERE key = ? LIMIT ?",
                                (key, KEY_ROWS_CAP + 1)).fetchall()
+            if key_kind == "id":  # a node's own id is in the node table, a record folded into it in the keys
+                rows += _nodes_by_id(con, [key[len("node:"):]])
             if key_kind == "name" and len(rows) > KEY_ROWS_CAP:
                 common.append(rows[:KEY_ROWS_CAP])
                 common_keys.add(key)
