@@ -2,7 +2,8 @@
 
 :func:`show` returns the card of any node as data: names in every script,
 identifiers, every listing (authority, program, dates, source link),
-addresses, countries, linked entities with the evidence of each link,
+addresses, countries, linked entities with the evidence of each link, the
+records merged into it with the evidence of each merge (``merged``),
 aircraft with their registrations over time, the latest flights and the
 countries visited. The card of a place (an airport; a country, its airports
 and the legs known only to the country level) has the latest flights to and
@@ -29,6 +30,7 @@ from typing import Any
 
 from .datadir import DataDir
 from .errors import NotFound
+from .merges import render_why_merged, why_merged
 
 __all__ = ["show", "chain", "render_card", "render_chain", "scripts_of"]
 
@@ -286,6 +288,8 @@ def show(node_id: str, *, datadir: DataDir | str | Path | None = None, flights: 
     ('RA-78765', ['ofac-40181'])
     >>> [c["code"] for c in card["countries_visited"]]
     ['CU', 'DO', 'DZ', 'MR', 'RU']
+    >>> [(m["a"], m["b"], m["score"]) for m in card["merged"]]  # its OFAC record and the registry's, one airframe
+    [('ofac-40185', 'ru-aircraft-db-RA78765', 0.98)]
     >>> card = kgraph.show("RA-78765", datadir=dd)
     >>> card["id"], card["found_by"]["why"], [o["id"] for o in card["found_by"]["others"]]
     ('ofac-40185', ['record ru_aircraft_db RA-78765', 'identifier RA-78765'], ['tail-RA78765', 'ofac-40181'])
@@ -354,6 +358,7 @@ def _card(node_id: str, datadir: DataDir | str | Path | None, flights: int) -> d
             "addresses": [l for l in links if l["relationship"] == "HAS_ADDRESS"],
             "links": [l for l in links if l["relationship"] not in ("HAS_ADDRESS", "HAS_IDENTIFIER", "LOCATED_IN")],
             "countries": [l for l in links if l["relationship"] == "LOCATED_IN"],
+            "merged": why_merged(node_id, datadir=datadir),
         }
         aircraft_ids: list[str] = []
         if ntype == "Airplane":
@@ -548,6 +553,7 @@ def render_card(card: dict[str, Any], console) -> None:
     mark = " [bold red]SANCTIONED[/]" if card["sanctioned"] else ""
     tree = Tree(f"[bold]{escape(card['caption'] or card['id'])}[/] ({card['type']}, {card['id']}){mark}")
     tree.add(f"[dim]sources: {escape(_cite(card['sources']))}[/]")
+    render_why_merged(card.get("merged"), tree)
     if card["names"]:
         names = tree.add("[bold]Names[/]")
         for n in card["names"]:

@@ -23,7 +23,7 @@ _STATED = frozenset({"Address", "Identifier", "Program", "Authority", "Registrat
 _SCHEMA = """
 CREATE TABLE node (
   id TEXT NOT NULL, type TEXT NOT NULL, caption TEXT, names TEXT, sources TEXT,
-  programs TEXT, sanctioned INTEGER, summary TEXT
+  programs TEXT, sanctioned INTEGER, summary TEXT, merges TEXT
 );
 CREATE TABLE key (key TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, label TEXT);
 CREATE TABLE skeleton (skeleton TEXT NOT NULL, key TEXT NOT NULL);
@@ -74,7 +74,7 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
         key_batch: list[tuple] = []
         for row in rows:
             if len(key_batch) > 50_000:
-                con.executemany("INSERT INTO node VALUES (?,?,?,?,?,?,?,?)", node_batch)
+                con.executemany("INSERT INTO node VALUES (?,?,?,?,?,?,?,?,?)", node_batch)
                 con.executemany("INSERT INTO key VALUES (?,?,?,?)", key_batch)
                 node_batch, key_batch = [], []
             get = row.get
@@ -87,6 +87,7 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
                 get("sources_json") or _dumps(sources),
                 _dumps(programs) if programs else "[]", 1 if get("sanctioned") else 0,
                 get("summary") or "",
+                _dumps(get("merges")) if get("merges") else None,
             ))
             n += 1
             members, identifiers = get("members"), get("identifiers")
@@ -118,7 +119,7 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
                 for k in found:
                     keys.setdefault(k, ("name", name))
             key_batch += [(k, nid, kind, label) for k, (kind, label) in keys.items()]
-        con.executemany("INSERT INTO node VALUES (?,?,?,?,?,?,?,?)", node_batch)
+        con.executemany("INSERT INTO node VALUES (?,?,?,?,?,?,?,?,?)", node_batch)
         con.executemany("INSERT INTO key VALUES (?,?,?,?)", key_batch)
         # both indexes built once over the loaded rows: a sort instead of millions of B-tree inserts
         con.execute("CREATE UNIQUE INDEX node_id ON node(id)")
@@ -136,19 +137,21 @@ def index_read(key: str | tuple[str, str, str]) -> bool:
     return key not in STORE_ONLY if isinstance(key, str) else key[0] in INDEX_RELS
 
 
-def index_rows(tables, resolution=None, *, readers=None) -> Iterable[dict[str, Any]]:
+def index_rows(tables, resolution=None, *, readers=None, merged_why=None) -> Iterable[dict[str, Any]]:
     """The rows :func:`write_index` takes, from a built graph's tables (:class:`kgraph.graph.GraphTables`).
 
     Identifiers are the schema's identifier properties of each type; the
     programs of a node are read from its SANCTIONED_UNDER relationships.
     With ``readers`` (:class:`kgraph.graph.tables.RowReaders`), says it is done
     (as ``"index"``) with the relationship tables once the programs are read,
-    and with each node table once its rows are yielded.
+    and with each node table once its rows are yielded. ``merged_why``
+    (:meth:`kgraph.resolve.Resolution.merge_evidence`) gives a merged node the matches that joined it.
     """
     from .schema import schema
 
     s = schema()
     clusters = getattr(resolution, "clusters", None) or {}
+    merged_why = merged_why or {}
     captions = {}
     for t in ("Program", "Authority"):
         for rec in tables.nodes[t].records():
@@ -200,6 +203,7 @@ def index_rows(tables, resolution=None, *, readers=None) -> Iterable[dict[str, A
                 "sources": _loads(sources) if isinstance(sources, str) else sources,
                 "sources_json": sources if isinstance(sources, str) else None,
                 "members": clusters.get(r[i_id], []),
+                "merges": merged_why.get(r[i_id]),
                 "identifiers": values,
                 "programs": programs.get(r[i_id], []),
                 "sanctioned": r[i_sanc],

@@ -454,6 +454,8 @@ def _build_into(dd: DataDir, staging: Path, nodes: list, edges: list, audit: dic
     # 1.7M identity entries and 645k singletons most of another 0.6 GB, to the end of the build
     t = time.perf_counter()
     resolution.save(staging / "resolution")
+    # why each merged node is one, for its card (through the lookup index): thousands of clusters, not millions
+    merged_why = resolution.merge_evidence()
     resolution.keys = {}
     resolution.canonical = {m: c for m, c in resolution.canonical.items() if m != c}
     resolution.clusters = {c: ms for c, ms in resolution.clusters.items() if len(ms) > 1}
@@ -498,7 +500,7 @@ def _build_into(dd: DataDir, staging: Path, nodes: list, edges: list, audit: dic
     # full size the engine grows by ~1 GB while it loads, on top of the rows
     readers = RowReaders(tables, {"store": None, "index": index_read})
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kgraph-index") as side:
-        side_files = side.submit(_write_index, tables, resolution, staging, readers)
+        side_files = side.submit(_write_index, tables, resolution, staging, readers, merged_why)
         stage("store")
         t = time.perf_counter()
         info = write_build(tables, staging, extra=extra, readers=readers)  # a failure waits for the thread
@@ -513,12 +515,12 @@ def _build_into(dd: DataDir, staging: Path, nodes: list, edges: list, audit: dic
     return info
 
 
-def _write_index(tables, resolution, staging: Path, readers=None) -> float:
+def _write_index(tables, resolution, staging: Path, readers=None, merged_why=None) -> float:
     """The lookup index of a build; returns the seconds taken."""
     from .lookup_write import index_rows, write_index
 
     t = time.perf_counter()
-    write_index(index_rows(tables, resolution, readers=readers), staging)
+    write_index(index_rows(tables, resolution, readers=readers, merged_why=merged_why), staging)
     return time.perf_counter() - t
 
 

@@ -512,6 +512,29 @@ def test_show_table_for_people(demo):
     assert missing.exit_code == 1 and missing.output.startswith("Error: ") and "Traceback" not in missing.output
 
 
+def test_a_card_says_which_records_were_merged_into_it_and_why(demo):
+    import doctest
+
+    from kgraph import merges
+
+    root, _ = demo
+    out = kg(root, "show", "ofac-40181").output
+    merged = out[out.index("Merged records"):out.index("Names")]
+    # OFAC's record, Canada's and the Russian registry's operator: three pairs, each with its evidence
+    assert "ca-sema-eddeda8f89db741a4d9b = ofac-40181: score 1.00: name 'Aviacon Zitotrans JSC' ~ " \
+           "'JSC AVIACON ZITOTRANS'" in merged and merged.count(" = ") == 3
+    card = json.loads(kg(root, "show", "ofac-40181", "--json").output)
+    assert {(m["a"], m["b"]) for m in card["merged"]} == {
+        ("ca-sema-eddeda8f89db741a4d9b", "ofac-40181"), ("ofac-40181", "ru-aircraft-db-org-007dba67c16ab000ce44"),
+        ("ca-sema-eddeda8f89db741a4d9b", "ru-aircraft-db-org-007dba67c16ab000ce44")}
+    assert all(m["decision"] == "merge" and m["evidence"] for m in card["merged"])
+    # an airframe is one by its MSN; a node of one record has nothing merged
+    assert "same manufacturer serial number" in kg(root, "show", "ofac-40185").output
+    card = json.loads(kg(root, "show", "ofac-40182", "--json").output)
+    assert card["merged"] == [] and "Merged records" not in kg(root, "show", "ofac-40182").output
+    assert doctest.testmod(merges).failed == 0
+
+
 def test_show_takes_what_lookup_finds_exactly_and_says_so(demo):
     root, _ = demo
     card = json.loads(kg(root, "show", "RA-78765", "--json").output)

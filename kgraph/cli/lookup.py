@@ -188,7 +188,8 @@ def _cell(text: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the card as JSON.")
 @pass_datadir
 def show(dd, node_id, flights, as_json):
-    """Print the card of one node: names in every script, identifiers, every
+    """Print the card of one node: the records merged into it with the
+    evidence of each merge, names in every script, identifiers, every
     listing with its source, addresses, countries, linked entities with the
     evidence, aircraft with registrations over time, latest flights, countries
     visited. An airport's or a country's card has the flights to and from it

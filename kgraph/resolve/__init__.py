@@ -107,6 +107,17 @@ class Resolution:
     thresholds: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
     warnings: list[str] = field(default_factory=list)
 
+    def merge_evidence(self) -> dict[str, list[dict[str, Any]]]:
+        """Why each merged cluster is one: its cluster id -> the matches that joined its records (merged, or
+        judged the same), each with its score and evidence. Read before ``canonical`` is pared down."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for m in self.matches:
+            if m.decision in ("merge", "judged-same"):
+                cluster = self.canonical.get(m.a)
+                if cluster is not None and cluster == self.canonical.get(m.b):
+                    out.setdefault(cluster, []).append(m.to_dict())
+        return out
+
     def save(self, directory: str | os.PathLike) -> Path:
         """Write the resolution into a build directory (atomically); returns the file path."""
         from ..datadir import atomic_path
