@@ -65,7 +65,8 @@ INDEX_NAME = "lookup.sqlite"
 #: turns the query into keys with this code's rules, so an index written by a kgraph with other rules would
 #: miss without a word. Bump it with any change to name_keys or identifier_value (a test pins both), or to
 #: the tables (format 5 added the skeleton table of the vowel-blind search; format 6 finds a node by its
-#: own id through the node table, and files no source record under a Registration).
+#: own id through the node table, files no source record under a Registration, and keeps why a merged node's
+#: records are one, for its card).
 INDEX_FORMAT = 6
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")

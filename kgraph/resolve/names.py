@@ -284,7 +284,7 @@ def _extra_cost(t: Token, person: bool, factor: float) -> float:
     if t.key in OTHER_BODY_KEYS:
         return factor
     if t.kind == GENERIC:
-        return min(t.weight, 0.5)
+        return t.weight
     return t.weight * factor
 
 
