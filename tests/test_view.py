@@ -305,6 +305,9 @@ def test_the_view_in_chromium(browser, dd, tmp_path):  # noqa: F811 - the fixtur
     # its fleet: each airframe's model and MSN, and how it is tied to the operator, with the resolver's score
     assert "RA-78765 \u00b7 IL-76TD, MSN 83486590 \u00b7 linked to/operates (score 0.90) \u00b7 sanctioned" in \
         page.eval("document.querySelector('#card').innerText")
+    # and why its records are one, as `kgraph show` says it: OFAC's, Canada's, the Russian registry's
+    assert "ca-sema-eddeda8f89db741a4d9b = ofac-40181: score 1.00: name 'Aviacon Zitotrans JSC' ~ " \
+        "'JSC AVIACON ZITOTRANS'" in page.eval("document.querySelector('#card').innerText")
     page.screenshot(artifact_path("view-aviacon.png"))
 
     # click the aircraft: its card, with its tail and its program

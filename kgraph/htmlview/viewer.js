@@ -476,6 +476,15 @@
       });
       cardEl.appendChild(ul);
     }
+    if (c.merged && c.merged.length) { // the centre's records that the resolver made one, and why
+      section("Merged records");
+      var merged = h("ul");
+      c.merged.forEach(function (m) {
+        merged.appendChild(h("li", "", m.a + " = " + m.b + ": score " + Number(m.score).toFixed(2) +
+          (m.decision === "judged-same" ? ", an analyst's judgement" : "") + (m.why ? ": " + m.why : "")));
+      });
+      cardEl.appendChild(merged);
+    }
     if (c.identifiers.length) {
       section("Identifiers");
       var grouped = [], at = {};
