@@ -14,27 +14,36 @@ from typing import Any
 
 from .datadir import DataDir
 
-__all__ = ["why_merged", "render_why_merged", "reason"]
+__all__ = ["why_merged", "why_merged_all", "render_why_merged", "reason"]
 
 
 def why_merged(node_id: str, *, datadir: DataDir | str | Path | None = None) -> list[dict[str, Any]]:
     """The matches that merged ``node_id``'s records: ``{a, b, score, decision, evidence}`` each, the
     strongest first; empty for a node of one record."""
+    return why_merged_all([node_id], datadir=datadir).get(node_id, [])
+
+
+def why_merged_all(node_ids: list[str], *, datadir: DataDir | str | Path | None = None
+                   ) -> dict[str, list[dict[str, Any]]]:
+    """:func:`why_merged` of many nodes in one read (the nodes of a view): the merged ones only."""
     from .lookup_index import INDEX_FORMAT, INDEX_NAME, _loads
 
     path = DataDir.of(datadir).require_graph() / INDEX_NAME
-    if not path.exists():  # a graph built by kgraph.graph.build_graph alone has no lookup index
-        return []
+    if not path.exists() or not node_ids:  # a graph built by kgraph.graph.build_graph alone has no lookup index
+        return {}
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         (written_as,) = con.execute("PRAGMA user_version").fetchone()
         if written_as != INDEX_FORMAT:  # lookup refuses it, and says how to write it anew
-            return []
-        row = con.execute("SELECT merges FROM node WHERE id = ?", (node_id,)).fetchone()
+            return {}
+        rows = []
+        for at in range(0, len(node_ids), 500):  # SQLite's limit on parameters
+            chunk = node_ids[at:at + 500]
+            rows += con.execute(f"SELECT id, merges FROM node WHERE merges IS NOT NULL AND id IN "
+                                f"({','.join('?' * len(chunk))})", chunk).fetchall()
     finally:
         con.close()
-    merges = _loads(row[0]) if row and row[0] else []
-    return sorted(merges, key=lambda m: (-m["score"], m["a"], m["b"]))
+    return {nid: sorted(_loads(merges), key=lambda m: (-m["score"], m["a"], m["b"])) for nid, merges in rows}
 
 
 def reason(evidence: list[dict[str, Any]] | None) -> str:

@@ -320,6 +320,8 @@ def test_the_view_in_chromium(browser, dd, tmp_path):  # noqa: F811 - the fixtur
     card = page.eval("document.querySelector('#card').innerText")
     assert page.eval("document.querySelector('#card h2').textContent") == aircraft["caption"]
     assert TAIL in card and PROGRAM in card and "us_ofac_sdn" in card
+    # one airframe by its MSN: OFAC's record and the Russian registry's
+    assert "ofac-40185 = ru-aircraft-db-RA78765: score 0.98: same manufacturer serial number" in card
 
     # the type filter hides the flights (and their relationships), and shows them again
     flights = {n["id"] for n in data["nodes"] if n["type"] == "Flight"}

@@ -71,7 +71,7 @@ _RANK = {t: i for i, t in enumerate(TYPE_STYLE)}
 _NAME_PROPS = ("name", "alias", "weakAlias", "previousName", "firstName", "lastName")
 _BUILTINS = frozenset({"id", "type", "caption", "names", "sanctioned", "sources"})
 #: sections of the `kgraph show` card added to the centre's card (the others are built for every node here)
-_CENTER_SECTIONS = ("merged", "registrations", "aircraft", "listed", "located_here", "sanctioned_aircraft_here",
+_CENTER_SECTIONS = ("registrations", "aircraft", "listed", "located_here", "sanctioned_aircraft_here",
                     "sanctioned_aircraft_total", "flights", "flights_total", "countries_visited")
 
 # Every per-node query starts from one id of a known label, so the store finds it by its primary key: an
@@ -361,10 +361,14 @@ def _view_data(node_id: str, hops: int, datadir, max_nodes: int, max_neighbours:
 
     full = show(node_id, datadir=dd)
     nodes[0]["card"].update({k: full[k] for k in _CENTER_SECTIONS if full.get(k)})
-    from ..merges import reason
+    # every drawn node's card says which records were merged into it, and why (worded as kgraph show words it,
+    # not again in JavaScript)
+    from ..merges import reason, why_merged_all
 
-    for m in nodes[0]["card"].get("merged") or ():  # worded as the card prints it, not again in JavaScript
-        m["why"] = reason(m.get("evidence"))
+    for nid, merges in why_merged_all([n["id"] for n in nodes], datadir=dd).items():
+        for m in merges:
+            m["why"] = reason(m.get("evidence"))
+        next(n for n in nodes if n["id"] == nid)["card"]["merged"] = merges
     present = {n["type"] for n in nodes}
     return {
         "version": 1, "kgraph": __version__, "builtAt": built_at,
