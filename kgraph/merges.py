@@ -14,7 +14,7 @@ from typing import Any
 
 from .datadir import DataDir
 
-__all__ = ["why_merged", "why_merged_all", "render_why_merged", "reason"]
+__all__ = ["why_merged", "why_merged_all", "render_why_merged", "merge_line", "reason"]
 
 
 def why_merged(node_id: str, *, datadir: DataDir | str | Path | None = None) -> list[dict[str, Any]]:
@@ -68,6 +68,17 @@ def reason(evidence: list[dict[str, Any]] | None) -> str:
     return "; ".join(parts[:4])
 
 
+def merge_line(m: dict[str, Any]) -> str:
+    """One merge as a card says it, in the terminal and in the HTML view.
+
+    >>> merge_line({"a": "ca-1", "b": "ofac-2", "score": 1.0, "decision": "judged-same", "evidence": []})
+    "ca-1 = ofac-2: score 1.00, an analyst's judgement"
+    """
+    judged = ", an analyst's judgement" if m["decision"] == "judged-same" else ""
+    why = reason(m.get("evidence"))
+    return f"{m['a']} = {m['b']}: score {m['score']:.2f}{judged}{': ' + why if why else ''}"
+
+
 def render_why_merged(merges: list[dict[str, Any]] | None, tree) -> None:
     """Add a card's "Merged records" branch to a rich ``tree``."""
     from rich.markup import escape
@@ -76,7 +87,4 @@ def render_why_merged(merges: list[dict[str, Any]] | None, tree) -> None:
         return
     branch = tree.add("[bold]Merged records[/] [dim](kgraph judge A B --different parts a pair)[/]")
     for m in merges:
-        judged = ", an analyst's judgement" if m["decision"] == "judged-same" else ""
-        why = reason(m.get("evidence"))
-        branch.add(f"{escape(m['a'])} = {escape(m['b'])}: score {m['score']:.2f}{judged}"
-                   f"{': ' + escape(why) if why else ''}")
+        branch.add(escape(merge_line(m)))

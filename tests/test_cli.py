@@ -535,6 +535,19 @@ def test_a_card_says_which_records_were_merged_into_it_and_why(demo):
     assert doctest.testmod(merges).failed == 0
 
 
+def test_a_merge_an_analyst_judged_says_so_on_the_card(demo, tmp_path):
+    import shutil
+
+    copy = shutil.copytree(demo[0], tmp_path / "data", symlinks=True)
+    # the resolver keeps these two airframes apart (two MSNs); an analyst's "same" wins
+    assert kg(copy, "judge", "ofac-40182", "ofac-40183", "--same", "--note", "test").exit_code == 0
+    assert kg(copy, "build").exit_code == 0
+    card = json.loads(kg(copy, "show", "ofac-40182", "--json").output)
+    assert [(m["a"], m["b"], m["decision"]) for m in card["merged"]] == [("ofac-40182", "ofac-40183", "judged-same")]
+    assert "ofac-40182 = ofac-40183: score " in kg(copy, "show", "ofac-40182").output
+    assert ", an analyst's judgement" in kg(copy, "show", "ofac-40182").output
+
+
 def test_show_takes_what_lookup_finds_exactly_and_says_so(demo):
     root, _ = demo
     card = json.loads(kg(root, "show", "RA-78765", "--json").output)

@@ -363,12 +363,13 @@ def _view_data(node_id: str, hops: int, datadir, max_nodes: int, max_neighbours:
     nodes[0]["card"].update({k: full[k] for k in _CENTER_SECTIONS if full.get(k)})
     # every drawn node's card says which records were merged into it, and why (worded as kgraph show words it,
     # not again in JavaScript)
-    from ..merges import reason, why_merged_all
+    from ..merges import merge_line, why_merged_all
 
-    for nid, merges in why_merged_all([n["id"] for n in nodes], datadir=dd).items():
+    cards = {n["id"]: n["card"] for n in nodes}
+    for nid, merges in why_merged_all(list(cards), datadir=dd).items():
         for m in merges:
-            m["why"] = reason(m.get("evidence"))
-        next(n for n in nodes if n["id"] == nid)["card"]["merged"] = merges
+            m["line"] = merge_line(m)
+        cards[nid]["merged"] = merges
     present = {n["type"] for n in nodes}
     return {
         "version": 1, "kgraph": __version__, "builtAt": built_at,

@@ -476,13 +476,10 @@
       });
       cardEl.appendChild(ul);
     }
-    if (c.merged && c.merged.length) { // the centre's records that the resolver made one, and why
+    if (c.merged && c.merged.length) { // the node's records that the resolver made one, and why (worded in Python)
       section("Merged records");
       var merged = h("ul");
-      c.merged.forEach(function (m) {
-        merged.appendChild(h("li", "", m.a + " = " + m.b + ": score " + Number(m.score).toFixed(2) +
-          (m.decision === "judged-same" ? ", an analyst's judgement" : "") + (m.why ? ": " + m.why : "")));
-      });
+      c.merged.forEach(function (m) { merged.appendChild(h("li", "", m.line)); });
       cardEl.appendChild(merged);
     }
     if (c.identifiers.length) {

@@ -116,10 +116,14 @@ _VOWELS = {"ве": ("oe",), "вэ": ("oe", "wae"), "ва": ("wa",), "во": ("wo
 _FINALS = {"": ("",), "нъ": ("ng",), "н": ("n", "ng"), "м": ("m",), "ль": ("l",), "л": ("l",), "р": ("l",),
            "к": ("k",), "п": ("p",), "т": ("t",)}
 _NG_VOWELS = frozenset({"о", "ё", "е", "я"})
-_SYLLABLE = re.compile(
-    "^(?P<i>" + "|".join(sorted(_INITIALS, key=len, reverse=True)[:-1]) + ")?"
-    "(?P<v>" + "|".join(sorted(_VOWELS, key=len, reverse=True)) + ")"
-    "(?P<f>" + "|".join(sorted(_FINALS, key=len, reverse=True)[:-1]) + ")?$")
+
+
+def _longest_first(spellings) -> str:
+    return "|".join(sorted((x for x in spellings if x), key=len, reverse=True))
+
+
+_SYLLABLE = re.compile(f"^(?P<i>{_longest_first(_INITIALS)})?(?P<v>{_longest_first(_VOWELS)})"
+                       f"(?P<f>{_longest_first(_FINALS)})?$")
 
 
 def _syllable(word: str) -> list[str] | None:
