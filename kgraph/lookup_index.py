@@ -209,7 +209,7 @@ _STORE_QUERY = re.compile(r"^\S{1,200}$")
 
 def _query_keys(query: str, readings: Iterable[str] = ()) -> list[tuple[str, str]]:
     """(key, kind) pairs to look up for a query, identifiers first; then the name keys of its other
-    ``readings`` (:func:`kgraph.resolve.readings.adjective_readings`)."""
+    ``readings`` (:mod:`kgraph.resolve.readings`)."""
     from .resolve import name_keys
 
     q = query.strip()
@@ -372,7 +372,7 @@ def lookup(
     ('ofac-40185', 'Airplane', {'source': 'us_ofac_sdn', 'record': '40185'})
     """
     from .resolve import score_names
-    from .resolve.readings import adjective_readings, korean_readings
+    from .resolve.readings import adjective_readings, english_readings, korean_readings
 
     dd = DataDir.of(datadir)
     path = dd.require_graph() / INDEX_NAME
@@ -393,8 +393,9 @@ def lookup(
         if written_as != INDEX_FORMAT:
             raise KgraphError(f"{path}: this lookup index was written by another version of kgraph (index format "
                               f"{written_as}, this one reads {INDEX_FORMAT}); {REBUILD}")
-        # an adjective read as its noun names no person (Ходорковский is no "khodorkov"); a Korean name may
-        readings, korean = adjective_readings(q), korean_readings(q)
+        # an adjective read as its noun, or an English word spelt back, names no person (Ходорковский is no
+        # "khodorkov", Марин no "marine"); a Korean name may
+        readings, korean = adjective_readings(q) + english_readings(q), korean_readings(q)
         query_keys = _query_keys(q, [text for text, _ in readings + korean])
         # one indexed read per key, each capped: a common key's rows never crowd out a rare key's
         for key, key_kind in query_keys:

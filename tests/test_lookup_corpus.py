@@ -39,6 +39,9 @@ def real_graph(tmp_path_factory):
     ("Ли Ман Гон", 19491),
     ("Ким Чен Сик", 23214),
     ("Ли Су Ён", 21735),
+    # English words as Russian spells them
+    ("Ростех", 17260),                 # STATE CORPORATION ROSTEC
+    ("Хазар Си Шиппинг Лайнс", 25450),  # KHAZAR SEA SHIPPING LINES
 ])
 def test_a_press_spelling_finds_the_listed_entity_first(real_graph, query, uid):
     hits = kgraph.lookup(query, limit=3, datadir=real_graph)

@@ -276,6 +276,28 @@ def test_only_korean_syllables_with_a_korean_family_name_are_read_as_korean(quer
     assert korean_readings(query) == []
 
 
+@pytest.mark.parametrize("query, reading", [
+    ("ЮТэйр", "utair"),                                    # an initial ю before a consonant is the English u
+    ("АйрБриджКарго", "air bridge cargo"),                 # one word of three English ones, capitals apart
+    ("Лукойл", "lukoil"),                                  # the English word at the end of a Russian one
+    ("Ростех", "rostec"),
+    ("Хазар Си Шиппинг Лайнс", "khazar sea shipping lines"),
+    ("Юнайтед Эйрлайнс", "united airlines"),
+])
+def test_english_words_in_russian_letters_are_spelt_back(query, reading):
+    from kgraph.resolve.readings import english_readings
+
+    assert [text for text, _ in english_readings(query)] == [reading]
+
+
+@pytest.mark.parametrize("query", ["Юкос", "Сибирь", "Сбербанк", "Аэрофлот", "Тех", "Air Bridge", "Эйрик"])
+def test_words_holding_no_english_one_have_no_english_reading(query):
+    from kgraph.resolve.readings import english_readings
+
+    # Сибирь holds си only inside a word; Эйрик is a name, not "air" and "ik"
+    assert english_readings(query) == []
+
+
 def test_given_name_and_patronymic_alone_are_not_a_full_name():
     assert compare_texts("Gennadiy Nikolaevich", "Gennady Nikolaevich PLAKSIN") < 0.75
 

@@ -1,5 +1,5 @@
-"""Other readings of a lookup query: a Russian or Ukrainian adjective read as the name it is made from, and
-a Korean name written in Russian read as the lists romanise it.
+"""Other readings of a lookup query: a Russian or Ukrainian adjective read as the name it is made from, a
+Korean name written in Russian read as the lists romanise it, English words in Russian letters spelt back.
 
 Russian names a company after a place with an adjective: Уральские
 авиалинии is Ural Airlines, Сирийские арабские авиалинии is Syrian Arab
@@ -30,15 +30,24 @@ syllable back: Чен (정) as jong, Ын (은) as un.
 ('kim jong un', 'Ким Чен Ын as Korean: kim jong un')
 >>> korean_readings("Сергей Ким"), korean_readings("Пак Ын Ман")[0][0]
 ([], 'pak un man')
+
+Russian spells an English word in a company's name as it sounds: ЮТэйр is UTair, Эйр Бридж Карго is
+AirBridgeCargo, Ростех is Rostec, Хазар Си Шиппинг Лайнс is KHAZAR SEA SHIPPING LINES. Letter by letter
+"yuteyr" and "ey bridzh" share no key with the English; :func:`english_readings` spells those words back.
+
+>>> english_readings("ЮТэйр"), english_readings("Хазар Си Шиппинг Лайнс")[0][0]
+([('utair', 'ЮТэйр as utair')], 'khazar sea shipping lines')
+>>> english_readings("Ростех")[0], english_readings("Сбербанк")
+(('rostec', 'Ростех as rostec'), [])
 """
 from __future__ import annotations
 
 import itertools
 import re
 
-from .normalize import tokenize
+from .normalize import fold, tokenize
 
-__all__ = ["adjective_readings", "korean_readings", "MAX_READINGS"]
+__all__ = ["adjective_readings", "korean_readings", "english_readings", "MAX_READINGS"]
 
 #: readings of one query at most (two adjectives of a country give four)
 MAX_READINGS = 6
@@ -154,3 +163,55 @@ def korean_readings(query: str) -> list[tuple[str, str]]:
     ranked = sorted(itertools.product(*(range(len(options)) for options in per_word)), key=sum)[:MAX_READINGS]
     texts = [" ".join(options[k] for options, k in zip(per_word, choice)) for choice in ranked]
     return [(text, f"{query.strip()} as Korean: {text}") for text in texts]
+
+
+# -- English words in Russian letters --------------------------------------------------------------------
+# Russian spellings of English words in company names whose letter-by-letter reading the lookup's keys do
+# not bridge (a vowel or diphthong English writes otherwise); k for c, ks for x and the like they do bridge
+_ENGLISH = {
+    "эйрлайнс": "airlines", "эйрлайнз": "airlines", "эйрвейз": "airways", "эйрвэйз": "airways", "эйр": "air",
+    "айр": "air", "карго": "cargo", "лайнс": "lines", "лайнз": "lines", "лайн": "line", "бридж": "bridge", "ойл": "oil",
+    "энерджи": "energy", "трейдинг": "trading", "трейд": "trade", "интернешнл": "international",
+    "интернэшнл": "international", "юнайтед": "united", "джет": "jet", "скай": "sky", "сервис": "service",
+    "сервисез": "services", "текнолоджис": "technologies", "текнолоджи": "technology",
+    "технолоджис": "technologies", "авиэйшн": "aviation", "корпорейшн": "corporation", "солюшнс": "solutions",
+    "менеджмент": "management", "эссет": "asset", "маркетс": "markets", "вэй": "way", "вей": "way",
+}
+# words English writes alone that a longer word may hold ("си" in "сибирь"): read only as a whole word
+_WHOLE_WORDS = {"си": "sea"}
+_PARTS = re.compile("|".join(sorted(_ENGLISH, key=len, reverse=True)))
+_CYRILLIC_WORD = re.compile(r"[а-яё]+")
+
+
+def _english_word(word: str) -> str | None:
+    """A Cyrillic word with the English spelt back at its start or its end; None if it holds none."""
+    if word in _WHOLE_WORDS:
+        return _WHOLE_WORDS[word]
+    head = _PARTS.match(word)
+    if head and len(head.group()) <= 3 and 0 < len(word) - head.end() < 4:
+        head = None  # Эйрик, Айрат are names, not "air" and two letters; Эйрфлот is Airflot
+    tail = next((m for m in _PARTS.finditer(word) if m.end() == len(word) and m.start() > 0), None)
+    if tail is None and word.endswith("тех") and len(word) > 4:
+        return tokenize(word[:-3])[0][0] + "tec"  # Ростех is Rostec, the brand; RT-Tekhnologii the letters
+    if not head and not tail:
+        return None
+    rest = word[head.end() if head else 0:tail.start() if tail else len(word)]
+    # ЮТэйр: an initial ю before a consonant is the English u (UTair, United)
+    lead = "u" + rest[1:] if not head and rest[:1] == "ю" and rest[1:2] not in "аеёиоуыэюя" else rest
+    latin = "".join(tokenize(lead)[0]) if tokenize(lead) else ""
+    return (_ENGLISH[head.group()] if head else "") + latin + (_ENGLISH[tail.group()] if tail else "")
+
+
+def english_readings(query: str) -> list[tuple[str, str]]:
+    """The query with the English words Russian spells as they sound spelt back: [(text, note)] or []."""
+    words, notes = [], []
+    for word in re.split(r"[\s\-]+", fold(query)):
+        english = _english_word(word) if _CYRILLIC_WORD.fullmatch(word) else None
+        if english:
+            notes.append(f"{word} as {english}")
+        words.append(english or " ".join(t for tokens in tokenize(word)[:1] for t in tokens))
+    if not notes:
+        return []
+    text = " ".join(w for w in words if w)
+    # the note keeps the query's own capitals: "ЮТэйр as utair"
+    return [(text, ", ".join(notes) if len(notes) > 1 or len(query.split()) > 1 else f"{query.strip()} as {text}")]
