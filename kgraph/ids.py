@@ -103,11 +103,30 @@ def tail_key(value: str | None) -> str | None:
     return f"tail-{v}" if v else None
 
 
+# Cyrillic letters in a serial number as the English-language registers and lists write them: the Russian
+# registry writes the Tu-154's 82А534 (OFAC: 82A534) and the An-2's 1Г23946 (1G23946) in Cyrillic, and
+# types a Latin letter it took for Cyrillic (the Cessna 208В, the Mi-171's 171С...); dropped, they made
+# 1Г23946 and 123946 one serial number and kept 82А534 and 82A534 two
+_MSN_LETTERS = str.maketrans({
+    **dict(zip("АБВГДЕЁЗИЙКЛМНОПРСТУФХЫЭ", "ABBGDEEZIYKLMNOPRCTUFXYE")),
+    "Ж": "ZH", "Ц": "TS", "Ч": "CH", "Ш": "SH", "Щ": "SHCH", "Ю": "YU", "Я": "YA", "Ь": "", "Ъ": ""})
+_LINE_NUMBER = re.compile(r"(?<=\w)\s*\(\d{1,5}\)\s*$")
+
+
 def normalize_msn(value: str | None) -> str | None:
-    """Manufacturer serial number without separators and leading zeros (registries drop them)."""
+    """Manufacturer serial number without separators and leading zeros (registries drop them), in Latin
+    letters.
+
+    >>> normalize_msn("0083486590"), normalize_msn("82А534"), normalize_msn("1Г23946"), normalize_msn("АН2ТР.22.003")
+    ('83486590', '82A534', '1G23946', 'AN2TR22003')
+    >>> normalize_msn("0073474226(5607)")
+    '73474226'
+    """
     if not value:
         return None
-    v = _NON_ALNUM.sub("", value).upper()
+    # the Russian registry follows an Il-76's serial with its line number: 1003401017(7605) is OFAC's 1003401017
+    value = _LINE_NUMBER.sub("", value)
+    v = _NON_ALNUM.sub("", value.upper().translate(_MSN_LETTERS)).upper()
     if v.startswith("MSN"):
         v = v[3:]
     v = v.lstrip("0")

@@ -284,12 +284,13 @@ def test_a_misspelt_word_finds_the_names_spelt_nearly_as_it(demo, tmp_path):
 
 
 def test_the_index_format_is_bumped_with_the_key_rules():
+    from kgraph.ids import normalize_msn
     from kgraph.lookup_index import INDEX_FORMAT, identifier_value, word_skeleton
     from kgraph.resolve import name_keys
 
     # how names and identifiers became keys when INDEX_FORMAT was last bumped. If this fails, the rules
     # changed: an index written before would miss queries without a word. Bump INDEX_FORMAT, then update.
-    assert INDEX_FORMAT == 6
+    assert INDEX_FORMAT == 7
     assert [word_skeleton(k) for k in ("hesbola", "lukaSenka", "ladin", "usama", "asur", "2004x")] == [
         "hsbl", "lkSnk", "ldn", None, None, None]
     assert {n: name_keys(n) for n in ("Aviacon Zitotrans JSC", "Санкт-Петербург", "ООО «Ромашка-2»", "Khodorkovsky",
@@ -306,6 +307,9 @@ def test_the_index_format_is_bumped_with_the_key_rules():
     }
     assert [identifier_value(v) for v in ("RA-78765", "РА-78765", "1533ad", "0x1533AD")] == [
         "RA78765", "RA78765", "1533AD", "0X1533AD"]
+    assert [normalize_msn(v) for v in ("0083486590", "82А534", "1Г23946", "208В1273", "MSN 1033418616",
+                                         "1003401017(7605)")] == [
+        "83486590", "82A534", "1G23946", "208B1273", "1033418616", "1003401017"]
 
 
 def test_a_number_of_four_to_six_characters_is_read_as_a_tail_without_its_mark(tmp_path):
@@ -609,7 +613,7 @@ def test_a_country_card_has_the_flights_at_its_airports_and_those_known_only_to_
 
     from rich.console import Console
 
-    from kgraph.card import render_card
+    from kgraph.card_render import render_card
 
     text = StringIO()
     render_card(latest, Console(file=text, width=200))
@@ -645,7 +649,7 @@ def test_a_link_says_the_sources_own_word_for_it_when_that_says_more(demo):
 
     from rich.console import Console
 
-    from kgraph.card import render_card
+    from kgraph.card_render import render_card
 
     card = kgraph.show("ofac-40181", datadir=root)
     linked = [link for link in card["links"] if link["relationship"] == "LINKED_TO"]
@@ -667,7 +671,7 @@ def test_a_link_says_the_sources_own_word_for_it_when_that_says_more(demo):
 
 
 def test_a_scored_link_says_why_in_a_few_words(demo):
-    from kgraph.card import _why
+    from kgraph.card_render import _why
 
     root, _ = demo
     out = kg(root, "show", "ofac-40185").output
@@ -682,6 +686,15 @@ def test_a_scored_link_says_why_in_a_few_words(demo):
                  {"feature": "blocked", "value": None, "detail": "strong negative evidence"}]) == \
         "best pair of names (0.865); strong negative evidence"
     assert _why(None) == _why([]) == ""
+
+
+@pytest.mark.parametrize("module", ["kgraph.card_render", "kgraph.ids"])
+def test_the_documented_examples_of_cards_and_identifiers_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted and not result.failed
 
 
 def test_a_program_card_says_who_it_lists_and_a_flight_card_its_aircraft_and_ends(demo):

@@ -114,3 +114,31 @@ def test_python_api_matches_the_cli(built):
     assert [(m.a, m.b) for m in pairs] == [("ca-sema-2", "ofac-1")]
     kgraph.judge("ofac-1", "ca-sema-2", "unsure", datadir=built)
     assert kgraph.review(datadir=built) == []
+
+
+def test_review_names_both_records_and_prints_their_ids_whole_for_judge(tmp_path):
+    """OFAC lists Aviacon Zitotrans' RA-76842 with MSN 1033418616, the Russian registry with 1043418616:
+    one tail, serial numbers one character apart, a pair for an analyst."""
+    import sqlite3
+    from pathlib import Path
+
+    import kgraph
+    from tests.conftest import FIXTURES
+
+    db = tmp_path / "aircraft.db"
+    con = sqlite3.connect(db)
+    con.executescript((FIXTURES / "aviation" / "registries" / "ru-aircraft-db-sample.sql").read_text("utf-8"))
+    con.execute("INSERT INTO aircraftdb VALUES ('152C2A', 'RA-76842', 'IL76', 'Ilyushin Il-76TD', '1043418616', "
+                "'Aviacon Zitotrans', '-', 'ZR / AZS', '-', '2023-08-13 09:47:00')")
+    con.commit()
+    con.close()
+    dd = DataDir(tmp_path / "data")
+    kgraph.ingest("ofac", from_path=Path(kgraph.__file__).parent / "demo" / "data" / "ofac", datadir=dd, check=False)
+    kgraph.ingest("registry", from_path=db, datadir=dd, check=False, preset="ru_aircraft_db")
+    kgraph.build(datadir=dd)
+    pairs = json.loads(run(dd, "review", "--json").output)
+    assert [(p["a"], p["b"]) for p in pairs] == [("ofac-40182", "ru-aircraft-db-RA76842")]
+    assert pairs[0]["evidence"][-1]["feature"] == "msn_typo"
+    out = run(dd, "review", env={"USER": "analyst", "COLUMNS": "80"}).output
+    assert "A ofac-40182" in out and "B ru-aircraft-db-RA76842" in out  # whole, at 80 columns
+    assert out.count("RA-76842 (Airplane)") == 2

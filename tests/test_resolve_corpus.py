@@ -42,6 +42,27 @@ def test_sdn_aircraft_resolve_by_msn(sdn_records):
     assert ("ofac-40181", "ofac-40185") in operates
 
 
+def test_sdn_aircraft_meet_the_russian_registrys_in_its_spelling_of_serial_numbers(sdn_records):
+    from ingest import aircraft_list
+    from kgraph.model import Node
+    from kgraph.resolve import resolve
+
+    registry = corpus_path("aviation", "registries", "ru-aircraft-db", "aircraft.db")
+    planes = [r for r in sdn_records if isinstance(r, Node) and r.type == "Airplane"]
+    planes += [r for r in aircraft_list.parse(registry, mapping="ru_aircraft_db")
+               if isinstance(r, Node) and r.type == "Airplane"]
+    res = resolve(planes, [])
+    # the registry writes the Tu-154's serial in Cyrillic (82А534), OFAC in Latin (82A534): one airframe
+    for uid, tail in ((43218, "RA85534"), (43145, "RA85559"), (43214, "RA85426")):
+        assert res.canonical[f"ofac-{uid}"] == res.canonical[f"ru-aircraft-db-{tail}"]
+    # and an Il-76's serial with its line number after it: 1003401017(7605)
+    assert res.canonical["ofac-43178"] == res.canonical["ru-aircraft-db-RA78831"]
+    # Aviacon Zitotrans' RA-76842, 1033418616 on the SDN and 1043418616 in the registry, is for an analyst
+    pair = [m for m in res.matches if {m.a, m.b} == {"ofac-40182", "ru-aircraft-db-RA76842"}]
+    assert [m.decision for m in pair] == ["possible"]
+    assert res.canonical["ofac-40182"] != res.canonical["ru-aircraft-db-RA76842"]
+
+
 def test_name_benchmark_holds_on_a_held_out_half():
     """Thresholds and weights were tuned on half A of a fixed random split; half B must hold up too."""
     from kgraph.resolve import DEFAULT_THRESHOLDS

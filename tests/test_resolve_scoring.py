@@ -208,3 +208,40 @@ def test_no_chain_of_tail_matches_joins_two_msns():
     res = resolve(nodes, [])
     assert res.canonical["a"] != res.canonical["c"]
     assert "tail-RA78765" not in res.keys  # the tail names two airframes: no key owner
+
+
+def test_a_serial_number_in_cyrillic_letters_is_the_same_serial_number():
+    # the Russian registry writes the Tu-154's serial with a Cyrillic А, OFAC with a Latin A
+    ofac = plane("ofac-43218", "us_ofac_sdn", registrationNumber=["RA-85534"], serialNumber=["82A534"], model=["TU-154"])
+    registry = plane("ru-aircraft-db-RA85534", "ru_aircraft_db", registrationNumber=["RA-85534"],
+                     serialNumber=["82А534"], model=["Tupolev Tu-154B-2"])
+    r = score_pair(ofac, registry)
+    assert not r.veto and r.score >= 0.95 and r.evidence[0].feature == "msn"
+    # and its letter is read, not dropped: 1Г23946 is not the serial number 123946
+    an2 = plane("a", serialNumber=["1Г23946"], model=["An-2"])
+    assert score_pair(an2, plane("b", serialNumber=["123946"], model=["An-2"])).veto
+    assert score_pair(an2, plane("c", serialNumber=["1G23946"], model=["An-2"])).score >= 0.95
+    # an Il-76's serial with its line number after it, as the registry writes it
+    assert score_pair(plane("d", serialNumber=["1003401017(7605)"], model=["Il-76TD"]),
+                      plane("e", serialNumber=["1003401017"], model=["IL-76TD"])).score >= 0.95
+
+
+def test_the_same_tail_with_serial_numbers_one_character_apart_is_left_to_an_analyst():
+    # OFAC's RA-76842 (Aviacon Zitotrans) is 1033418616, the Russian registry's 1043418616
+    ofac = plane("ofac-40182", registrationNumber=["RA-76842"], serialNumber=["1033418616"], model=["IL-76TD"])
+    registry = plane("ru-aircraft-db-RA76842", registrationNumber=["RA-76842"], serialNumber=["1043418616"],
+                     model=["Ilyushin Il-76TD"])
+    r = score_pair(ofac, registry)
+    assert r.veto and 0.55 <= r.score < 0.75 and r.evidence[-1].feature == "msn_typo"
+    # resolved, the two stay apart, and the pair is one for an analyst to judge
+    res = resolve([Node("ofac-40182", "Airplane", {"registrationNumber": ["RA-76842"], "serialNumber": ["1033418616"]},
+                        Provenance("us_ofac_sdn", "40182")),
+                   Node("ru-aircraft-db-RA76842", "Airplane", {"registrationNumber": ["RA-76842"],
+                        "serialNumber": ["1043418616"]}, Provenance("ru_aircraft_db", "RA-76842"))], [])
+    assert res.canonical["ofac-40182"] != res.canonical["ru-aircraft-db-RA76842"]
+    assert [(m.a, m.b, m.decision) for m in res.matches] == [("ofac-40182", "ru-aircraft-db-RA76842", "possible")]
+    # without the shared tail, or a short serial a sequence's neighbour has, it stays a conflict
+    assert score_pair(ofac, plane("x", registrationNumber=["RA-76843"], serialNumber=["1043418616"])).score == 0.0
+    assert score_pair(plane("y", registrationNumber=["RA-85605"], serialNumber=["85A605"], model=["Tu-154"]),
+                      plane("z", registrationNumber=["RA-85605"], serialNumber=["84A605"], model=["Tu-154"])
+                      ).score == 0.0

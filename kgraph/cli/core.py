@@ -30,7 +30,7 @@ def demo(dd, as_json):
         kgraph demo
         kgraph lookup RA78765
     """
-    from ..card import render_chain
+    from ..card_render import render_chain
     from ..pipeline import demo as run_demo
 
     result = run_demo(datadir=dd)

@@ -213,7 +213,7 @@ def show(dd, node_id, flights, as_json):
         kgraph show airport-MUSA
         kgraph show program-us-ofac-russia-eo14024
     """
-    from ..card import render_card
+    from ..card_render import render_card
     from ..card import show as run_show
 
     card = run_show(node_id, datadir=dd, flights=flights)

@@ -67,8 +67,9 @@ def review(dd, limit, as_json):
     These pairs scored between the review and merge thresholds (or were kept
     apart by a rule) and nobody has judged them yet. Those a rule kept apart
     though they scored higher (two OFAC records, strong negative evidence)
-    come after the others. Decide each with
-    `kgraph judge A B --same|--different|--unsure`.
+    come after the others. Each pair shows both record ids whole (what
+    `kgraph judge` takes) and what each stands for in the graph. Decide each
+    with `kgraph judge A B --same|--different|--unsure`.
 
     \b
     Example:
@@ -87,13 +88,35 @@ def review(dd, limit, as_json):
     from rich.console import Console
     from rich.table import Table
 
+    from rich.markup import escape
+
+    names = _names_of(dd, [x for m in matches for x in (m.a, m.b)])
     table = Table(title=f"{len(matches)} pair(s) to review", show_lines=True)
     table.add_column("score", justify="right")
-    table.add_column("A")
-    table.add_column("B")
+    # the ids whole, whatever the width: they are what `kgraph judge` takes
+    table.add_column("records A, B", overflow="fold",
+                     min_width=max(len(x) for m in matches for x in (m.a, m.b)) + 3)
     table.add_column("evidence")
     for m in matches:
-        table.add_row(f"{m.score:.2f}", m.a, m.b, _evidence_text(m.evidence))
+        pair = "\n".join(f"{k} [bold]{escape(x)}[/]" + (f"\n  {escape(names[x])}" if x in names else "")
+                         for k, x in (("A", m.a), ("B", m.b)))
+        table.add_row(f"{m.score:.2f}", pair, escape(_evidence_text(m.evidence)))
     console = Console(soft_wrap=False)
     console.print(table)
     console.print("[dim]Decide: kgraph judge A B --same | --different | --unsure[/dim]")
+
+
+def _names_of(dd, ids: list[str]) -> dict[str, str]:
+    """What each record id stands for in the current graph ("RA-76842 (Airplane)"; the node it was merged
+    into, when it was), for the review table; nothing when the graph has no lookup index."""
+    from ..lookup_index import INDEX_NAME, lookup
+
+    if not (dd.require_graph() / INDEX_NAME).exists():
+        return {}
+    out = {}
+    for rid in ids:
+        hit = next((h for h in lookup(rid, limit=3, datadir=dd)
+                    if h["score"] >= 1.0 and any(rid.lower() in w.lower() for w in h["why"])), None)
+        if hit:
+            out[rid] = f"{hit['name']} ({hit['type']}{', in ' + hit['id'] if hit['id'] != rid else ''})"
+    return out

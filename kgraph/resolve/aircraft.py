@@ -15,7 +15,11 @@ addresses are what it carries for a while. The rules, strongest first:
   registrations and the periods do not overlap (the tail was re-used);
   a tail the other record lists as previous -> weaker still;
 * a model family (``Il-76``, ``Boeing 737``) is never evidence of identity,
-  only a compatibility check: incompatible families veto the merge.
+  only a compatibility check: incompatible families veto the merge;
+* the same tail in the same period with MSNs one character apart
+  (OFAC's RA-76842 is 1033418616, the Russian registry's 1043418616) is
+  still kept apart, but scored into the review band: one of the sources
+  may have mistyped it, and an analyst decides (``kgraph review``).
 
 >>> from kgraph.model import Node, Provenance
 >>> from kgraph.resolve.entity import Entity
@@ -27,6 +31,8 @@ addresses are what it carries for a while. The rules, strongest first:
 (True, True)
 """
 from __future__ import annotations
+
+from rapidfuzz.distance import OSA
 
 from .entity import Entity
 from .evidence import Evidence, PairScore
@@ -40,7 +46,25 @@ WEIGHTS = {
     "tail_stale": 0.55,
     "previous_tail": 0.75,
     "icao24_differs": -0.05,
+    # in the review band (0.55-0.75): never merged by itself, listed for an analyst
+    "msn_typo": 0.6,
 }
+#: MSNs this long or longer, one edit apart (a character changed, added, dropped or two swapped), may be
+#: one mistyped; shorter ones are a sequence's neighbours (Tu-154 85A605 and 85A606 are two airframes)
+_TYPO_MIN_LENGTH = 7
+
+
+def _one_typo_apart(a_msns: set[str], b_msns: set[str]) -> tuple[str, str] | None:
+    """Two MSNs, one from each side, a single edit apart, or None.
+
+    >>> _one_typo_apart({"1033418616"}, {"1043418616"}), _one_typo_apart({"85A605"}, {"84A605"})
+    (('1033418616', '1043418616'), None)
+    """
+    for x in sorted(a_msns):
+        for y in sorted(b_msns):
+            if min(len(x), len(y)) >= _TYPO_MIN_LENGTH and OSA.distance(x, y) == 1:
+                return x, y
+    return None
 
 
 def _groups_compatible(a: Entity, b: Entity) -> bool:
@@ -119,6 +143,13 @@ def score_airplanes(a: Entity, b: Entity) -> PairScore:
                            "compatible types (a type is never an identifier)" if same else "incompatible types"))
     score = best + sum(e.contribution for e in ev if e.contribution < 0)
     if conflict:
+        typo = _one_typo_apart(a.msns, b.msns) if common_tail and overlap is not False else None
+        if typo and _groups_compatible(a, b):
+            w = WEIGHTS["msn_typo"]
+            ev.append(Evidence("msn_typo", typo[0], typo[1], w, w - score,
+                               "the same tail with MSNs one character apart: one source may have mistyped it, "
+                               "or these are two airframes; kept apart until an analyst judges the pair"))
+            return PairScore(w, ev, veto=True)
         ev.append(Evidence("airframe_conflict", None, None, -1.0, -score, conflict + ": never one airframe"))
         return PairScore(0.0, ev, veto=True)
     # only the strongest positive feature counts: keep the others' contributions informative but out of the sum
