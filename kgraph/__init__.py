@@ -23,7 +23,7 @@ __version__ = "0.1.0"
 _API = {
     "demo": "kgraph.pipeline",
     "ingest": "kgraph.pipeline",
-    "build": "kgraph.pipeline",
+    "build": "kgraph.building",
     "stats": "kgraph.pipeline",
     "update": "kgraph.refresh",
     "prune": "kgraph.retention",

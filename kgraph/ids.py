@@ -125,8 +125,11 @@ def normalize_msn(value: str | None) -> str | None:
     if not value:
         return None
     # the Russian registry follows an Il-76's serial with its line number: 1003401017(7605) is OFAC's 1003401017
-    value = _LINE_NUMBER.sub("", value)
-    v = _NON_ALNUM.sub("", value.upper().translate(_MSN_LETTERS)).upper()
+    if "(" in value:
+        value = _LINE_NUMBER.sub("", value)
+    if not value.isascii():  # millions of serials at full size: most are ASCII and skip the table
+        value = value.upper().translate(_MSN_LETTERS)
+    v = _NON_ALNUM.sub("", value).upper()
     if v.startswith("MSN"):
         v = v[3:]
     v = v.lstrip("0")

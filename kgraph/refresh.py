@@ -450,7 +450,7 @@ def update(sources: Iterable[str] | str | None = None, *, offline: bool = False,
     (True, True)
     """
     from . import records as store
-    from .pipeline import build_locked
+    from .building import build_locked
 
     dd = DataDir.of(datadir)
     if isinstance(sources, str):

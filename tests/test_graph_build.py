@@ -259,7 +259,7 @@ def test_unknown_country_values_and_node_types_are_counted():
 def test_a_build_saves_the_whole_resolution_before_paring_it_down(datadir):
     """The pipeline drops keys, identity entries and singletons from memory once saved: never from the file."""
     import kgraph
-    from kgraph.pipeline import load_records
+    from kgraph.building import load_records
     from kgraph.resolve import Resolution, resolve
 
     kgraph.demo(datadir=datadir)

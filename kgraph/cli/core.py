@@ -116,7 +116,7 @@ def build(dd, as_json):
     Example:
         kgraph build
     """
-    from ..pipeline import build as run_build
+    from ..building import build as run_build
 
     info = run_build(datadir=dd)
     if as_json:
