@@ -28,7 +28,7 @@ _API = {
     "update": "kgraph.refresh",
     "prune": "kgraph.retention",
     "lookup": "kgraph.lookup_index",
-    "find_node": "kgraph.lookup_index",
+    "find_node": "kgraph.find",
     "screen": "kgraph.screening",
     "screen_file": "kgraph.screening",
     "show": "kgraph.card",

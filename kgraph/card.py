@@ -287,7 +287,7 @@ def show(node_id: str, *, datadir: DataDir | str | Path | None = None, flights: 
     >>> card["id"], card["found_by"]["why"], [o["id"] for o in card["found_by"]["others"]]
     ('ofac-40185', ['record ru_aircraft_db RA-78765', 'identifier RA-78765'], ['tail-RA78765', 'ofac-40181'])
     """
-    from .lookup_index import found_by
+    from .find import found_by
 
     return found_by(node_id, lambda nid: _card(nid, datadir, flights), datadir=datadir)
 

@@ -57,7 +57,7 @@ def watch_add(target: str, *, datadir: DataDir | str | Path | None = None) -> di
     >>> entry["id"], entry["type"]
     ('ofac-40181', 'Organization')
     """
-    from .lookup_index import find_node
+    from .find import find_node
 
     dd = _dd(datadir)
     target = (target or "").strip()
@@ -106,7 +106,7 @@ def watch_list(*, datadir: DataDir | str | Path | None = None) -> list[dict[str,
     >>> [(e["id"], e["status"]) for e in kgraph.watch_list(datadir=dd)]
     [('ofac-40185', 'ok')]
     """
-    from .lookup_index import id_hit
+    from .find import id_hit
 
     dd = _dd(datadir)
     entries = load_watchlist(dd)

@@ -311,7 +311,7 @@ def view_data(node_id: str, *, hops: int = 2, datadir=None, max_nodes: int = MAX
     NotFound
         No node has this id, and lookup finds none exactly. NoGraph: no graph is built.
     """
-    from ..lookup_index import found_by
+    from ..find import found_by
 
     return found_by(node_id, lambda nid: _view_data(nid, hops, datadir, max_nodes, max_neighbours), datadir=datadir)
 
