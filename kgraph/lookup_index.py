@@ -372,7 +372,7 @@ def lookup(
     ('ofac-40185', 'Airplane', {'source': 'us_ofac_sdn', 'record': '40185'})
     """
     from .resolve import score_names
-    from .resolve.readings import adjective_readings, english_readings, korean_readings
+    from .resolve.readings import adjective_readings, chinese_readings, english_readings, korean_readings
 
     dd = DataDir.of(datadir)
     path = dd.require_graph() / INDEX_NAME
@@ -394,9 +394,9 @@ def lookup(
             raise KgraphError(f"{path}: this lookup index was written by another version of kgraph (index format "
                               f"{written_as}, this one reads {INDEX_FORMAT}); {REBUILD}")
         # an adjective read as its noun, or an English word spelt back, names no person (Ходорковский is no
-        # "khodorkov", Марин no "marine"); a Korean name may
-        readings, korean = adjective_readings(q) + english_readings(q), korean_readings(q)
-        query_keys = _query_keys(q, [text for text, _ in readings + korean])
+        # "khodorkov", Марин no "marine"); a Korean or Chinese name may
+        readings, romanised = adjective_readings(q) + english_readings(q), korean_readings(q) + chinese_readings(q)
+        query_keys = _query_keys(q, [text for text, _ in readings + romanised])
         # one indexed read per key, each capped: a common key's rows never crowd out a rare key's
         for key, key_kind in query_keys:
             rows = con.execute("SELECT id, kind, label FROM key WHERE key = ? LIMIT ?",
@@ -483,10 +483,11 @@ def lookup(
             # ("Pobeda" matches the airline by its name "Pobeda", not "LLC AVIAKOMPANIYA POBEDA")
             ordered, h["literal"] = _nearest_first(q, [*names, *also])
             cap = LONE_NAME_CAP if r[1] in LONE_NAME_TYPES else None
-            best, matched = score_names(q, ordered, cap)
+            person = r[1] in LITERAL_TYPES
+            best, matched = score_names(q, ordered, cap, person=person)
             how = None
-            for text, note in (readings if r[1] not in LITERAL_TYPES else []) + korean:
-                score, name = score_names(text, ordered, cap)
+            for text, note in (readings if r[1] not in LITERAL_TYPES else []) + romanised:
+                score, name = score_names(text, ordered, cap, person=person)
                 if score * READING_FACTOR > best:
                     best, matched, how = score * READING_FACTOR, name, note
                     h["literal"] = _nearest_first(text, ordered)[1]

@@ -39,6 +39,10 @@ def real_graph(tmp_path_factory):
     ("Ли Ман Гон", 19491),
     ("Ким Чен Сик", 23214),
     ("Ли Су Ён", 21735),
+    # Chinese names as Russian writes them (Palladius), read in pinyin
+    ("Ма Сяохун", 20565),              # MA, Xiaohong: nothing found before
+    ("Чжоу Цзяньшу", 20566),
+    ("Сюй Бинь", 27471),
     # English words as Russian spells them
     ("Ростех", 17260),                 # STATE CORPORATION ROSTEC
     ("Хазар Си Шиппинг Лайнс", 25450),  # KHAZAR SEA SHIPPING LINES
@@ -46,6 +50,12 @@ def real_graph(tmp_path_factory):
 def test_a_press_spelling_finds_the_listed_entity_first(real_graph, query, uid):
     hits = kgraph.lookup(query, limit=3, datadir=real_graph)
     assert hits and hits[0]["id"] == f"ofac-{uid}", [(h["id"], h["name"], h["score"]) for h in hits]
+
+
+def test_a_two_letter_family_name_is_no_pair_of_initials(real_graph):
+    # "Li" once stood for the initials of LOOR, Ivan Ivanovich (0.94); JC still stands for Jean-Claude
+    hits = kgraph.lookup("Ivan Li", limit=5, datadir=real_graph, types=["Person"])
+    assert all(h["score"] < 0.5 for h in hits if h["id"] == "ofac-35670"), hits
 
 
 def test_canadas_given_name_alias_is_a_full_name_and_no_alert(real_graph):

@@ -277,6 +277,29 @@ def test_only_korean_syllables_with_a_korean_family_name_are_read_as_korean(quer
 
 
 @pytest.mark.parametrize("query, reading", [
+    ("Си Цзиньпин", "xi jinping"),      # цз before и is j; с before и is x
+    ("Ма Сяохун", "ma xiaohong"),
+    ("Чжэн Фуцзин", "zheng fujing"),    # чж is zh
+    ("Сюй Бинь", "xu bin"),             # юй after с is u (ü)
+    ("Мао Цзэдун", "mao zedong"),       # цз before э is z
+    ("Ху Юнань", "hu yongan"),          # Yong'an before You'nan: as many syllables, the longer first
+    ("Вэнь Цзябао", "wen jiabao"),
+])
+def test_a_chinese_name_in_russian_letters_is_read_in_pinyin(query, reading):
+    from kgraph.resolve.readings import MAX_READINGS, chinese_readings
+
+    readings = chinese_readings(query)
+    assert readings[0] == (reading, f"{query} as Chinese: {reading}") and len(readings) <= MAX_READINGS
+
+
+@pytest.mark.parametrize("query", ["Иван Петров", "Ли", "Ли Ыхв", "Xi Jinping", "Сергей Ли"])
+def test_only_palladius_syllables_with_a_chinese_family_name_are_read_as_chinese(query):
+    from kgraph.resolve.readings import chinese_readings
+
+    assert chinese_readings(query) == []
+
+
+@pytest.mark.parametrize("query, reading", [
     ("ЮТэйр", "utair"),                                    # an initial ю before a consonant is the English u
     ("АйрБриджКарго", "air bridge cargo"),                 # one word of three English ones, capitals apart
     ("Лукойл", "lukoil"),                                  # the English word at the end of a Russian one
@@ -318,7 +341,11 @@ def test_initials_and_acronyms():
     assert score_names("Red Wings", ["RHD"]) == (0.0, None)
     assert compare_texts("CVC Health Corporation", "CVS Health Corporation", person=False) >= 0.75
     assert compare_texts("محمد بن سلطان", "محمد بن سلمان") >= 0.75  # Arabic has few vowels to compare
-    assert compare_texts("U.S. Department of State", "United States Department of State") == 1.0
+    assert compare_texts("U.S. Department of State", "United States Department of State", person=False) == 1.0
+    # a person's two-letter family name is no acronym of two of the other's words (L(oor) I(van))
+    assert compare_texts("Ivan Li", "LOOR, Ivan Ivanovich") < 0.5
+    assert score_names("Ivan Li", ["LOOR, Ivan Ivanovich"], person=True)[0] < 0.5
+    assert score_names("PLA", ["People's Liberation Army"])[0] >= 0.9
 
 
 def test_words_spelt_with_other_inner_vowels():

@@ -28,7 +28,9 @@ def lookup(dd, query, limit, types, as_json):
     scored 0.95 of that reading and said in why; never for a person, whose
     surname in -ский is no adjective. A Korean name in Russian letters is
     read as the lists romanise it (Ким Чен Ын: KIM, Jong Un; Ли Пён Чхоль:
-    RI, Pyong Chol), scored and said the same way. English words in a
+    RI, Pyong Chol), a Chinese name in Russian letters (Palladius) in
+    pinyin (Ма Сяохун: MA, Xiaohong; Си Цзиньпин: Xi Jinping), scored and
+    said the same way. English words in a
     company's name as Russian spells them are spelt back (ЮТэйр: UTair;
     Ростех: ROSTEC; Хазар Си Шиппинг Лайнс: KHAZAR SEA SHIPPING LINES),
     scored and said the same way, never for a person. A name spelt with

@@ -160,11 +160,18 @@ def token_similarity(a: Token, b: Token) -> float:
     return s
 
 
-def _merge_compounds(a: Name, b: Name) -> list[Token]:
+_HAS_VOWEL = re.compile(r"[aeiouy]")
+
+
+def _merge_compounds(a: Name, b: Name, person: bool = False) -> list[Token]:
     """``b``'s words with runs joined that spell one token of ``a``: adjacent parts
-    (Good Will / Goodwill) or initials (US / United States, PLA / People's Liberation Army)."""
+    (Good Will / Goodwill) or initials (US / United States, PLA / People's Liberation Army). In a
+    ``person``'s name only a short word without a vowel is initials (JC: Jean-Claude); Li, Wu, Ma are
+    family names (Ivan Li is not Ivan Ivanovich LOOR, "L. I.")."""
     hits_c = a.keys & b.compounds.keys() if b.compounds else ()
     hits_a = a.short & b.acronyms.keys() if b.acronyms else ()
+    if person and hits_a:
+        hits_a = {x for x in hits_a if not _HAS_VOWEL.search(x)}
     words = b.words
     if not hits_c and not hits_a:
         return words
@@ -288,8 +295,13 @@ def _extra_cost(t: Token, person: bool, factor: float) -> float:
     return t.weight * factor
 
 
-def _score(a: Name, b: Name, explain: list | None = None, person: bool = True, query: bool = False) -> float:
+def _score(a: Name, b: Name, explain: list | None = None, person: bool = True, query: bool = False,
+           person_initials: bool | None = None) -> float:
+    """``person_initials``: read a short word as initials the way a person's name has them (default:
+    ``person``; see :func:`_merge_compounds`)."""
     wa, wb = a.words, b.words
+    if person_initials is None:
+        person_initials = person
     if not wa or not wb:
         # names made only of forms/aviation words: compare as written
         return 1.0 if [t.text for t in a.tokens] == [t.text for t in b.tokens] and a.tokens else 0.0
@@ -308,9 +320,9 @@ def _score(a: Name, b: Name, explain: list | None = None, person: bool = True, q
         if explain is not None:
             explain.append(("joined", a.joined, b.joined, 1.0))
     else:
-        wb = _merge_compounds(a, b)
+        wb = _merge_compounds(a, b, person_initials)
         if wb is b.words:
-            wa = _merge_compounds(b, a)
+            wa = _merge_compounds(b, a, person_initials)
         pairs, used_a, used_b = _align(wa, wb)
         if len(used_a) < len(wa) and len(used_b) < len(wb):
             pairs += _weak_pairs(wa, wb, used_a, used_b)
@@ -437,7 +449,8 @@ def explain(a: str, b: str, person: bool = True) -> dict:
     }
 
 
-def score_names(query: str, names: list[str], lone_name_cap: float | None = None) -> tuple[float, str | None]:
+def score_names(query: str, names: list[str], lone_name_cap: float | None = None, *, person: bool = False
+                ) -> tuple[float, str | None]:
     """Best score of a query against a candidate's names: (score, the name that scored it).
 
     The query is analysed once; names are analysed once per process (cached).
@@ -457,16 +470,22 @@ def score_names(query: str, names: list[str], lone_name_cap: float | None = None
 
     >>> score_names("Patricia Richards", ["PATRICIA"], lone_name_cap=0.5)
     (0.5, 'PATRICIA')
+
+    ``person``: the names are a person's, where a short word with a vowel is no initials (Li is a family
+    name, not L. I.); in an organisation's it may be (PLA, People's Liberation Army).
+
+    >>> score_names("Ivan Li", ["LOOR, Ivan Ivanovich"], person=True)[0] < 0.5
+    True
     """
     qs = [q for q in analyze_all(query) if q.tokens]
     best, matched = 0.0, None
     for raw in names:
         for n in analyze_all(raw):
             for q in qs:
-                s = _score(q, n, query=True)
+                s = _score(q, n, query=True, person_initials=person)
                 if lone_name_cap is not None and s > lone_name_cap and _identifying(n) == 1 < _identifying(q):
                     s = lone_name_cap
-                if s > best and not _only_short_tokens(q, n):
+                if s > best and not _only_short_tokens(q, n, person):
                     best, matched = s, raw
                     if s >= 1.0:
                         return best, matched
@@ -477,11 +496,11 @@ def _identifying(name: Name) -> int:
     return sum(t.kind != PARTICLE for t in name.words)
 
 
-def _only_short_tokens(query: Name, name: Name) -> bool:
+def _only_short_tokens(query: Name, name: Name, person: bool = False) -> bool:
     """Whether a lookup query meets a name only on tokens of one or two characters and leaves a token of
     its own unmatched: a stray "RA" or "2" is no evidence that the name is meant ("BM" on "BM Group" is)."""
     steps: list = []
-    _score(query, name, steps)
+    _score(query, name, steps, person_initials=person)
     if any(s[0] == "joined" for s in steps):
         return False
     paired = {s[1] for s in steps if s[0] == "token"}

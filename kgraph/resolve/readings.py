@@ -1,5 +1,6 @@
 """Other readings of a lookup query: a Russian or Ukrainian adjective read as the name it is made from, a
-Korean name written in Russian read as the lists romanise it, English words in Russian letters spelt back.
+Korean or Chinese name written in Russian read as the lists romanise it, English words in Russian letters
+spelt back.
 
 Russian names a company after a place with an adjective: Уральские
 авиалинии is Ural Airlines, Сирийские арабские авиалинии is Syrian Arab
@@ -47,7 +48,7 @@ import re
 
 from .normalize import fold, tokenize
 
-__all__ = ["adjective_readings", "korean_readings", "english_readings", "MAX_READINGS"]
+__all__ = ["adjective_readings", "korean_readings", "chinese_readings", "english_readings", "MAX_READINGS"]
 
 #: readings of one query at most (two adjectives of a country give four)
 MAX_READINGS = 6
@@ -215,3 +216,85 @@ def english_readings(query: str) -> list[tuple[str, str]]:
     text = " ".join(w for w in words if w)
     # the note keeps the query's own capitals: "ЮТэйр as utair"
     return [(text, ", ".join(notes) if len(notes) > 1 or len(query.split()) > 1 else f"{query.strip()} as {text}")]
+
+
+# -- Chinese names in Russian letters ---------------------------------------------------------------------
+# Russian writes Chinese by the Palladius system, syllable by syllable: 习近平 is Си Цзиньпин, which pinyin
+# writes Xi Jinping and OFAC as XI, Jinping. Read letter by letter it is "si tszinpin".
+#: Chinese family names as Palladius writes them; a query is read as Chinese only when it holds one
+CHINESE_SURNAMES = frozenset(
+    "ли ван чжан лю чэнь ян хуан чжао у чжоу сюй сунь ма чжу ху го хэ гао линь ло чжэн лян се сун тан хань "
+    "фэн дэн цао пэн цзэн сяо тянь дун пань юань цай цзян юй ду е чэн вэй су люй дин жэнь шэнь яо лу цуй "
+    "чжун тань фань цзинь ши ляо цзя ся фу фан бай цзоу мэн сюн цинь цю инь сюэ янь дуань лэй хоу лун тао "
+    "гу мао хао гун шао цянь хун вань чан кан кун ни ню си лэн шан вэнь".split())
+_PAL_INITIALS = {"б": "b", "п": "p", "м": "m", "ф": "f", "д": "d", "т": "t", "н": "n", "л": "l", "г": "g",
+                 "к": "k", "х": "h", "чж": "zh", "ч": "ch", "ш": "sh", "ж": "r", "цз": "z", "ц": "c", "с": "s"}
+_PAL_FINALS = {"а": "a", "о": "uo", "э": "e", "и": "i", "ы": "i", "ай": "ai", "эй": "ei", "ао": "ao", "оу": "ou",
+               "ань": "an", "энь": "en", "ан": "ang", "эн": "eng", "ун": "ong", "я": "ia", "е": "ie", "яо": "iao",
+               "ю": "iu", "янь": "ian", "инь": "in", "ян": "iang", "ин": "ing", "юн": "iong", "у": "u", "уа": "ua",
+               "уай": "uai", "уй": "ui", "уань": "uan", "унь": "un", "уан": "uang", "юй": "ü", "юэ": "üe",
+               "юань": "üan", "юнь": "ün"}
+_PAL_ALONE = {"а": "a", "ай": "ai", "ань": "an", "ан": "ang", "ао": "ao", "э": "e", "эй": "ei", "энь": "en",
+              "эн": "eng", "эр": "er", "о": "o", "оу": "ou", "и": "yi", "я": "ya", "е": "ye", "яо": "yao", "ю": "you",
+              "янь": "yan", "инь": "yin", "ян": "yang", "ин": "ying", "юн": "yong", "у": "wu", "ва": "wa",
+              "вай": "wai", "вэй": "wei", "вань": "wan", "вэнь": "wen", "ван": "wang", "вэн": "weng", "во": "wo",
+              "юй": "yu", "юэ": "yue", "юань": "yuan", "юнь": "yun"}
+
+
+def _palladius_syllables() -> dict[str, str]:
+    """Every Palladius spelling of a syllable with its pinyin (without tones, ü as u, as the lists write it)."""
+    out = dict(_PAL_ALONE)
+    for ini, p_ini in _PAL_INITIALS.items():
+        for fin, p_fin in _PAL_FINALS.items():
+            palatal = p_fin[0] in "iü"
+            if fin == "ы" and ini not in ("цз", "ц", "с"):
+                continue  # ы is the -i of zi, ci, si only
+            if ini in ("цз", "ц", "с") and palatal and fin != "ы":
+                p_ini = {"цз": "j", "ц": "q", "с": "x"}[ini]  # before i and ü: the palatal j, q, x
+                p_fin = p_fin.replace("ü", "u")  # ju, que, xuan
+            elif ini in ("цз", "ц", "с"):
+                p_ini = _PAL_INITIALS[ini]
+            if ini in ("чж", "ч", "ш", "ж") and palatal and fin != "и":
+                continue  # no zhia, shiu: the retroflex initials take no i- or ü- final
+            if fin == "о" and ini in ("б", "п", "м", "ф"):
+                p_fin = "o"  # bo, po, mo, fo; after the others о is -uo (го guo, ло luo)
+            out[ini + fin] = p_ini + p_fin.replace("ü", "u")  # lü, nü as OFAC writes them: LU, NU
+    return out
+
+
+_PALLADIUS = _palladius_syllables()
+_PAL_LONGEST = max(map(len, _PALLADIUS))
+
+
+def _pinyin_words(word: str) -> list[str]:
+    """A word's readings as Palladius syllables, joined (Цзиньпин: jinping); the fewest syllables first.
+
+    >>> _pinyin_words("цзиньпин"), _pinyin_words("сяохун"), _pinyin_words("иван")[:1]
+    (['jinping'], ['xiaohong'], ['yiwang'])
+    """
+    # readings[i]: the (syllable count, pinyin) ways of writing word[:i]
+    readings: list[list[tuple[int, str]]] = [[(0, "")]] + [[] for _ in word]
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - _PAL_LONGEST), end):
+            pinyin = _PALLADIUS.get(word[start:end])
+            if pinyin:
+                readings[end] += [(n + 1, text + pinyin) for n, text in readings[start]][:MAX_READINGS]
+    return list(dict.fromkeys(text for _, text in sorted(readings[-1])))[:MAX_READINGS]
+
+
+def chinese_readings(query: str) -> list[tuple[str, str]]:
+    """A Chinese name written in Russian letters (Palladius) read in pinyin: (text, note), at most
+    :data:`MAX_READINGS`, the fewest syllables first; none unless a word is a Chinese family name.
+
+    >>> chinese_readings("Си Цзиньпин")[0], chinese_readings("Иван Петров")
+    (('xi jinping', 'Си Цзиньпин as Chinese: xi jinping'), [])
+    """
+    words = [w for w in re.split(r"[\s\-]+", query.strip().lower()) if w]
+    if not 2 <= len(words) <= 4 or not any(w in CHINESE_SURNAMES for w in words):
+        return []
+    per_word = [_pinyin_words(w) for w in words]
+    if not all(per_word):
+        return []
+    ranked = sorted(itertools.product(*(range(len(options)) for options in per_word)), key=sum)[:MAX_READINGS]
+    texts = [" ".join(options[k] for options, k in zip(per_word, choice)) for choice in ranked]
+    return [(text, f"{query.strip()} as Chinese: {text}") for text in texts]
