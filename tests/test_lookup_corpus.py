@@ -58,6 +58,12 @@ def test_a_two_letter_family_name_is_no_pair_of_initials(real_graph):
     assert all(h["score"] < 0.5 for h in hits if h["id"] == "ofac-35670"), hits
 
 
+def test_a_persons_family_name_is_no_legal_form(real_graph):
+    # "Sá" (S.A.) left "Tomas" alone, met by Thomas LUBANGA at 0.81 and by the alias DON TOMAS at 0.83
+    hits = kgraph.lookup("Tomas Sá", limit=5, datadir=real_graph, types=["Person"])
+    assert all(h["score"] < 0.5 for h in hits), [(h["name"], h["score"]) for h in hits]
+
+
 def test_canadas_given_name_alias_is_a_full_name_and_no_alert(real_graph):
     # Canada's "Alexander" is Aleksandr DVORNIKOV's given name as others spell it
     hit = kgraph.lookup("Alexander DVORNIKOV", limit=1, datadir=real_graph)[0]

@@ -32,7 +32,8 @@ import re
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from .normalize import AVIATION, GENERIC, NUMBER, OTHER_BODY_KEYS, PARTICLE, WORD, Name, Token, analyze_all, skeleton
+from .normalize import (AVIATION, GENERIC, NUMBER, OTHER_BODY_KEYS, PARTICLE, WORD, Name, Token, analyze_all,
+                        analyze_as_person, skeleton)
 from .tables import FORM_FAMILY
 
 __all__ = ["compare", "compare_texts", "explain", "token_similarity", "score_names"]
@@ -477,7 +478,9 @@ def score_names(query: str, names: list[str], lone_name_cap: float | None = None
     >>> score_names("Ivan Li", ["LOOR, Ivan Ivanovich"], person=True)[0] < 0.5
     True
     """
-    qs = [q for q in analyze_all(query) if q.tokens]
+    # a person has no legal form: read so, "Tomas Sa" is two words, not Tomas S.A. (then only "Tomas", met
+    # by every Tomas and Thomas on the lists)
+    qs = [q for q in (analyze_as_person if person else analyze_all)(query) if q.tokens]
     best, matched = 0.0, None
     for raw in names:
         for n in analyze_all(raw):

@@ -73,6 +73,8 @@ __all__ = [
     "phonetic",
     "tokenize",
     "analyze",
+    "analyze_all",
+    "analyze_as_person",
     "name_keys",
 ]
 
@@ -368,7 +370,7 @@ class Name:
         return f"Name({self.raw!r}, {[t.text for t in self.tokens]})"
 
 
-def _classify(toks: list[str], cyrillic: bool, syllabic: bool = False) -> list[Token]:
+def _classify(toks: list[str], cyrillic: bool, syllabic: bool = False, forms: bool = True) -> list[Token]:
     keys = [phonetic(t) for t in toks]
     out: list[Token] = []
     i = 0
@@ -379,7 +381,8 @@ def _classify(toks: list[str], cyrillic: bool, syllabic: bool = False) -> list[T
     while i < n:
         matched = False
         # Chinese/Korean syllables ("zao", "ao") are never company forms
-        for size in range(0 if syllabic or keys[i] not in _PHRASE_FIRST else min(_MAX_PHRASE, n - i), 0, -1):
+        for size in range(0 if syllabic or not forms or keys[i] not in _PHRASE_FIRST else min(_MAX_PHRASE, n - i),
+                          0, -1):
             phrase = tuple(keys[i : i + size])
             form = _FORM_PHRASES.get(phrase)
             if form is not None and not (size == 1 and n == 1):
@@ -397,7 +400,7 @@ def _classify(toks: list[str], cyrillic: bool, syllabic: bool = False) -> list[T
             continue
         t = toks[i]
         i += 1
-        if cyrillic and t in _CYRILLIC_FORMS and n > 1:
+        if cyrillic and forms and t in _CYRILLIC_FORMS and n > 1:
             out.append(Token(_CYRILLIC_FORMS[t], FORM, key=_CYRILLIC_FORMS[t]))
             continue
         if t.isdigit():
@@ -456,6 +459,21 @@ def _classify(toks: list[str], cyrillic: bool, syllabic: bool = False) -> list[T
 @functools.lru_cache(maxsize=100_000)
 def analyze_all(text: str) -> tuple[Name, ...]:
     """Every reading of a name (today one; a tuple so that alternative readings can be added)."""
+    return _analyze(text, True)
+
+
+@functools.lru_cache(maxsize=1_000)
+def analyze_as_person(text: str) -> tuple[Name, ...]:
+    """:func:`analyze_all` of a text read as a person's name, where no word is a legal form or an airline
+    word: the Portuguese family name Sá is no S.A. (a lookup query meeting a person's names).
+
+    >>> analyze_all("Tomas Sa")[0].forms, [t.text for t in analyze_as_person("Tomas Sa")[0].words]
+    (['jsc'], ['tomas', 'sa'])
+    """
+    return _analyze(text, False)
+
+
+def _analyze(text: str, forms: bool) -> tuple[Name, ...]:
     cyrillic = bool(_CYR.search(text))
     abjad = bool(_ABJAD.search(text))
     syllabic = None
@@ -463,7 +481,7 @@ def analyze_all(text: str) -> tuple[Name, ...]:
         syllabic = "".join(_CJK.findall(text))
     out = []
     for toks in tokenize(text):
-        tokens = _classify(toks, cyrillic, syllabic is not None)
+        tokens = _classify(toks, cyrillic, syllabic is not None, forms)
         for t in tokens:
             t.abjad = abjad
             t.syllable = syllabic is not None

@@ -286,10 +286,11 @@ def chinese_readings(query: str) -> list[tuple[str, str]]:
     """A Chinese name written in Russian letters (Palladius) read in pinyin: (text, note), at most
     :data:`MAX_READINGS`, the fewest syllables first; none unless a word is a Chinese family name.
 
-    >>> chinese_readings("Си Цзиньпин")[0], chinese_readings("Иван Петров")
-    (('xi jinping', 'Си Цзиньпин as Chinese: xi jinping'), [])
+    >>> chinese_readings("Си Цзиньпин")[0], chinese_readings("Иван Петров"), chinese_readings("Лі Шанфу")[0][0]
+    (('xi jinping', 'Си Цзиньпин as Chinese: xi jinping'), [], 'li shangfu')
     """
-    words = [w for w in re.split(r"[\s\-]+", query.strip().lower()) if w]
+    # Ukrainian writes the same syllables with і for и (Сі Цзіньпін)
+    words = [w for w in re.split(r"[\s\-]+", query.strip().lower().replace("і", "и")) if w]
     if not 2 <= len(words) <= 4 or not any(w in CHINESE_SURNAMES for w in words):
         return []
     per_word = [_pinyin_words(w) for w in words]
