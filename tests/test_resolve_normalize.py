@@ -346,6 +346,9 @@ def test_initials_and_acronyms():
     assert compare_texts("Ivan Li", "LOOR, Ivan Ivanovich") < 0.5
     assert score_names("Ivan Li", ["LOOR, Ivan Ivanovich"], person=True)[0] < 0.5
     assert score_names("PLA", ["People's Liberation Army"])[0] >= 0.9
+    # a family name met only by the other's middle initial, whose own family name is left: two people
+    assert compare_texts("Louise Sjöberg", "Louise S. Nkomo") < 0.75
+    assert compare_texts("J. Smith", "John Smith") >= 0.75
 
 
 def test_words_spelt_with_other_inner_vowels():

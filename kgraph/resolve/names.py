@@ -364,6 +364,12 @@ def _score(a: Name, b: Name, explain: list | None = None, person: bool = True, q
                 if explain is not None:
                     explain.append(("extra", None, t.text, 0.0))
         score = num / den if den else 0.0
+        # a word met only by the other name's initial is no word in common when that name keeps a word of its
+        # own: Louise Sjöberg is not Louise S. Nkomo (Hans J Friedrich still is Hans Joachim Friedrich)
+        if left_b and not left_a:
+            left_a = [wa[i] for i, j, _ in pairs if len(wb[j].text) == 1 < len(wa[i].text)]
+        elif left_a and not left_b:
+            left_b = [wb[j] for i, j, _ in pairs if len(wa[i].text) == 1 < len(wb[j].text)]
         if left_a and left_b and any(t.kind == WORD for t in left_a) and any(t.kind == WORD for t in left_b):
             # each side has a word the other lacks: a different given name, family or clan name
             score *= CONFLICT
