@@ -351,6 +351,14 @@ def test_initials_and_acronyms():
     assert compare_texts("J. Smith", "John Smith") >= 0.75
 
 
+
+def test_a_name_in_characters_with_a_syllable_more_is_another_name():
+    # 張品妍 is Zhang Pinyan, not Jian ZHANG (yan and jian share a key); 유진 박 is Park Yujin, not YU, Jin
+    assert compare_texts("品妍 張", "ZHANG, Jian") < 0.75
+    assert compare_texts("유진 박", "YU, Jin") < 0.75
+    assert compare_texts("习近平", "XI, Jinping") == compare_texts("张健", "ZHANG, Jian") == 1.0
+
+
 def test_words_spelt_with_other_inner_vowels():
     from kgraph.resolve.names import VOWEL_SWAP_SIM
 

@@ -364,6 +364,14 @@ def _score(a: Name, b: Name, explain: list | None = None, person: bool = True, q
                 if explain is not None:
                     explain.append(("extra", None, t.text, 0.0))
         score = num / den if den else 0.0
+        if person and (a.syllabic is None) != (b.syllabic is None):
+            # a name in Chinese or Korean characters is its syllables: one syllable more than the other name,
+            # met whole, is another given name (張品妍, "zhang pin yan", is not Jian ZHANG; 유진 박 not YU, Jin)
+            extra = [t for t in (left_a if a.syllabic else left_b) if t.syllable and t.kind == WORD]
+            if extra and not (left_b if a.syllabic else left_a):
+                score *= CONFLICT
+                if explain is not None:
+                    explain.append(("syllable", [t.text for t in extra], None, CONFLICT))
         # a word met only by the other name's initial is no word in common when that name keeps a word of its
         # own: Louise Sjöberg is not Louise S. Nkomo (Hans J Friedrich still is Hans Joachim Friedrich)
         if left_b and not left_a:
