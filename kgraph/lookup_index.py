@@ -372,7 +372,8 @@ def lookup(
     ('ofac-40185', 'Airplane', {'source': 'us_ofac_sdn', 'record': '40185'})
     """
     from .resolve import score_names
-    from .resolve.readings import adjective_readings, chinese_readings, english_readings, korean_readings
+    from .resolve.readings import (adjective_readings, chinese_readings, english_readings, hangul_readings,
+                                   korean_readings)
 
     dd = DataDir.of(datadir)
     path = dd.require_graph() / INDEX_NAME
@@ -395,7 +396,11 @@ def lookup(
                               f"{written_as}, this one reads {INDEX_FORMAT}); {REBUILD}")
         # an adjective read as its noun, or an English word spelt back, names no person (Ходорковский is no
         # "khodorkov", Марин no "marine"); a Korean or Chinese name may
-        readings, romanised = adjective_readings(q) + english_readings(q), korean_readings(q) + chinese_readings(q)
+        readings = adjective_readings(q) + english_readings(q)
+        korean = korean_readings(q) + hangul_readings(q)
+        romanised = korean + chinese_readings(q)
+        # a Korean name's reading is compared as its characters are, syllable by syllable
+        syllables = {text: "".join(q.split()) for text, _ in korean}
         query_keys = _query_keys(q, [text for text, _ in readings + romanised])
         # one indexed read per key, each capped: a common key's rows never crowd out a rare key's
         for key, key_kind in query_keys:
@@ -487,7 +492,7 @@ def lookup(
             best, matched = score_names(q, ordered, cap, person=person)
             how = None
             for text, note in (readings if r[1] not in LITERAL_TYPES else []) + romanised:
-                score, name = score_names(text, ordered, cap, person=person)
+                score, name = score_names(text, ordered, cap, person=person, characters=syllables.get(text))
                 if score * READING_FACTOR > best:
                     best, matched, how = score * READING_FACTOR, name, note
                     h["literal"] = _nearest_first(text, ordered)[1]

@@ -39,6 +39,10 @@ def real_graph(tmp_path_factory):
     ("Ли Ман Гон", 19491),
     ("Ким Чен Сик", 23214),
     ("Ли Су Ён", 21735),
+    # Korean names in Hangul, read as the lists romanise them
+    ("김정은", 20157),
+    ("최룡해", 23213),
+    ("리병철", 23215),
     # Chinese names as Russian writes them (Palladius), read in pinyin
     ("Ма Сяохун", 20565),              # MA, Xiaohong: nothing found before
     ("Чжоу Цзяньшу", 20566),

@@ -277,6 +277,29 @@ def test_only_korean_syllables_with_a_korean_family_name_are_read_as_korean(quer
 
 
 @pytest.mark.parametrize("query, reading", [
+    ("김정은", "kim jong un"),          # family name and given name in one word, a syllable a word
+    ("최룡해", "choe ryong hae"),
+    ("김 정은", "kim jong un"),         # 정 of a given name is jong, not the family name Jung
+    ("이수용", "ri su yong"),           # 이 as the North writes it; Lee and Yi come next
+])
+def test_a_korean_name_in_hangul_is_read_as_the_lists_romanise_it(query, reading):
+    from kgraph.resolve.readings import MAX_READINGS, hangul_readings
+
+    readings = hangul_readings(query)
+    assert readings[0] == (reading, f"{query} as Korean: {reading}") and len(readings) <= MAX_READINGS
+    assert hangul_readings("Kim Jong Un") == hangul_readings("金正恩") == []
+
+
+
+def test_a_reading_of_characters_is_compared_syllable_by_syllable():
+    # read as Latin words, "yu jin pak" met YU, Jin at 0.86 (pak a lenient extra word) and "su bin ri" met
+    # RI, Su Yong at 0.82 (bin read as Arabic's "son of")
+    assert score_names("yu jin pak", ["YU, Jin"], person=True, characters="유진박")[0] < 0.75
+    assert score_names("su bin ri", ["RI, Su Yong"], person=True, characters="수빈이")[0] < 0.75
+    assert score_names("kim jong un", ["KIM, Jong Un"], person=True, characters="김정은")[0] == 1.0
+
+
+@pytest.mark.parametrize("query, reading", [
     ("Си Цзиньпин", "xi jinping"),      # цз before и is j; с before и is x
     ("Ма Сяохун", "ma xiaohong"),
     ("Чжэн Фуцзин", "zheng fujing"),    # чж is zh

@@ -18,28 +18,28 @@ def lookup(dd, query, limit, types, as_json):
     """Find nodes by name in any script or romanisation, tail, ICAO hex, MSN,
     tax or registration number, node id or source record id.
 
-    A tail may be typed in any spacing, with any dash, with Cyrillic
-    letters (РА-78765) or as its number alone (78765 finds RA-78765, with
-    a score of 0.9). An airport is found by its town and the other names
-    OurAirports keeps for it too (St Petersburg, Санкт-Петербург,
-    Leningrad: Pulkovo). A Russian or Ukrainian adjective is also read as
-    the name it is made of, as the lists write it (Уральские авиалинии:
-    Ural Airlines; Сирийские арабские авиалинии: Syrian Arab Airlines),
-    scored 0.95 of that reading and said in why; never for a person, whose
-    surname in -ский is no adjective. A Korean name in Russian letters is
-    read as the lists romanise it (Ким Чен Ын: KIM, Jong Un; Ли Пён Чхоль:
-    RI, Pyong Chol), a Chinese name in Russian letters (Palladius) in
-    pinyin (Ма Сяохун: MA, Xiaohong; Си Цзиньпин: Xi Jinping), scored and
-    said the same way. English words in a
-    company's name as Russian spells them are spelt back (ЮТэйр: UTair;
-    Ростех: ROSTEC; Хазар Си Шиппинг Лайнс: KHAZAR SEA SHIPPING LINES),
-    scored and said the same way, never for a person. A name spelt with
-    other vowels is found too (Hezbollah: HIZBALLAH; Osama bin Laden: BIN LADIN, Usama;
-    why says "spelt with other vowels"). A query whose words find no name
-    is tried on the names spelt nearly as them (Prigozin: PRIGOZHIN; why
-    says "a near spelling"). A query that finds nothing but reads as an
-    aircraft model (Ил-76, Boeing 737) is pointed to the library query
-    that lists that model's aircraft.
+    A tail may be typed in any spacing, with any dash, with Cyrillic letters
+    (РА-78765) or as its number alone (78765 finds RA-78765, with a score of
+    0.9). An airport is found by its town and the other names OurAirports
+    keeps for it too (St Petersburg, Санкт-Петербург, Leningrad: Pulkovo). A
+    Russian or Ukrainian adjective is also read as the name it is made of,
+    as the lists write it (Уральские авиалинии: Ural Airlines; Сирийские
+    арабские авиалинии: Syrian Arab Airlines), scored 0.95 of that reading
+    and said in why; never for a person, whose surname in -ский is no
+    adjective. A Korean name in Russian letters is read as the lists
+    romanise it (Ким Чен Ын: KIM, Jong Un; Ли Пён Чхоль: RI, Pyong Chol) or
+    in Hangul (김정은: KIM, Jong Un), a Chinese name in Russian letters
+    (Palladius) in pinyin (Ма Сяохун: MA, Xiaohong; Си Цзиньпин: Xi
+    Jinping), scored and said the same way. English words in a company's
+    name as Russian spells them are spelt back (ЮТэйр: UTair; Ростех:
+    ROSTEC; Хазар Си Шиппинг Лайнс: KHAZAR SEA SHIPPING LINES), scored and
+    said the same way, never for a person. A name spelt with other vowels is
+    found too (Hezbollah: HIZBALLAH; Osama bin Laden: BIN LADIN, Usama; why
+    says "spelt with other vowels"). A query whose words find no name is
+    tried on the names spelt nearly as them (Prigozin: PRIGOZHIN; why says
+    "a near spelling"). A query that finds nothing but reads as an aircraft
+    model (Ил-76, Boeing 737) is pointed to the library query that lists
+    that model's aircraft.
 
     Each hit shows its type, names, lists and programs, score and why it
     matched. An identifier, id or record matches exactly (score 1); a name

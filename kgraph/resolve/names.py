@@ -33,7 +33,7 @@ import re
 from rapidfuzz.distance import OSA, Levenshtein
 
 from .normalize import (AVIATION, GENERIC, NUMBER, OTHER_BODY_KEYS, PARTICLE, WORD, Name, Token, analyze_all,
-                        analyze_as_person, skeleton)
+                        analyze_as_person, analyze_syllables, skeleton)
 from .tables import FORM_FAMILY
 
 __all__ = ["compare", "compare_texts", "explain", "token_similarity", "score_names"]
@@ -464,8 +464,8 @@ def explain(a: str, b: str, person: bool = True) -> dict:
     }
 
 
-def score_names(query: str, names: list[str], lone_name_cap: float | None = None, *, person: bool = False
-                ) -> tuple[float, str | None]:
+def score_names(query: str, names: list[str], lone_name_cap: float | None = None, *, person: bool = False,
+                characters: str | None = None) -> tuple[float, str | None]:
     """Best score of a query against a candidate's names: (score, the name that scored it).
 
     The query is analysed once; names are analysed once per process (cached).
@@ -486,6 +486,9 @@ def score_names(query: str, names: list[str], lone_name_cap: float | None = None
     >>> score_names("Patricia Richards", ["PATRICIA"], lone_name_cap=0.5)
     (0.5, 'PATRICIA')
 
+    ``characters``: the query is a romanisation of a name written in these Chinese or Korean characters,
+    compared syllable by syllable (a syllable more is another name: 유진 박, "yu jin pak", is not YU, Jin).
+
     ``person``: the names are a person's, where a short word with a vowel is no initials (Li is a family
     name, not L. I.); in an organisation's it may be (PLA, People's Liberation Army).
 
@@ -494,7 +497,8 @@ def score_names(query: str, names: list[str], lone_name_cap: float | None = None
     """
     # a person has no legal form: read so, "Tomas Sa" is two words, not Tomas S.A. (then only "Tomas", met
     # by every Tomas and Thomas on the lists)
-    qs = [q for q in (analyze_as_person if person else analyze_all)(query) if q.tokens]
+    read = analyze_syllables(query, characters) if characters else (analyze_as_person if person else analyze_all)(query)
+    qs = [q for q in read if q.tokens]
     best, matched = 0.0, None
     for raw in names:
         for n in analyze_all(raw):

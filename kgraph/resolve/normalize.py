@@ -75,6 +75,7 @@ __all__ = [
     "analyze",
     "analyze_all",
     "analyze_as_person",
+    "analyze_syllables",
     "name_keys",
 ]
 
@@ -471,6 +472,26 @@ def analyze_as_person(text: str) -> tuple[Name, ...]:
     (['jsc'], ['tomas', 'sa'])
     """
     return _analyze(text, False)
+
+
+@functools.lru_cache(maxsize=1_000)
+def analyze_syllables(text: str, characters: str) -> tuple[Name, ...]:
+    """A romanisation ``text`` of a name written in Chinese or Korean ``characters`` (a lookup's reading of
+    김정은 as "kim jong un"), analysed as the characters are: each word a syllable (:class:`Token`), the
+    name's ``syllabic`` its characters.
+
+    >>> n = analyze_syllables("kim jong un", "김정은")[0]
+    >>> n.syllabic, [t.syllable for t in n.words]
+    ('김정은', [True, True, True])
+    """
+    out = []
+    for name in _analyze(text, False):
+        for t in name.tokens:  # new tokens: _analyze is not cached
+            t.syllable = True
+            if t.kind in (PARTICLE, GENERIC, AVIATION):  # 빈 is the syllable bin, not Arabic's "son of"
+                t.kind, t.weight = WORD, CLASS_WEIGHT[WORD]
+        out.append(Name(text, name.tokens, characters))
+    return tuple(out)
 
 
 def _analyze(text: str, forms: bool) -> tuple[Name, ...]:

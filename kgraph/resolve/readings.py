@@ -48,7 +48,8 @@ import re
 
 from .normalize import fold, tokenize
 
-__all__ = ["adjective_readings", "korean_readings", "chinese_readings", "english_readings", "MAX_READINGS"]
+__all__ = ["adjective_readings", "korean_readings", "hangul_readings", "chinese_readings", "english_readings",
+           "MAX_READINGS"]
 
 #: readings of one query at most (two adjectives of a country give four)
 MAX_READINGS = 6
@@ -299,3 +300,52 @@ def chinese_readings(query: str) -> list[tuple[str, str]]:
     ranked = sorted(itertools.product(*(range(len(options)) for options in per_word)), key=sum)[:MAX_READINGS]
     texts = [" ".join(options[k] for options, k in zip(per_word, choice)) for choice in ranked]
     return [(text, f"{query.strip()} as Chinese: {text}") for text in texts]
+
+
+# -- Korean names in Hangul ---------------------------------------------------------------------------------
+# A Hangul syllable is arithmetic: U+AC00 + (initial * 21 + vowel) * 28 + final. The lists romanise North
+# Korean names by McCune-Reischauer without its marks, a syllable a word (김정은: KIM, Jong Un; 최룡해: CHOE,
+# Ryong Hae); the letters other systems give (gim jeong eun) share few keys with that. Second choices:
+# the voiced reading inside a name (g, d, b), l for ㄹ, the North's own kh, th, ph for the aspirates
+# (THAEPHYONGSAN), and South Korea's spellings of family names.
+_H_INITIALS = [("k", "g"), ("kk",), ("n",), ("t", "d"), ("tt",), ("r", "l"), ("m",), ("p", "b"), ("pp",), ("s",),
+               ("ss",), ("",), ("j", "ch"), ("jj",), ("ch",), ("k", "kh"), ("t", "th"), ("p", "ph"), ("h",)]
+_H_VOWELS = ["a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we", "wi", "yu",
+             "u", "ui", "i"]
+_H_FINALS = ["", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m", "p", "p", "t", "t",
+             "ng", "t", "t", "k", "t", "p", "h"]
+#: family names South Korea (and the press) spells otherwise, the North's spelling first
+_H_FAMILY = {"이": ("ri", "lee", "yi"), "리": ("ri", "lee"), "박": ("pak", "park"), "최": ("choe", "choi"),
+             "정": ("jong", "jung", "chung"), "신": ("sin", "shin"), "안": ("an", "ahn"), "오": ("o", "oh"),
+             "윤": ("yun", "yoon"), "류": ("ryu", "yu", "yoo"), "임": ("im", "lim"), "노": ("no", "roh")}
+
+
+def _hangul_syllable(ch: str, first: bool) -> tuple[str, ...] | None:
+    """A Hangul syllable's romanisations, the lists' first; None for any other character."""
+    code = ord(ch) - 0xAC00
+    if not 0 <= code < 11172:
+        return None
+    if first and ch in _H_FAMILY:
+        return _H_FAMILY[ch]
+    initial, vowel, final = code // 588, code % 588 // 28, code % 28
+    return tuple(i + _H_VOWELS[vowel] + _H_FINALS[final] for i in _H_INITIALS[initial])
+
+
+def hangul_readings(query: str) -> list[tuple[str, str]]:
+    """A Korean name in Hangul read as the lists romanise it, a syllable a word: (text, note), at most
+    :data:`MAX_READINGS`, the likeliest first; none unless the query is Hangul syllables (up to 4 words).
+
+    >>> hangul_readings("김정은")[0], hangul_readings("최룡해")[0][0], hangul_readings("Kim Jong Un")
+    (('kim jong un', '김정은 as Korean: kim jong un'), 'choe ryong hae', [])
+    """
+    words = query.split()
+    if not 1 <= len(words) <= 4:
+        return []
+    # the family name: the first syllable of 김정은, or a word of one syllable (김 정은, 유진 박)
+    per_syllable = [_hangul_syllable(ch, len(w) == 1 or (n == 0 and k == 0))
+                    for n, w in enumerate(words) for k, ch in enumerate(w)]
+    if not per_syllable or any(options is None for options in per_syllable):
+        return []
+    ranked = sorted(itertools.product(*(range(len(o)) for o in per_syllable)), key=sum)[:MAX_READINGS]
+    texts = [" ".join(options[k] for options, k in zip(per_syllable, choice)) for choice in ranked]
+    return [(text, f"{query.strip()} as Korean: {text}") for text in texts]
