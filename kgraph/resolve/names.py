@@ -161,9 +161,6 @@ def token_similarity(a: Token, b: Token) -> float:
     return s
 
 
-_HAS_VOWEL = re.compile(r"[aeiouy]")
-
-
 def _merge_compounds(a: Name, b: Name, person: bool = False) -> list[Token]:
     """``b``'s words with runs joined that spell one token of ``a``: adjacent parts
     (Good Will / Goodwill) or initials (US / United States, PLA / People's Liberation Army). In a
