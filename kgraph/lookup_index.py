@@ -373,7 +373,7 @@ def lookup(
     """
     from .resolve import score_names
     from .resolve.readings import (adjective_readings, chinese_readings, english_readings, hangul_readings,
-                                   korean_readings)
+                                   korean_readings, ukrainian_readings)
 
     dd = DataDir.of(datadir)
     path = dd.require_graph() / INDEX_NAME
@@ -398,7 +398,7 @@ def lookup(
         # "khodorkov", Марин no "marine"); a Korean or Chinese name may
         readings = adjective_readings(q) + english_readings(q)
         korean = korean_readings(q) + hangul_readings(q)
-        romanised = korean + chinese_readings(q)
+        romanised = korean + chinese_readings(q) + ukrainian_readings(q)
         # a Korean name's reading is compared as its characters are, syllable by syllable
         syllables = {text: "".join(q.split()) for text, _ in korean}
         query_keys = _query_keys(q, [text for text, _ in readings + romanised])

@@ -43,6 +43,11 @@ def real_graph(tmp_path_factory):
     ("김정은", 20157),
     ("최룡해", 23213),
     ("리병철", 23215),
+    # Russian names as Ukrainian writes them (Yevhen Pryhozhyn by the Ukrainian romanisation)
+    ("Євген Пригожин", 21171),
+    ("Сергій Шойгу", 35173),
+    ("Олександр Лукашенко", 9760),
+    ("Кім Чен Ин", 20157),             # Korean in Ukrainian letters: і for ㅣ, и for ㅡ
     # Chinese names as Russian writes them (Palladius), read in pinyin
     ("Ма Сяохун", 20565),              # MA, Xiaohong: nothing found before
     ("Чжоу Цзяньшу", 20566),

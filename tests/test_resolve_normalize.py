@@ -277,6 +277,19 @@ def test_only_korean_syllables_with_a_korean_family_name_are_read_as_korean(quer
 
 
 @pytest.mark.parametrize("query, reading", [
+    ("Євген Пригожин", "евгений пригожин"),     # the given name's Russian form, є as е
+    ("Сергій Шойгу", "сергей шойгу"),
+    ("Ігор Сєчін", "игорь сечин"),             # і as и
+    ("Олександр Лукашенко", "александр лукашенко"),  # no Ukrainian letter, a Ukrainian given name
+])
+def test_a_russian_name_in_ukrainian_letters_is_read_in_russian_ones(query, reading):
+    from kgraph.resolve.readings import ukrainian_readings
+
+    assert [text for text, _ in ukrainian_readings(query)] == [reading]
+    assert ukrainian_readings("Евгений Пригожин") == ukrainian_readings("Kadyrov") == []
+
+
+@pytest.mark.parametrize("query, reading", [
     ("김정은", "kim jong un"),          # family name and given name in one word, a syllable a word
     ("최룡해", "choe ryong hae"),
     ("김 정은", "kim jong un"),         # 정 of a given name is jong, not the family name Jung

@@ -30,16 +30,17 @@ def lookup(dd, query, limit, types, as_json):
     romanise it (Ким Чен Ын: KIM, Jong Un; Ли Пён Чхоль: RI, Pyong Chol) or
     in Hangul (김정은: KIM, Jong Un), a Chinese name in Russian letters
     (Palladius) in pinyin (Ма Сяохун: MA, Xiaohong; Си Цзиньпин: Xi
-    Jinping), scored and said the same way. English words in a company's
-    name as Russian spells them are spelt back (ЮТэйр: UTair; Ростех:
-    ROSTEC; Хазар Си Шиппинг Лайнс: KHAZAR SEA SHIPPING LINES), scored and
-    said the same way, never for a person. A name spelt with other vowels is
-    found too (Hezbollah: HIZBALLAH; Osama bin Laden: BIN LADIN, Usama; why
-    says "spelt with other vowels"). A query whose words find no name is
-    tried on the names spelt nearly as them (Prigozin: PRIGOZHIN; why says
-    "a near spelling"). A query that finds nothing but reads as an aircraft
-    model (Ил-76, Boeing 737) is pointed to the library query that lists
-    that model's aircraft.
+    Jinping), a Russian name in Ukrainian letters in Russian ones (Євген
+    Пригожин: PRIGOZHIN, Yevgeniy), scored and said the same way. English
+    words in a company's name as Russian spells them are spelt back (ЮТэйр:
+    UTair; Ростех: ROSTEC; Хазар Си Шиппинг Лайнс: KHAZAR SEA SHIPPING
+    LINES), scored and said the same way, never for a person. A name spelt
+    with other vowels is found too (Hezbollah: HIZBALLAH; Osama bin Laden:
+    BIN LADIN, Usama; why says "spelt with other vowels"). A query whose
+    words find no name is tried on the names spelt nearly as them (Prigozin:
+    PRIGOZHIN; why says "a near spelling"). A query that finds nothing but
+    reads as an aircraft model (Ил-76, Boeing 737) is pointed to the library
+    query that lists that model's aircraft.
 
     Each hit shows its type, names, lists and programs, score and why it
     matched. An identifier, id or record matches exactly (score 1); a name

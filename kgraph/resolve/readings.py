@@ -49,7 +49,7 @@ import re
 from .normalize import fold, tokenize
 
 __all__ = ["adjective_readings", "korean_readings", "hangul_readings", "chinese_readings", "english_readings",
-           "MAX_READINGS"]
+           "ukrainian_readings", "MAX_READINGS"]
 
 #: readings of one query at most (two adjectives of a country give four)
 MAX_READINGS = 6
@@ -155,7 +155,10 @@ def _syllable(word: str) -> list[str] | None:
 def korean_readings(query: str) -> list[tuple[str, str]]:
     """A Korean name written in Russian letters, syllable by syllable, read as the lists romanise it:
     (text, note), at most :data:`MAX_READINGS`, the likeliest first; none for any other query."""
-    words = [w for w in re.split(r"[\s\-]+", query.strip().lower()) if w]
+    text = query.strip().lower()
+    if "і" in text:  # Ukrainian writes ㅣ as і and ㅡ as и (Кім Чен Ин): in Russian letters и and ы
+        text = text.replace("и", "ы").replace("і", "и")
+    words = [w for w in re.split(r"[\s\-]+", text) if w]
     if not 2 <= len(words) <= 4 or not any(w in KOREAN_SURNAMES for w in words):
         return []
     per_word = [_syllable(w) for w in words]
@@ -349,3 +352,42 @@ def hangul_readings(query: str) -> list[tuple[str, str]]:
     ranked = sorted(itertools.product(*(range(len(o)) for o in per_syllable)), key=sum)[:MAX_READINGS]
     texts = [" ".join(options[k] for options, k in zip(per_syllable, choice)) for choice in ranked]
     return [(text, f"{query.strip()} as Korean: {text}") for text in texts]
+
+
+# -- Russian names in Ukrainian letters --------------------------------------------------------------------
+# Ukrainian writes a Russian name its own way: Євген Пригожин, Сергій Шойгу, Олександр Лукашенко. Read by
+# the Ukrainian romanisation that is Yevhen Pryhozhyn, Serhii Shoihu; the lists give these people their
+# Russian names (PRIGOZHIN, Yevgeniy; SHOYGU, Sergei). The reading gives the query again in Russian
+# letters: a given name as its Russian form, і ї є ґ as и и е г (г is Russian g in a Russian name).
+#: Ukrainian given names whose Russian form is not a letter-for-letter reading
+UKRAINIAN_GIVEN_NAMES = {
+    "олександр": "александр", "олексій": "алексей", "сергій": "сергей", "євген": "евгений", "ігор": "игорь",
+    "андрій": "андрей", "дмитро": "дмитрий", "микола": "николай", "михайло": "михаил", "юрій": "юрий",
+    "віктор": "виктор", "володимир": "владимир", "григорій": "григорий", "петро": "петр", "павло": "павел",
+    "іван": "иван", "василь": "василий", "анатолій": "анатолий", "валерій": "валерий", "віталій": "виталий",
+    "геннадій": "геннадий", "аркадій": "аркадий", "георгій": "георгий", "костянтин": "константин",
+    "кирило": "кирилл", "данило": "даниил", "федір": "федор", "тимофій": "тимофей", "леонід": "леонид",
+    "ілля": "илья", "олена": "елена", "наталія": "наталья", "тетяна": "татьяна", "катерина": "екатерина",
+    "ірина": "ирина", "марія": "мария", "юлія": "юлия", "світлана": "светлана", "вікторія": "виктория",
+    "олег": "олег", "микита": "никита", "яків": "яков", "йосип": "иосиф", "арсеній": "арсений",
+}
+_UK_LETTERS = str.maketrans({"і": "и", "ї": "и", "є": "е", "ґ": "г", "'": "", "’": "", "ʼ": ""})
+
+
+def ukrainian_readings(query: str) -> list[tuple[str, str]]:
+    """A name in Ukrainian letters given in Russian ones, as the lists romanise Russian names: [(text,
+    note)], or [] when the query has no Ukrainian letter (і, ї, є, ґ) and no Ukrainian given name.
+
+    >>> ukrainian_readings("Євген Пригожин")
+    [('евгений пригожин', 'Євген Пригожин in Russian letters: евгений пригожин')]
+    >>> ukrainian_readings("Олександр Лукашенко")[0][0], ukrainian_readings("Евгений Пригожин")
+    ('александр лукашенко', [])
+    """
+    words = query.strip().lower().split()
+    given = [w for w in words if w in UKRAINIAN_GIVEN_NAMES]
+    if not given and not set(query.lower()) & set("іїєґ"):
+        return []
+    text = " ".join(UKRAINIAN_GIVEN_NAMES.get(w, w).translate(_UK_LETTERS) for w in words)
+    if text == " ".join(words):
+        return []
+    return [(text, f"{query.strip()} in Russian letters: {text}")]
