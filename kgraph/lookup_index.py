@@ -122,9 +122,10 @@ NEAR_KEY_MIN = 5
 READING_FACTOR = 0.95
 #: node types whose names are only matched as written: a surname in -ский is no adjective to read as a noun
 LITERAL_TYPES = frozenset({"Person"})
-#: a one-word name of these types (a person's given name or nickname, given as an alias) scores at most
-#: LONE_NAME_CAP for a query of more words: "Patricia Richards" is no alert on OFAC's alias "PATRICIA"
-LONE_NAME_TYPES = frozenset({"Person"})
+#: a one-word name of these types (a person's given name or nickname, given as an alias; a country) scores at
+#: most LONE_NAME_CAP for a query of more words: "Patricia Richards" is no alert on OFAC's alias "PATRICIA",
+#: "Роман Абрамович" none on Romania (roman, a short form of it), "Iran Airlines" none on Iran
+LONE_NAME_TYPES = frozenset({"Person", "Country"})
 LONE_NAME_CAP = 0.5
 
 

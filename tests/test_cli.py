@@ -152,7 +152,7 @@ def test_of_names_that_score_alike_the_one_nearer_the_query_as_written_comes_fir
 def test_a_russian_adjective_is_read_as_the_name_it_is_made_of(demo, tmp_path):
     import shutil
 
-    from kgraph.lookup_index import READING_FACTOR
+    from kgraph.lookup_index import LONE_NAME_CAP, READING_FACTOR
     from kgraph.lookup_write import write_index
 
     copy = shutil.copytree(demo[0], tmp_path / "data", symlinks=True)
@@ -184,10 +184,11 @@ def test_a_russian_adjective_is_read_as_the_name_it_is_made_of(demo, tmp_path):
     # Эйр is Russian's "Air": an airline word, as Air is
     assert first("Азур Эйр")[0] == ("ru-org-azur", 1.0, ["name 'Azur Air'"])
     # the airline word meets the airline's: Iran Air before the country, which misses the query's airline
-    # word (as a whole word: a query asking for an airline is not answered by a country)
-    assert [h[:2] for h in first("Iran Airlines")] == [("ofac-25237", 1.0), ("country-IR", 0.6667)]
+    # word (as a whole word: a query asking for an airline is not answered by a country), and a country's
+    # one-word name met by a query of more words is capped as a person's lone name is
+    assert [h[:2] for h in first("Iran Airlines")] == [("ofac-25237", 1.0), ("country-IR", LONE_NAME_CAP)]
     assert [h[:2] for h in first("Иранские авиалинии")] == [("ofac-25237", READING_FACTOR),
-                                                           ("country-IR", 0.6333)]
+                                                           ("country-IR", LONE_NAME_CAP * READING_FACTOR)]
     assert "No match" in kg(copy, "lookup", "Уральские авиалинии", "--type", "Person").output
 
 
