@@ -304,6 +304,18 @@ def test_a_korean_name_in_hangul_is_read_as_the_lists_romanise_it(query, reading
 
 
 
+def test_the_likeliest_readings_come_first_without_listing_every_combination():
+    import itertools
+
+    from kgraph.resolve.readings import MAX_READINGS, _likeliest, hangul_readings
+
+    options = [("a", "b"), ("c",), ("d", "e", "f"), ("g", "h")]
+    every = sorted(itertools.product(*(range(len(o)) for o in options)), key=sum)[:MAX_READINGS]
+    assert _likeliest(options) == [" ".join(o[k] for o, k in zip(options, ks)) for ks in every]
+    # a pasted Hangul text of 60 syllables, each with two readings, has 2**60 combinations: six are read
+    assert len(hangul_readings("가" * 60)) == MAX_READINGS
+
+
 def test_a_reading_of_characters_is_compared_syllable_by_syllable():
     # read as Latin words, "yu jin pak" met YU, Jin at 0.86 (pak a lenient extra word) and "su bin ri" met
     # RI, Su Yong at 0.82 (bin read as Arabic's "son of")

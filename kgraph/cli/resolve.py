@@ -109,14 +109,14 @@ def review(dd, limit, as_json):
 def _names_of(dd, ids: list[str]) -> dict[str, str]:
     """What each record id stands for in the current graph ("RA-76842 (Airplane)"; the node it was merged
     into, when it was), for the review table; nothing when the graph has no lookup index."""
-    from ..lookup_index import INDEX_NAME, lookup
+    from ..find import id_hit
+    from ..lookup_index import INDEX_NAME
 
     if not (dd.require_graph() / INDEX_NAME).exists():
         return {}
     out = {}
     for rid in ids:
-        hit = next((h for h in lookup(rid, limit=3, datadir=dd)
-                    if h["score"] >= 1.0 and any(rid.lower() in w.lower() for w in h["why"])), None)
+        hit = id_hit(rid, datadir=dd)
         if hit:
             out[rid] = f"{hit['name']} ({hit['type']}{', in ' + hit['id'] if hit['id'] != rid else ''})"
     return out

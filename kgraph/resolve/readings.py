@@ -108,6 +108,36 @@ def adjective_readings(query: str) -> list[tuple[str, str]]:
     return out
 
 
+def _likeliest(options: list, sep: str = " ") -> list[str]:
+    """One choice per part joined, the fewest and earliest second choices first, at most
+    :data:`MAX_READINGS`. Built level by level (all first choices, then one second choice...), never by
+    listing every combination: a long Hangul text has millions.
+
+    >>> _likeliest([("kim",), ("jong", "chong"), ("un",)])
+    ['kim jong un', 'kim chong un']
+    """
+    # spare[i]: how many steps past the first choice the parts from i on can take at most
+    spare = [0] * (len(options) + 1)
+    for i in range(len(options) - 1, -1, -1):
+        spare[i] = spare[i + 1] + len(options[i]) - 1
+    out: list[str] = []
+
+    def pick(i: int, budget: int, chosen: list[str]) -> None:
+        if len(out) >= MAX_READINGS or budget > spare[i]:
+            return
+        if i == len(options):
+            out.append(sep.join(chosen))
+            return
+        for k in range(min(budget, len(options[i]) - 1) + 1):
+            pick(i + 1, budget - k, chosen + [options[i][k]])
+
+    for budget in range(spare[0] + 1):
+        pick(0, budget, [])
+        if len(out) >= MAX_READINGS:
+            break
+    return out
+
+
 # -- Korean names in Russian letters ---------------------------------------------------------------------
 #: Korean family names as Russian writes them (Ли and Ри are both 리/이: RI in North Korea, LEE or YI in the
 #: South); a query of Korean syllables is read as Korean only when one of its words is one of these
@@ -164,10 +194,7 @@ def korean_readings(query: str) -> list[tuple[str, str]]:
     per_word = [_syllable(w) for w in words]
     if any(options is None for options in per_word):
         return []
-    # the readings with the fewest second choices first
-    ranked = sorted(itertools.product(*(range(len(options)) for options in per_word)), key=sum)[:MAX_READINGS]
-    texts = [" ".join(options[k] for options, k in zip(per_word, choice)) for choice in ranked]
-    return [(text, f"{query.strip()} as Korean: {text}") for text in texts]
+    return [(text, f"{query.strip()} as Korean: {text}") for text in _likeliest(per_word)]
 
 
 # -- English words in Russian letters --------------------------------------------------------------------
@@ -300,9 +327,7 @@ def chinese_readings(query: str) -> list[tuple[str, str]]:
     per_word = [_pinyin_words(w) for w in words]
     if not all(per_word):
         return []
-    ranked = sorted(itertools.product(*(range(len(options)) for options in per_word)), key=sum)[:MAX_READINGS]
-    texts = [" ".join(options[k] for options, k in zip(per_word, choice)) for choice in ranked]
-    return [(text, f"{query.strip()} as Chinese: {text}") for text in texts]
+    return [(text, f"{query.strip()} as Chinese: {text}") for text in _likeliest(per_word)]
 
 
 # -- Korean names in Hangul ---------------------------------------------------------------------------------
@@ -349,9 +374,7 @@ def hangul_readings(query: str) -> list[tuple[str, str]]:
                     for n, w in enumerate(words) for k, ch in enumerate(w)]
     if not per_syllable or any(options is None for options in per_syllable):
         return []
-    ranked = sorted(itertools.product(*(range(len(o)) for o in per_syllable)), key=sum)[:MAX_READINGS]
-    texts = [" ".join(options[k] for options, k in zip(per_syllable, choice)) for choice in ranked]
-    return [(text, f"{query.strip()} as Korean: {text}") for text in texts]
+    return [(text, f"{query.strip()} as Korean: {text}") for text in _likeliest(per_syllable)]
 
 
 # -- Russian names in Ukrainian letters --------------------------------------------------------------------
