@@ -63,10 +63,10 @@ __all__ = ["lookup", "identifier_value", "word_skeleton"]
 INDEX_NAME = "lookup.sqlite"
 #: how the index turns names and identifiers into keys, kept in the file (SQLite's user_version): a lookup
 #: turns the query into keys with this code's rules, so an index written by a kgraph with other rules would
-#: miss without a word. Bump it with any change to name_keys, identifier_value or normalize_msn (a test pins them), or to
-#: the tables (format 5 added the skeleton table of the vowel-blind search; format 6 finds a node by its
-#: own id through the node table, files no source record under a Registration, and keeps why a merged node's
-#: records are one, for its card; format 7 reads a serial number's Cyrillic letters, kgraph.ids.normalize_msn).
+#: miss without a word. Bump it with any change to name_keys, identifier_value or normalize_msn (a test pins
+#: them), or to the tables (format 5 added the skeleton table of the vowel-blind search; format 6 finds a node
+#: by its own id through the node table, files no source record under a Registration, and keeps why a merged
+#: node's records are one, for its card; format 7 reads a serial number's Cyrillic letters, normalize_msn).
 INDEX_FORMAT = 7
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
