@@ -44,7 +44,7 @@ from kgraph.lookup_index import INDEX_NAME, _names  # noqa: E402
 
 ALERT_SCORE = 0.8
 
-#: How the press and analysts write listed names, in Latin and Cyrillic, each with the OFAC UID of the
+#: How the press and analysts write listed names, in Latin, Cyrillic, Hangul and Arabic script, each with the OFAC UID of the
 #: entity it names (checked by hand against the corpus's 2024 SDN.CSV, which has no ALT.CSV beside it:
 #: the graph knows each entity by its primary name only). No Sberbank: the name is the Russian bank's, its
 #: Kazakh subsidiary's (JOINT STOCK COMPANY SBERBANK) and that of Canada's record "Sberbank" alike.
@@ -69,6 +69,10 @@ PRESS_SPELLINGS = [
     ("Ли Фанвэй", 11447), ("Li Shangfu", 24838), ("Ли Шанфу", 24838), ("Ма Сяохун", 20565), ("Сюй Бинь", 27471),
     ("김정은", 20157), ("김여정", 21444), ("최룡해", 23213), ("Євген Пригожин", 21171), ("Сергій Шойгу", 35173),
     ("Олександр Лукашенко", 9760), ("Ігор Сєчін", 16692), ("Володимир Путін", 35096), ("Кім Чен Ин", 20157),
+    ("ماهان ایر", 12927), ("حماس", 4695), ("حزب الله", 4697), ("بشار الأسد", 12735), ("علی خامنه‌ای", 26945),
+    ("علي خامنئي", 26945), ("حسن نصر الله", 2686), ("أيمن الظواهري", 2676), ("قاسم سليماني", 10481),
+    ("ابراهیم رئیسی", 27844), ("محمد جواد ظریف", 26950), ("معمر القذافي", 12606), ("بانک ملی ایران", 25578),
+    ("ایران ایر", 25237), ("أسامة بن لادن", 6365),
 ]
 _WORD = re.compile(r"[^\W_]+")
 

@@ -66,8 +66,9 @@ INDEX_NAME = "lookup.sqlite"
 #: miss without a word. Bump it with any change to name_keys, identifier_value or normalize_msn (a test pins
 #: them), or to the tables (format 5 added the skeleton table of the vowel-blind search; format 6 finds a node
 #: by its own id through the node table, files no source record under a Registration, and keeps why a merged
-#: node's records are one, for its card; format 7 reads a serial number's Cyrillic letters, normalize_msn).
-INDEX_FORMAT = 7
+#: node's records are one, for its card; format 7 reads a serial number's Cyrillic letters, normalize_msn;
+#: format 8 reads Arabic and Persian letters as the lists spell them, resolve.arabic).
+INDEX_FORMAT = 8
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
 #: candidates scored per query at most (the best keys are fetched first)
@@ -111,6 +112,13 @@ NAME_SCORE_CAP = 100
 SKELETON_MIN_LETTERS = 5
 SKELETON_MIN_CONSONANTS = 3
 SKELETON_KEYS = 20
+#: a query in a script that leaves short vowels out (حماس, "hmas"): each word, and the words joined (حزب الله
+#: for HIZBALLAH), is looked up by its consonants from this many letters, and more keys are kept per word, for
+#: such a word's consonants are all it says
+ABJAD_SKELETON_MIN_LETTERS = 3
+ABJAD_SKELETON_KEYS = 60
+#: ... chosen among this many keys of the same consonants
+ABJAD_SKELETON_SCAN = 1000
 SKELETON_WEIGHT = 0.5
 #: a query whose keys find nothing is tried on the name keys spelt nearly as its words: keys at least this
 #: alike (rapidfuzz ratio, 0-100), at most NEAR_KEYS per word, for words of NEAR_KEY_MIN letters or more
@@ -183,16 +191,18 @@ def _first(value) -> str:
     return str(value[0]) if isinstance(value, list) else str(value)
 
 
-def word_skeleton(word: str) -> str | None:
+def word_skeleton(word: str, min_letters: int = SKELETON_MIN_LETTERS) -> str | None:
     """The consonants of a name key's word, by which the vowel-blind search files it; None for a word
     too short or too plain to say much by its consonants alone.
 
     >>> word_skeleton("hesbola"), word_skeleton("hisbala"), word_skeleton("osama"), word_skeleton("a320")
     ('hsbl', 'hsbl', None, None)
+    >>> word_skeleton("hmas"), word_skeleton("hmas", ABJAD_SKELETON_MIN_LETTERS)
+    (None, 'hms')
     """
     from .resolve.normalize import skeleton
 
-    if len(word) < SKELETON_MIN_LETTERS or not word.isalpha():
+    if len(word) < min_letters or not word.isalpha():
         return None
     s = skeleton(word)
     return s if len(s) >= SKELETON_MIN_CONSONANTS else None
@@ -291,15 +301,27 @@ def _key_weight(rows: int) -> float:
     return math.log1p(KEY_ROWS_CAP / rows)
 
 
-def _vowel_variants(con: sqlite3.Connection, keys: Iterable[str], asked: set[str]) -> list[str]:
-    """The name keys spelt with the consonants of a query key, and other vowels (:func:`word_skeleton`)."""
-    prefix = "name:n:"
+def _vowel_variants(con: sqlite3.Connection, keys: Iterable[str], asked: set[str], abjad: bool = False
+                    ) -> list[str]:
+    """The name keys spelt with the consonants of a query key, and other vowels (:func:`word_skeleton`);
+    for a query in an ``abjad`` (Arabic script), of its shorter words and its joined words too."""
+    prefixes = ("name:n:", "name:j:") if abjad else ("name:n:",)
+    min_letters, cap = (ABJAD_SKELETON_MIN_LETTERS, ABJAD_SKELETON_KEYS) if abjad else (SKELETON_MIN_LETTERS,
+                                                                                        SKELETON_KEYS)
     out: list[str] = []
     for key in keys:
-        s = word_skeleton(key[len(prefix):]) if key.startswith(prefix) else None
-        if s:
-            out += [k for (k,) in con.execute("SELECT key FROM skeleton WHERE skeleton = ? LIMIT ?",
-                                              (s, SKELETON_KEYS + len(asked))) if k not in asked][:SKELETON_KEYS]
+        word = key[len(prefixes[0]):]
+        s = word_skeleton(word, min_letters) if key.startswith(prefixes) else None
+        if not s:
+            continue
+        found = [k for (k,) in con.execute("SELECT key FROM skeleton WHERE skeleton = ? LIMIT ?",
+                                           (s, (ABJAD_SKELETON_SCAN if abjad else cap) + len(asked)))
+                 if k not in asked and k not in out]
+        if abjad:  # the spellings with the vowels the script wrote, in their places, first (hmas: hamas, not hamza)
+            from .resolve.arabic import reads_as
+
+            found.sort(key=lambda k: not reads_as(word, k[len(prefixes[0]):]))
+        out += found[:cap]
     return out
 
 
@@ -373,6 +395,7 @@ def lookup(
     ('ofac-40185', 'Airplane', {'source': 'us_ofac_sdn', 'record': '40185'})
     """
     from .resolve import score_names
+    from .resolve.normalize import ABJAD_SCRIPTS, WORD, analyze
     from .resolve.readings import (adjective_readings, chinese_readings, english_readings, hangul_readings,
                                    korean_readings, ukrainian_readings)
 
@@ -429,7 +452,11 @@ def lookup(
         # common word (Ivanov) is not widened: its own names are more than the scored ones already
         other_vowels = set()
         rare = [k for k, kind in query_keys if kind == "name" and k not in common_keys]
-        for key in _vowel_variants(con, rare, {k for k, _ in query_keys}):
+        abjad = ABJAD_SCRIPTS.search(q) is not None
+        if abjad:  # two words the lists write as one: نصر الله, NASRALLAH
+            words = [t.key for t in analyze(q).words if t.kind == WORD]
+            rare += [f"name:j:{a}{b}" for a, b in zip(words, words[1:])]
+        for key in _vowel_variants(con, rare, {k for k, _ in query_keys}, abjad):
             rows = con.execute("SELECT id FROM key WHERE key = ? LIMIT ?", (key, KEY_ROWS_CAP + 1)).fetchall()
             if len(rows) > KEY_ROWS_CAP:
                 continue

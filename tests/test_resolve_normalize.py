@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from kgraph.resolve.arabic import arabic_to_latin
 from kgraph.resolve import compare_texts, name_keys, score_names
 from kgraph.resolve.names import explain
 from kgraph.resolve.normalize import (
@@ -87,6 +88,39 @@ def test_other_scripts_through_anyascii():
 def test_arabic_script_matches_latin_on_consonants():
     assert skeleton("fernando") == skeleton("frnandw")
     assert compare_texts("فرناندو بيريز", "Fernando Pérez") >= 0.75
+
+
+@pytest.mark.parametrize("text, latin", [
+    ("ماهان", "mahan"),               # alef is a (anyascii: "mhn")
+    ("سعيد", "said"),                 # ayn is a vowel, not a word break (anyascii: "s`yd")
+    ("بشار الأسد", "bshar al asd"),   # the article its own word, as in AL-ASAD
+    ("حزب الله", "hzb allah"),
+    ("عبدالله", "abdallah"),          # the name of God one word with what comes before it
+    ("أسامة بن لادن", "asama bin ladn"),
+    ("علی خامنه‌ای", "ali khamnei"),  # Persian: a final he is e, the ای after the joiner i
+    ("سپاه پاسداران", "spah pasdaran"),  # ... but h after a long vowel
+    ("ماهان ایر", "mahan air"),       # Persian writes English airline words as they sound
+    ("محمد جواد ظریف", "mhmd jvad zrif"),  # Persian waw is v
+])
+def test_arabic_and_persian_are_read_as_the_lists_spell_them(text, latin):
+    assert arabic_to_latin(text) == latin
+
+
+@pytest.mark.parametrize("query, name, alike", [
+    ("حماس", "HAMAS", True),                      # one short word: as written, it is its reading
+    ("حماس", "HAMZA", False),                     # same consonants, but the a is written before the s
+    ("حسین محمدی", "Ehsan MOHAMMADI", False),     # Hossein; Ehsan is written with a first alef
+    ("حسین محمدی", "Hossein MOHAMMADI", True),
+    ("عارف علی زرداری", "آصف علی زرداری", False),  # Arif is not Asif: three letters, one apart
+    ("حزب الله", "HIZBALLAH", True),              # two words in the script, one in the lists
+    ("حسن نصر الله", "NASRALLAH, Hasan", True),
+    ("عماد مغنية", "Imad MUGHNIYAH", True),       # the final h the script does not write
+    ("مسعود", "MASOUD", True),                    # ayn read a, written o
+    ("اکبر", "KUBURA", False),                    # a first alef is a first vowel
+])
+def test_a_name_in_arabic_script_meets_a_latin_spelling_with_its_written_vowels(query, name, alike):
+    score = compare_texts(query, name)
+    assert (score >= 0.85) if alike else (score < 0.75), score
 
 
 def test_same_characters_in_chinese_or_japanese_are_compared_as_characters():
@@ -473,7 +507,7 @@ def test_resolve_and_the_lookup_index_leave_the_name_caches_empty(tmp_path):
     assert normalize.analyze_all.cache_info().currsize == 0
 
 
-@pytest.mark.parametrize("module", ["normalize", "names", "index", "readings", "aircraft"])
+@pytest.mark.parametrize("module", ["normalize", "names", "index", "readings", "aircraft", "arabic"])
 def test_the_documented_examples_of_name_matching_run(module):
     import doctest
     import importlib
@@ -532,3 +566,11 @@ def test_a_short_word_alone_meets_another_only_as_written():
     assert compare_texts("Pobeda", "Pobeda Airlines", person=False) == 1.0
     assert compare_texts("Mahan Air", "MAHAN AIRLINES", person=False) == 1.0
     assert compare_texts("Iran", "IRAN AIR", person=False) == 1.0
+
+
+def test_a_fathers_name_in_a_chain_of_son_of_counts_as_a_patronymic():
+    # Muhammad and Awad are Usama's father and grandfather; BIN LADIN is the family name and stays a name
+    words = {t.text: t.patronymic for t in analyze("Usama bin Muhammad bin Awad BIN LADIN").words}
+    assert words == {"usama": False, "bin": False, "muhammad": True, "awad": True, "ladin": False}
+    assert compare_texts("Osama bin Laden", "Usāma bin Muhammad ibn Awad ibn Lādin") >= 0.75  # 0.71 before
+    assert not any(t.patronymic for t in analyze("Hamza bin Laden").words)

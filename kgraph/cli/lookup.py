@@ -36,7 +36,10 @@ def lookup(dd, query, limit, types, as_json):
     UTair; Ростех: ROSTEC; Хазар Си Шиппинг Лайнс: KHAZAR SEA SHIPPING
     LINES), scored and said the same way, never for a person. A name spelt
     with other vowels is found too (Hezbollah: HIZBALLAH; Osama bin Laden:
-    BIN LADIN, Usama; why says "spelt with other vowels"). A query whose
+    BIN LADIN, Usama; why says "spelt with other vowels"), and so is a name
+    in Arabic or Persian letters, by the consonants and long vowels the
+    script writes (ماهان ایر: MAHAN AIR; حماس: HAMAS, not Hamza; علی
+    خامنه‌ای: KHAMENEI, Ali; حسن نصر الله: NASRALLAH, Hasan). A query whose
     words find no name is tried on the names spelt nearly as them (Prigozin:
     PRIGOZHIN; why says "a near spelling"). A query that finds nothing but
     reads as an aircraft model (Ил-76, Boeing 737) is pointed to the library

@@ -32,6 +32,7 @@ import re
 
 from rapidfuzz.distance import OSA, Levenshtein
 
+from .arabic import reads_as
 from .normalize import (AVIATION, GENERIC, NUMBER, OTHER_BODY_KEYS, PARTICLE, WORD, Name, Token, analyze_all,
                         analyze_as_person, analyze_syllables, skeleton)
 from .tables import FORM_FAMILY
@@ -64,6 +65,8 @@ _sim_cache: dict[tuple[str, str], float] = {}
 _NS = OSA.normalized_similarity
 #: words of at least VOWEL_SWAP_MIN letters whose keys differ only in vowels score at least this much
 VOWEL_SWAP_SIM = 0.85
+#: a word read from Arabic script and a Latin word that is its reading (:func:`.arabic.reads_as`)
+ABJAD_SIM = 0.95
 VOWEL_SWAP_MIN = 5
 #: ... and, when they differ in more than one vowel, hold at least this many consonants
 VOWEL_SWAPS_CONSONANTS = 4
@@ -148,13 +151,13 @@ def token_similarity(a: Token, b: Token) -> float:
                 s = 0.0
             if s < VOWEL_SWAP_SIM and _vowels_swapped(a.key, b.key):
                 s = VOWEL_SWAP_SIM
-            if a.abjad != b.abjad:
-                # Arabic/Hebrew/Khmer spelling has few vowels: compare consonant skeletons
-                sa, sb = skeleton(a.text), skeleton(b.text)
-                if len(sa) >= 2 and len(sb) >= 2:
-                    sk = _NS(sa, sb) * 0.95
-                    if sk >= 0.8 and sk > s:
-                        s = sk
+            if a.abjad != b.abjad and s < ABJAD_SIM:
+                # Arabic/Hebrew/Khmer spelling has few vowels: a Latin word with its consonants and the vowels
+                # the script wrote, in their places, is its reading (hmas: Hamas, not Hamza). Consonants alike
+                # and nothing more made false alerts (حسین, Hossein, was Ehsan)
+                written, latin = (a, b) if a.abjad else (b, a)
+                if len(skeleton(written.text)) >= 2 and reads_as(written.text, latin.text):
+                    s = ABJAD_SIM
     if len(_sim_cache) > 500_000:
         _sim_cache.clear()
     _sim_cache[ck] = s
@@ -166,7 +169,13 @@ def _merge_compounds(a: Name, b: Name, person: bool = False) -> list[Token]:
     (Good Will / Goodwill) or initials (US / United States, PLA / People's Liberation Army). In a
     ``person``'s name only a short word without a vowel is initials (JC: Jean-Claude); Li, Wu, Ma are
     family names (Ivan Li is not Ivan Ivanovich LOOR, "L. I.")."""
-    hits_c = a.keys & b.compounds.keys() if b.compounds else ()
+    hits_c = {k: k for k in a.keys & b.compounds.keys()} if b.compounds else {}
+    if b.compounds and b.words[0].abjad and not a.words[0].abjad:
+        # two words read from Arabic script that are one in the lists: حزب الله (hzb allah), HIZBALLAH
+        for k in b.compounds.keys() - hits_c.keys():
+            key = next((x for x in a.keys if len(x) > 3 and reads_as(k, x, strict=True)), None)
+            if key:
+                hits_c[k] = key
     hits_a = a.short & b.acronyms.keys() if b.acronyms else ()
     if person and hits_a:
         hits_a = {x for x in hits_a if not _HAS_VOWEL.search(x)}
@@ -174,9 +183,9 @@ def _merge_compounds(a: Name, b: Name, person: bool = False) -> list[Token]:
     if not hits_c and not hits_a:
         return words
     spans: dict[int, tuple[int, Token]] = {}
-    for k in hits_c:
+    for k, key in hits_c.items():
         i = b.compounds[k]
-        spans[i] = (2, Token(words[i].text + words[i + 1].text, WORD, key=k))
+        spans[i] = (2, Token(words[i].text + words[i + 1].text, WORD, key=key))
     for initials in hits_a:
         i, size = b.acronyms[initials]
         if i not in spans or spans[i][0] < size:
@@ -242,6 +251,8 @@ def _weak_pairs(a, b, used_a, used_b):
         for j, tb in enumerate(b):
             if j in used_b or tb.kind != WORD or len(tb.text) < 3 or ta.syllable or tb.syllable:
                 continue
+            if ta.abjad and tb.abjad and min(len(ta.text), len(tb.text)) < 4:
+                continue  # three letters of Arabic script are three consonants or so: عارف Arif is not آصف Asif
             if vowel_a != (tb.abjad or bool(_HAS_VOWEL.search(tb.text))):
                 continue
             s = _NS(ta.text, tb.text)
@@ -409,11 +420,16 @@ LONE_WORD_MAX = 4
 def _lone_short_words(a: Name, b: Name) -> tuple[str, str] | None:
     """The two words, when each name has one identifying word, one of them short, and they are written
     differently (their keys may still be equal: cras, kras)."""
-    ia = [t.text for t in a.words if t.kind == WORD]
-    ib = [t.text for t in b.words if t.kind == WORD]
-    if len(ia) == 1 and len(ib) == 1 and ia[0] != ib[0] and min(len(ia[0]), len(ib[0])) <= LONE_WORD_MAX and \
+    ia = [t for t in a.words if t.kind == WORD]
+    ib = [t for t in b.words if t.kind == WORD]
+    if len(ia) == 1 and len(ib) == 1 and ia[0].text != ib[0].text and \
+            min(len(ia[0].text), len(ib[0].text)) <= LONE_WORD_MAX and \
             not any(t.kind == NUMBER for t in (*a.words, *b.words)):
-        return ia[0], ib[0]
+        ta, tb = ia[0], ib[0]
+        # a word read from Arabic script is written short (حماس, "hmas"): as written, it is its reading
+        if ta.abjad != tb.abjad and reads_as(*((ta.text, tb.text) if ta.abjad else (tb.text, ta.text))):
+            return None
+        return ta.text, tb.text
     return None
 
 

@@ -7,7 +7,8 @@ compared across lists:
    (``«Авиакон»`` -> ``авиакон``, ``Qa'ida`` -> ``qaida``); dots inside
    initialisms dropped (``U.S.A.`` -> ``usa``); ``&`` read as ``and``.
 2. Transliteration: Russian, Ukrainian and Belarusian Cyrillic with our own
-   tables (Ukrainian ``г`` is ``h``, ``и`` is ``y``), every other script
+   tables (Ukrainian ``г`` is ``h``, ``и`` is ``y``), Arabic and Persian
+   with :mod:`.arabic`'s (alef is a: ماهان is mahan), every other script
    through ``anyascii``; Chinese,
    Japanese and Korean syllables become separate tokens.
 3. Company forms mapped to one compare form across languages
@@ -35,6 +36,7 @@ import unicodedata
 
 from anyascii import anyascii
 
+from .arabic import ARABIC_LETTERS, arabic_to_latin
 from .tables import (
     AVIATION_CYRILLIC as _AVIATION_CYRILLIC,
     AVIATION_WORDS as _AVIATION,
@@ -69,6 +71,7 @@ __all__ = [
     "OTHER_BODY_KEYS",
     "fold",
     "skeleton",
+    "ABJAD_SCRIPTS",
     "transliterate",
     "phonetic",
     "tokenize",
@@ -140,6 +143,8 @@ def transliterate(text: str) -> list[str]:
         if chars & _BE_ONLY:
             return [_translit_table(text, _BE)]
         return [_translit_table(text, _RU)]
+    if ARABIC_LETTERS.search(text):  # long vowels as vowels, ayn and hamza as the lists write them
+        text = arabic_to_latin(text)
     return [_translit_table(text, {})]
 
 
@@ -147,7 +152,7 @@ def transliterate(text: str) -> list[str]:
 
 _CAMEL = re.compile(r"(?<=[a-z\u0430-\u044f])(?=[A-Z\u0410-\u042f][a-z\u0430-\u044f])")
 # scripts written without (most) vowels: their tokens are compared on consonants too
-_ABJAD = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0700-\u074f\u0750-\u077f\u0780-\u07bf\u08a0-\u08ff\u1780-\u17ff\ufb50-\ufdff\ufe70-\ufeff]")
+ABJAD_SCRIPTS = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0700-\u074f\u0750-\u077f\u0780-\u07bf\u08a0-\u08ff\u1780-\u17ff\ufb50-\ufdff\ufe70-\ufeff]")
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u201b\u02bc\u02bb\u0060\u00b4\u2032\u02b9\u02bf\u02be]")
 _INITIALISM = re.compile(r"(?<![^\W\d_])((?:[^\W\d_]\.){2,})(?![^\W\d_])")
 _SEP = re.compile(r"[^0-9a-z]+")
@@ -444,14 +449,16 @@ def _classify(toks: list[str], cyrillic: bool, syllabic: bool = False, forms: bo
             out.append(Token(t, NUMBER, key=t))
             continue
         out.append(Token(t, WORD, key=k))
-    for tok in out:
+    sonof = [i for i, tok in enumerate(out) if tok.text in _SON_OF]
+    for i, tok in enumerate(out):
         if tok.kind != WORD:
             continue
         if len(tok.text) == 1:
             # a single-letter word is an initial: it counts less
             tok.weight = 0.5
-        elif _PATRONYMIC.search(tok.text):
-            # "Nikolayevich" is shared by thousands: half a name
+        elif _PATRONYMIC.search(tok.text) or i - 1 in sonof and sonof[-1] > i:
+            # "Nikolayevich" is shared by thousands: half a name; so is a father's name in a chain of "son of"
+            # (Usama bin Muhammad bin Awad BIN LADIN: Muhammad and Awad, not Ladin)
             tok.weight = PATRONYMIC_WEIGHT
             tok.patronymic = True
     return out
@@ -496,7 +503,7 @@ def analyze_syllables(text: str, characters: str) -> tuple[Name, ...]:
 
 def _analyze(text: str, forms: bool) -> tuple[Name, ...]:
     cyrillic = bool(_CYR.search(text))
-    abjad = bool(_ABJAD.search(text))
+    abjad = bool(ABJAD_SCRIPTS.search(text))
     syllabic = None
     if _CJK.search(text):
         syllabic = "".join(_CJK.findall(text))

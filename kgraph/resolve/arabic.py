@@ -1,0 +1,174 @@
+"""Arabic and Persian script in Latin letters, as the sanctions lists spell those names.
+
+Arabic script writes long vowels and leaves short ones out: ماهان is
+m-a-h-a-n, Mahan; سليماني is s-l-y-m-a-n-y, Soleimani. ``anyascii`` reads the
+long vowels as consonants or drops them (ماهان "mhn", سعيد "s`yd"), so a
+query in Arabic letters met none of the keys the lists' Latin names are filed
+by. :func:`arabic_to_latin` reads each letter as the lists do:
+
+- alef is a, waw and ya are w and y as consonants and u and i as vowels;
+- ayn is an a (Ali, Abbas, Saeed), hamza is not written (Khamenei, Usama);
+- the article al- is its own word (AL-ASAD) and the name of God one word
+  with what comes before it (Abdallah, Nasrallah);
+- in Persian text a final he is the vowel e (خامنه‌ای, Khamenei), and the
+  Persian letters p, ch, zh, g have their own.
+
+The short vowels the lists add are not guessed here: the tokens of a name in
+these scripts are compared on their consonants (:class:`kgraph.resolve.normalize.Token`
+``abjad``), and lookup finds the names by them (``kgraph.lookup_index.word_skeleton``).
+
+>>> arabic_to_latin("ماهان"), arabic_to_latin("سعيد"), arabic_to_latin("علي خامنئي")
+('mahan', 'said', 'ali khamni')
+>>> arabic_to_latin("بشار الأسد"), arabic_to_latin("حسن نصر الله"), arabic_to_latin("عبدالله")
+('bshar al asd', 'hsn nsr allah', 'abdallah')
+>>> arabic_to_latin("علی خامنه‌ای"), arabic_to_latin("ایران"), arabic_to_latin("پاسداران")
+('ali khamnei', 'iran', 'pasdaran')
+"""
+from __future__ import annotations
+
+import re
+
+__all__ = ["arabic_to_latin", "reads_as", "ARABIC_LETTERS", "is_persian"]
+
+#: Arabic and Persian letters (Hebrew, Syriac and Thaana stay with anyascii)
+ARABIC_LETTERS = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+
+_CONSONANTS = {
+    "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh", "ر": "r", "ز": "z",
+    "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "غ": "gh", "ف": "f", "ق": "q", "ك": "k",
+    "ل": "l", "م": "m", "ن": "n", "ه": "h",
+    # Persian and Urdu
+    "پ": "p", "چ": "ch", "ژ": "zh", "گ": "g", "ک": "k", "ڤ": "v", "ٹ": "t", "ڈ": "d", "ڑ": "r", "ں": "n",
+    "ھ": "h", "ہ": "h",
+}
+# written vowel marks (most texts leave them out) and signs that are no letter
+_MARKS = {"\u064e": "a", "\u0650": "i", "\u064f": "u", "\u0670": "a", "\u064b": "", "\u064c": "", "\u064d": "",
+          "\u0651": "", "\u0652": "", "\u0640": ""}
+_YA = frozenset("يیىےۍ")
+_WAW = frozenset("وۇۆ")
+_ALEF = frozenset("اأإآٱ")
+_HAMZA = frozenset("ءؤئ")
+#: letters only Persian (and Urdu) write: their text's final he is a vowel
+_PERSIAN = re.compile(r"[پچژگکی\u200c]")
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_ALLAH = "الله"
+#: words the lists spell as particles ("son of", "daughter of": BIN LADIN), or in English: Persian writes the
+#: English airline words as they sound (ماهان ایر, Mahan Air), both say "company" and "airline" in their own
+_WORDS = {"بن": "bin", "ابن": "ibn", "إبن": "ibn", "بنت": "bint",
+          "ایر": "air", "اير": "air", "ایرلاین": "airline", "ایرلاینز": "airlines", "ایرویز": "airways",
+          "هواپیمایی": "airline", "طيران": "airline", "شرکت": "company", "شركة": "company", "بانک": "bank",
+          "بنك": "bank"}
+#: phrases read as one English word, before the words are: the article in them is no name's
+_PHRASES = {"الخطوط الجوية": "airlines", "خطوط هوایی": "airlines"}
+
+
+def is_persian(text: str) -> bool:
+    """Whether a text in Arabic script is Persian (or Urdu) by its letters."""
+    return bool(_PERSIAN.search(text))
+
+
+def _part(word: str, persian: bool) -> str:
+    """One word (or the part of one between zero-width non-joiners) in Latin letters."""
+    out: list[str] = []
+    n, i, ayn = len(word), 0, False
+    while i < n:
+        ch = word[i]
+        i += 1
+        nxt = word[i] if i < n else ""
+        # after an ayn's a, a ya or waw is the vowel: Saeed is sa-id
+        vowel_before = not ayn and (out[-1][-1:] in ("a", "e", "i", "u") if out else True)
+        ayn = ch == "ع"
+        if ch in _CONSONANTS:
+            # a final he after a consonant is Persian's e (Khamenei's خامنه); in Arabic, or after a long vowel
+            # (سپاه, Sepah), it is h (Abduh)
+            out.append("e" if ch == "ه" and persian and not nxt and out and not vowel_before else _CONSONANTS[ch])
+        elif ch in _ALEF:
+            if not out and ch == "ا" and nxt in _YA:  # ایران, the ای of خامنه‌ای: the alef carries the ya's vowel
+                out.append("i")
+                i += 1
+            else:
+                out.append("i" if ch == "إ" else "a")
+        elif ch == "ع":  # the lists write ayn as a vowel or not at all: Ali, Abbas, Saeed, Jafar
+            out.append("" if nxt in _ALEF else "a")
+        elif ch in _YA:  # a consonant before a vowel (Yusuf, Ayman, Bayan), the vowel i otherwise (Ali, Said)
+            out.append("a" if ch == "ى" else "y" if (vowel_before and nxt) or nxt in _ALEF else "i")
+        elif ch in _WAW:  # the same: Walid, Zawahiri (Persian Vahid); Mahmud
+            out.append(("v" if persian else "w") if (vowel_before and nxt) or nxt in _ALEF else "u")
+        elif ch in _HAMZA:
+            # a hamza is not written in Latin, or as the vowel of its seat (Raisi, رئیسی)
+            out.append("u" if ch == "ؤ" else "")
+        elif ch == "ة" or ch == "ۀ":  # ta marbuta: Usama, Mughniya
+            out.append("a" if ch == "ة" else "e")
+        elif ch in _MARKS:
+            out.append(_MARKS[ch])
+        else:
+            out.append(ch.translate(_DIGITS))
+    return "".join(out)
+
+
+def _word(word: str, persian: bool) -> str:
+    if word == _ALLAH:
+        return "allah"
+    if word in _WORDS:
+        return _WORDS[word]
+    head = ""
+    if word.endswith(_ALLAH) and len(word) > len(_ALLAH) + 1:  # عبدالله, نصرالله: one name, as the lists write it
+        word, head = word[: -len(_ALLAH)], "allah"
+    article = ""
+    if word.startswith("ال") and len(word) > 3:  # the article: its own word, as in AL-ASAD
+        word, article = word[2:], "al "
+    latin = "".join(_part(p, persian) for p in word.split("\u200c"))
+    return article + latin + head
+
+
+def arabic_to_latin(text: str) -> str:
+    """A text in Arabic or Persian letters spelt in Latin letters, word by word; other characters kept."""
+    persian = is_persian(text)
+    for phrase, english in _PHRASES.items():
+        text = text.replace(phrase, english)
+    return " ".join(_word(w, persian) if ARABIC_LETTERS.search(w) else w for w in text.split())
+
+
+# the letters a Latin spelling may write for one of the reading's: vowels by their class, and the consonants
+# Arabic script has one letter for (p/b, v/w/f: Persian's و is v, Arabic's w; g/j, q/k, c/k, z/s)
+_CLASSES = str.maketrans("eiyoupvwgqcz", "iiiuubffjkks")
+_VOWEL_CLASSES = frozenset("aiu")
+
+
+def reads_as(written: str, latin: str, strict: bool = False) -> bool:
+    """Whether a word read from Arabic script (:func:`arabic_to_latin`) may be the Latin word ``latin``: the same consonants, and every vowel letter the script wrote is in the Latin spelling, in its
+    place. The script leaves short vowels out, the lists write them; a long vowel it writes is in any
+    spelling of the name. A first vowel (an alef, ayn or hamza) is a first vowel, any one (عمر is "amr",
+    Omar), and a Latin word that begins with a vowel begins so in the script too; and an a may be any vowel (an ayn: مسعود is "msaud", Masoud) unless ``strict``.
+
+    >>> reads_as("hmas", "hamas"), reads_as("hmas", "hamsa"), reads_as("msaud", "masoud"), reads_as("mhn", "mahin")
+    (True, False, True, True)
+    >>> reads_as("mahan", "mahn"), reads_as("bshar", "pishro"), reads_as("akbr", "kubura"), reads_as("hsn", "ehsan")
+    (False, False, False, False)
+    >>> reads_as("amr", "omar"), reads_as("khamni", "khamenei"), reads_as("slimani", "soleimani")
+    (True, True, True)
+    """
+    w, lat = written.translate(_CLASSES), latin.translate(_CLASSES)
+    if _consonants(w) != _consonants(lat):
+        return False
+    at = 0
+    # the script writes a first vowel (an alef, ayn or hamza: Ehsan is إحسان, not حسن), as any vowel
+    if (w[:1] in _VOWEL_CLASSES) != (lat[:1] in _VOWEL_CLASSES):
+        return False
+    if w[:1] in _VOWEL_CLASSES:
+        w, at = w[1:], 1
+    for c in w:
+        # an a may have been an ayn, which the lists write as any vowel (Masoud, مسعود "msaud")
+        while at < len(lat) and not (lat[at] == c or c == "a" and not strict and lat[at] in _VOWEL_CLASSES):
+            at += 1
+        if at == len(lat):
+            return False
+        at += 1
+    return True
+
+
+def _consonants(text: str) -> str:
+    if text[-1:] == "h" and text[-2:-1] in _VOWEL_CLASSES:  # Mughniyah, Mughniya: a final h is not written
+        text = text[:-1]
+    out = [c for c in text if c not in _VOWEL_CLASSES]
+    return "".join(c for i, c in enumerate(out) if i == 0 or c != out[i - 1])
