@@ -8,8 +8,9 @@ the lists write as a noun (``Уральские авиалинии``: Ural Airli
 :data:`READING_FACTOR` of that reading), a Korean name in Russian letters
 (``Ким Чен Ын``: KIM, Jong Un, read as :mod:`kgraph.resolve.readings` says), a word spelt with other vowels
 (``Hezbollah``: HIZBALLAH, through the index's ``skeleton`` table of the name
-keys by their consonants), a word spelt otherwise when nothing else matches
-(``Prigozin``: PRIGOZHIN), an ICAO hex (``1533ad``), an
+keys by their consonants), a name in Arabic script (``حماس``: HAMAS) and a
+word spelt otherwise when nothing else matches (``Prigozin``: PRIGOZHIN), the
+last three by :mod:`kgraph.lookup_spelling`; an ICAO hex (``1533ad``), an
 MSN, a tax or registration number, a node id (``ofac-40181``) or a source
 record id (``40181``); an airport by its town or another of its names
 (:data:`LOOKUP_NAMES`).
@@ -44,6 +45,7 @@ from typing import Any, Callable, Iterable
 
 from .datadir import DataDir
 from .errors import REBUILD, DamagedFile, KgraphError
+from .lookup_spelling import SKELETON_WEIGHT, near_spellings, vowel_variants
 
 try:  # the index is written at every build: orjson writes its JSON columns several times faster
     import orjson
@@ -58,7 +60,7 @@ except ImportError:  # pragma: no cover - orjson is a dependency; the standard l
 
     _loads = json.loads
 
-__all__ = ["lookup", "identifier_value", "word_skeleton"]
+__all__ = ["lookup", "identifier_value"]
 
 INDEX_NAME = "lookup.sqlite"
 #: how the index turns names and identifiers into keys, kept in the file (SQLite's user_version): a lookup
@@ -106,25 +108,6 @@ KEY_ROWS_CAP = 1000
 #: name candidates scored per query at most, those sharing the most keys with the query first, a rare key
 #: counting for more than a common one (:func:`_key_weight`)
 NAME_SCORE_CAP = 100
-#: the vowel-blind search: a query word's key is also looked up as its consonants (:func:`word_skeleton`),
-#: for the names that spell it with other vowels (Hezbollah: HIZBALLAH; Laden: LADIN; Lukashenko:
-#: LUKASHENKA), at most SKELETON_KEYS keys per word, each weighing SKELETON_WEIGHT of a key of the query
-SKELETON_MIN_LETTERS = 5
-SKELETON_MIN_CONSONANTS = 3
-SKELETON_KEYS = 20
-#: a query in a script that leaves short vowels out (حماس, "hmas"): each word, and the words joined (حزب الله
-#: for HIZBALLAH), is looked up by its consonants from this many letters, and more keys are kept per word, for
-#: such a word's consonants are all it says
-ABJAD_SKELETON_MIN_LETTERS = 3
-ABJAD_SKELETON_KEYS = 60
-#: ... chosen among this many keys of the same consonants
-ABJAD_SKELETON_SCAN = 1000
-SKELETON_WEIGHT = 0.5
-#: a query whose keys find nothing is tried on the name keys spelt nearly as its words: keys at least this
-#: alike (rapidfuzz ratio, 0-100), at most NEAR_KEYS per word, for words of NEAR_KEY_MIN letters or more
-NEAR_KEY_RATIO = 80
-NEAR_KEYS = 10
-NEAR_KEY_MIN = 5
 #: a name met only when an adjective of the query is read as its noun (Уральские авиалинии as "ural
 #: avialinii": Ural Airlines), or a Korean name as Korean (Ким Чен Ын as "kim jong un"), scores this much of what that reading scores: below the name as written
 READING_FACTOR = 0.95
@@ -189,23 +172,6 @@ def _summary_parts(templates, col: dict[str, int]) -> list[tuple[str, int]]:
 def _first(value) -> str:
     """A list value's first item (the most authoritative source's); dates and text as they are."""
     return str(value[0]) if isinstance(value, list) else str(value)
-
-
-def word_skeleton(word: str, min_letters: int = SKELETON_MIN_LETTERS) -> str | None:
-    """The consonants of a name key's word, by which the vowel-blind search files it; None for a word
-    too short or too plain to say much by its consonants alone.
-
-    >>> word_skeleton("hesbola"), word_skeleton("hisbala"), word_skeleton("osama"), word_skeleton("a320")
-    ('hsbl', 'hsbl', None, None)
-    >>> word_skeleton("hmas"), word_skeleton("hmas", ABJAD_SKELETON_MIN_LETTERS)
-    (None, 'hms')
-    """
-    from .resolve.normalize import skeleton
-
-    if len(word) < min_letters or not word.isalpha():
-        return None
-    s = skeleton(word)
-    return s if len(s) >= SKELETON_MIN_CONSONANTS else None
 
 
 # -- reading ------------------------------------------------------------------
@@ -301,54 +267,6 @@ def _key_weight(rows: int) -> float:
     return math.log1p(KEY_ROWS_CAP / rows)
 
 
-def _vowel_variants(con: sqlite3.Connection, keys: Iterable[str], asked: set[str], abjad: bool = False
-                    ) -> list[str]:
-    """The name keys spelt with the consonants of a query key, and other vowels (:func:`word_skeleton`);
-    for a query in an ``abjad`` (Arabic script), of its shorter words and its joined words too."""
-    prefixes = ("name:n:", "name:j:") if abjad else ("name:n:",)
-    min_letters, cap = (ABJAD_SKELETON_MIN_LETTERS, ABJAD_SKELETON_KEYS) if abjad else (SKELETON_MIN_LETTERS,
-                                                                                        SKELETON_KEYS)
-    out: list[str] = []
-    for key in keys:
-        word = key[len(prefixes[0]):]
-        s = word_skeleton(word, min_letters) if key.startswith(prefixes) else None
-        if not s:
-            continue
-        found = [k for (k,) in con.execute("SELECT key FROM skeleton WHERE skeleton = ? LIMIT ?",
-                                           (s, (ABJAD_SKELETON_SCAN if abjad else cap) + len(asked)))
-                 if k not in asked and k not in out]
-        if abjad:  # the spellings with the vowels the script wrote, in their places, first (hmas: hamas, not hamza)
-            from .resolve.arabic import reads_as
-
-            found.sort(key=lambda k: not reads_as(word, k[len(prefixes[0]):]))
-        out += found[:cap]
-    return out
-
-
-def _near_spellings(con: sqlite3.Connection, q: str) -> set[str]:
-    """Nodes with a name key spelt nearly as a word of the query, for a query whose keys found nothing:
-    Prigozin (prigosin) for PRIGOZHIN (prigojin), Rotenburg for ROTENBERG, Zitotrnas for ZITOTRANS. The keys
-    that begin with the word's first two letters and are about as long are compared (:data:`NEAR_KEY_RATIO`)."""
-    from rapidfuzz import fuzz, process
-
-    from .resolve import name_keys
-
-    out: set[str] = set()
-    for key in name_keys(q):
-        word = key[2:]
-        if not key.startswith("n:") or len(word) < NEAR_KEY_MIN or word.isdigit():
-            continue
-        prefix = f"name:n:{word[:2]}"
-        # the keys of names whose word begins as this one does, at most two letters longer or shorter
-        keys = [k[len("name:n:"):] for (k,) in con.execute("SELECT DISTINCT key FROM key WHERE key >= ? AND key < ?",
-                                                           (prefix, prefix + "\uffff"))]
-        keys = [k for k in keys if abs(len(k) - len(word)) <= 2]
-        for k, _, _ in process.extract(word, keys, scorer=fuzz.ratio, score_cutoff=NEAR_KEY_RATIO, limit=NEAR_KEYS):
-            out.update(nid for (nid,) in con.execute("SELECT id FROM key WHERE key = ? LIMIT ?",
-                                                     (f"name:n:{k}", KEY_ROWS_CAP)))
-    return out
-
-
 def _nodes_by_id(con: sqlite3.Connection, ids: list[str]) -> list[tuple[str, str, str]]:
     """(id, "id", id) of the nodes whose id is one of ``ids`` (lower case), through the index on lower(id)."""
     return con.execute(f"SELECT id, 'id', id FROM node WHERE lower(id) IN ({','.join('?' * len(ids))})",
@@ -395,7 +313,6 @@ def lookup(
     ('ofac-40185', 'Airplane', {'source': 'us_ofac_sdn', 'record': '40185'})
     """
     from .resolve import score_names
-    from .resolve.normalize import ABJAD_SCRIPTS, WORD, analyze
     from .resolve.readings import (adjective_readings, chinese_readings, english_readings, hangul_readings,
                                    korean_readings, ukrainian_readings)
 
@@ -452,11 +369,7 @@ def lookup(
         # common word (Ivanov) is not widened: its own names are more than the scored ones already
         other_vowels = set()
         rare = [k for k, kind in query_keys if kind == "name" and k not in common_keys]
-        abjad = ABJAD_SCRIPTS.search(q) is not None
-        if abjad:  # two words the lists write as one: نصر الله, NASRALLAH
-            words = [t.key for t in analyze(q).words if t.kind == WORD]
-            rare += [f"name:j:{a}{b}" for a, b in zip(words, words[1:])]
-        for key in _vowel_variants(con, rare, {k for k, _ in query_keys}, abjad):
+        for key in vowel_variants(con, q, rare, {k for k, _ in query_keys}):
             rows = con.execute("SELECT id FROM key WHERE key = ? LIMIT ?", (key, KEY_ROWS_CAP + 1)).fetchall()
             if len(rows) > KEY_ROWS_CAP:
                 continue
@@ -465,7 +378,7 @@ def lookup(
                 if nid not in name_hits:
                     other_vowels.add(nid)
                 name_hits[nid] = name_hits.get(nid, 0) + weight
-        near = _near_spellings(con, q) if not (hits or name_hits) else set()
+        near = near_spellings(con, q, KEY_ROWS_CAP) if not (hits or name_hits) else set()
         for nid in near:  # a misspelt word shares no key: the names whose keys are spelt nearly as its
             name_hits[nid] = 1
         for nid, h in _bare_tail_hits(con, q).items():  # beside an MSN or a record of the same digits

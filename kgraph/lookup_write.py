@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .lookup_index import (INDEX_FORMAT, INDEX_NAME, INDEX_RELS, LOOKUP_NAMES, STORE_ONLY, TAIL_NAMED, _TAIL_NAME,
-                           _dumps, _first, _ident_variants, _loads, _summary_parts, word_skeleton)
+                           _dumps, _first, _ident_variants, _loads, _summary_parts)
+from .lookup_spelling import word_skeleton
 
 __all__ = ["write_index", "index_rows", "index_read"]
 

@@ -286,7 +286,8 @@ def test_a_misspelt_word_finds_the_names_spelt_nearly_as_it(demo, tmp_path):
 
 def test_the_index_format_is_bumped_with_the_key_rules():
     from kgraph.ids import normalize_msn
-    from kgraph.lookup_index import INDEX_FORMAT, identifier_value, word_skeleton
+    from kgraph.lookup_index import INDEX_FORMAT, identifier_value
+    from kgraph.lookup_spelling import word_skeleton
     from kgraph.resolve import name_keys
 
     # how names and identifiers became keys when INDEX_FORMAT was last bumped. If this fails, the rules
@@ -692,7 +693,7 @@ def test_a_scored_link_says_why_in_a_few_words(demo):
     assert _why(None) == _why([]) == ""
 
 
-@pytest.mark.parametrize("module", ["kgraph.card_render", "kgraph.ids"])
+@pytest.mark.parametrize("module", ["kgraph.card_render", "kgraph.ids", "kgraph.lookup_spelling"])
 def test_the_documented_examples_of_cards_and_identifiers_run(module):
     import doctest
     import importlib

@@ -442,7 +442,7 @@ def test_a_name_in_characters_with_a_syllable_more_is_another_name():
 
 
 def test_words_spelt_with_other_inner_vowels():
-    from kgraph.resolve.names import VOWEL_SWAP_SIM
+    from kgraph.resolve.words import VOWEL_SWAP_SIM
 
     # Arabic and Persian leave vowels unwritten: each romanisation supplies its own
     assert compare_texts("Hezbollah", "HIZBALLAH", person=False) == VOWEL_SWAP_SIM
@@ -507,7 +507,7 @@ def test_resolve_and_the_lookup_index_leave_the_name_caches_empty(tmp_path):
     assert normalize.analyze_all.cache_info().currsize == 0
 
 
-@pytest.mark.parametrize("module", ["normalize", "names", "index", "readings", "aircraft", "arabic"])
+@pytest.mark.parametrize("module", ["normalize", "transliteration", "names", "words", "index", "readings", "aircraft", "arabic"])
 def test_the_documented_examples_of_name_matching_run(module):
     import doctest
     import importlib

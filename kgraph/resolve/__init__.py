@@ -37,7 +37,7 @@ from .index import LookupIndex, candidate_pairs, query_keys
 from .judgements import Judgement, add_judgement, as_judgements, judge, load_judgements, pair_key, review
 from .links import derive_links
 from .names import compare_texts, score_names
-from . import names, normalize
+from . import normalize, words
 from .normalize import name_keys
 from .score import score_pair
 
@@ -293,7 +293,7 @@ def clear_caches() -> None:
     normalize.analyze_as_person.cache_clear()
     normalize.analyze_syllables.cache_clear()
     normalize.phonetic.cache_clear()
-    names._sim_cache.clear()
+    words._sim_cache.clear()
 
 
 def _key_owners(entities: dict[str, Entity], canonical: dict[str, str]) -> dict[str, str]:

@@ -15,7 +15,7 @@ by. :func:`arabic_to_latin` reads each letter as the lists do:
 
 The short vowels the lists add are not guessed here: the tokens of a name in
 these scripts are compared on their consonants (:class:`kgraph.resolve.normalize.Token`
-``abjad``), and lookup finds the names by them (``kgraph.lookup_index.word_skeleton``).
+``abjad``), and lookup finds the names by them (:mod:`kgraph.lookup_spelling`).
 
 >>> arabic_to_latin("ماهان"), arabic_to_latin("سعيد"), arabic_to_latin("علي خامنئي")
 ('mahan', 'said', 'ali khamni')

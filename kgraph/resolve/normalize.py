@@ -36,7 +36,7 @@ import unicodedata
 
 from anyascii import anyascii
 
-from .arabic import ARABIC_LETTERS, arabic_to_latin
+from .transliteration import CJK_CHARACTERS as _CJK, CYRILLIC_LETTERS as _CYR, transliterate
 from .tables import (
     AVIATION_CYRILLIC as _AVIATION_CYRILLIC,
     AVIATION_WORDS as _AVIATION,
@@ -87,66 +87,6 @@ WORD, NUMBER, FORM, AVIATION, PARTICLE, GENERIC = "word", "number", "form", "avi
 
 #: how much a token of each class counts in a name comparison
 CLASS_WEIGHT = {WORD: 1.0, NUMBER: 1.0, FORM: 0.15, AVIATION: 0.15, PARTICLE: 0.25, GENERIC: 0.5}
-
-# -- transliteration ---------------------------------------------------------
-
-_RU = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t",
-         "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"],
-    )
-)
-# Ukrainian national romanisation: г is h, и is y, ї/є/ґ/і have their own letters
-_UK = {**_RU, "г": "h", "и": "y", "й": "y", "і": "i", "ї": "yi", "є": "ye", "ґ": "g", "щ": "shch", "'": ""}
-# Belarusian: ў is a short u, г is h, і as in Ukrainian
-_BE = {**_RU, "г": "h", "ў": "u", "і": "i"}
-_UK_ONLY = set("іїєґ")
-_BE_ONLY = set("ў")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_CYR = re.compile(r"[\u0400-\u04ff]")
-
-
-def _translit_table(text: str, table: dict[str, str]) -> str:
-    out = []
-    for ch in text:
-        rep = table.get(ch)
-        if rep is not None:
-            out.append(rep)
-        elif ch.isascii():
-            out.append(ch)
-        elif _CJK.match(ch):
-            # one Han character / Hangul block = one syllable: keep syllables apart
-            out.append(" " + anyascii(ch).lower() + " ")
-        else:
-            out.append(anyascii(ch).lower())
-    return "".join(out)
-
-
-def transliterate(text: str) -> list[str]:
-    """Latin form of a (casefolded) text, as a one-element list.
-
-    Ukrainian (і, ї, є, ґ) and Belarusian (ў) letters select their national
-    romanisation (г is h); other Cyrillic is read as Russian. A Ukrainian name
-    written without those letters comes out with g for h, one letter the
-    fuzzy comparison forgives.
-
-    >>> transliterate("гліб"), transliterate("александр"), transliterate("лукашэнка")
-    (['hlib'], ['aleksandr'], ['lukashenka'])
-    """
-    if text.isascii():
-        return [text]
-    if _CYR.search(text):
-        chars = set(text)
-        if chars & _UK_ONLY:
-            return [_translit_table(text, _UK)]
-        if chars & _BE_ONLY:
-            return [_translit_table(text, _BE)]
-        return [_translit_table(text, _RU)]
-    if ARABIC_LETTERS.search(text):  # long vowels as vowels, ayn and hamza as the lists write them
-        text = arabic_to_latin(text)
-    return [_translit_table(text, {})]
-
 
 # -- cleaning ----------------------------------------------------------------
 
