@@ -433,6 +433,21 @@ def test_initials_and_acronyms():
     assert compare_texts("J. Smith", "John Smith") >= 0.75
 
 
+def test_a_given_name_of_the_other_gender_or_with_a_letter_before_it_is_another_name():
+    # yente's synthetic negatives: Antonia Rodriguez was Antonio RODRIGUEZ (0.84), Anna Ibrahim was
+    # Ibrahim AL-BANNA (0.88): one edit apart, 0.86 and 0.8 alike as words
+    assert score_names("Antonia Rodriguez", ["SUNCE, Antonio Rodriguez"], person=True)[0] < 0.75
+    assert score_names("Maria Lopez", ["LOPEZ, Mario"], person=True)[0] < 0.75
+    assert score_names("Anna Ibrahim", ["AL-BANNA, Ibrahim"], person=True)[0] < 0.75
+    assert score_names("Invidia Corporation", ["NVIDIA Corporation"])[0] >= 0.75  # a firm's typo
+    # the same given name, a family name's Belarusian ending, a first y, and a bank's Italian and Spanish
+    # names (no person) still meet
+    assert score_names("Maria Lopez", ["LOPEZ, Maria"], person=True)[0] == 1.0
+    assert score_names("Alexander Lukashenko", ["LUKASHENKA, Alexander"], person=True)[0] >= 0.9
+    assert score_names("Evgeniy Prigozhin", ["PRIGOZHIN, Yevgeniy"], person=True)[0] >= 0.9
+    assert score_names("Banca Nazionale", ["Banco Nazionale"])[0] >= 0.75
+
+
 
 def test_a_name_in_characters_with_a_syllable_more_is_another_name():
     # 張品妍 is Zhang Pinyan, not Jian ZHANG (yan and jian share a key); 유진 박 is Park Yujin, not YU, Jin

@@ -150,6 +150,28 @@ def _weak_pairs(a, b, used_a, used_b):
     return _take_best(cands, used_a, used_b, WEAK_PAIR_VALUE)
 
 
+#: a given name with an ending of gender is this short (Antonia, Francisca: 9); a family name's ending may
+#: be a country's spelling of one name (LUKASHENKA, Lukashenko: 10)
+GENDER_ENDING_MAX = 9
+
+
+def _unpair_other_names(a: list[Token], b: list[Token], pairs: list, used_a: set[int], used_b: set[int]) -> None:
+    """Take apart the pairs of a person's names that are one edit apart and yet other names: a given name's
+    ending of gender (Antonia is not Antonio, Maria not Mario: 0.86 alike as words), or a consonant before
+    the name (Anna is not Banna, Omar not Komar). Other spellings of one name differ so too, and stay
+    paired: a family name's ending (LUKASHENKA, Lukashenko), a first y, j or h (Yevgeniy, Evgeniy; Hamad,
+    Amad); so does a firm's name with a letter more, a typo (Invidia, NVIDIA)."""
+    for pair in [p for p in pairs if p[2] < 1.0]:
+        x, y = sorted((a[pair[0]].text, b[pair[1]].text), key=len)
+        if a[pair[0]].abjad or b[pair[1]].abjad or len(x) < 3:
+            continue
+        gender = 4 <= len(x) == len(y) <= GENDER_ENDING_MAX and x[:-1] == y[:-1] and {x[-1], y[-1]} == {"a", "o"}
+        if gender or y[1:] == x and y[0] not in "aeiouyjh":
+            pairs.remove(pair)
+            used_a.discard(pair[0])
+            used_b.discard(pair[1])
+
+
 def _full(words: list[Token], used: set[int]) -> bool:
     n = 0
     for i in used:
@@ -223,6 +245,8 @@ def _score(a: Name, b: Name, explain: list | None = None, person: bool = True, q
         pairs, used_a, used_b = _align(wa, wb)
         if len(used_a) < len(wa) and len(used_b) < len(wb):
             pairs += _weak_pairs(wa, wb, used_a, used_b)
+        if person_initials:
+            _unpair_other_names(wa, wb, pairs, used_a, used_b)
         num = 0.0
         den = 0.0
         for i, j, s in pairs:
