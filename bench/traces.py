@@ -112,7 +112,7 @@ def measure_log(path: str) -> dict:
 
 
 def measure_matching(n_airports: str, n_queries: str) -> dict:
-    from kgraph.flights import AirportIndex
+    from kgraph.airport_index import AirportIndex
     from kgraph.model import Node, Provenance
 
     rnd = random.Random(3)

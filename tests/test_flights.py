@@ -1,4 +1,4 @@
-"""kgraph.flights: distances, the airport grid index, leg records and position linking."""
+"""kgraph.flights and kgraph.airport_index: distances, the airport grid index, leg records and position linking."""
 from __future__ import annotations
 
 import csv

@@ -10,9 +10,9 @@
 2. **Derive.** Registration, Identifier and Country nodes with their
    REGISTERED_AS, HAS_IDENTIFIER and LOCATED_IN edges (:mod:`.derive`);
    SAME_AS edges for "possible" matches; the resolver's derived OPERATES/OWNS
-   edges; PERFORMED, DEPARTED_FROM and ARRIVED_AT from each Flight's
-   properties (:func:`kgraph.flights.flight_edges`), and for flight ends known
-   only by position (:func:`kgraph.flights.link_positions`).
+   edges; in :mod:`.build_flights`, PERFORMED, DEPARTED_FROM and ARRIVED_AT
+   from each Flight's properties (:func:`kgraph.flights.flight_edges`), and
+   for flight ends known only by position (:func:`kgraph.flights.link_positions`).
 3. **Resolve edges.** Ends are re-pointed to cluster ids, identifier keys
    resolved (:mod:`.endpoints`), and edges de-duplicated by (type, start,
    end): the first assertion (in source priority order) fills ``source``,
@@ -39,10 +39,11 @@ from typing import Any, Iterable
 
 from ..model import Edge, Node, Provenance
 from ..schema import INACTIVE_STATUSES, schema
+from .build_flights import add_flight_edges, airport_fallback, link_flight_positions
 from .derive import (COUNTRY_PROPS, REGISTRY_SOURCES, Assertion, derive_identifiers, derive_locations,
                      derive_registrations)
 from .endpoints import Endpoints, date_range
-from .rows import edge_row_maker, to_tables
+from .rows import to_tables
 from .tables import GraphTables, no_gc
 
 __all__ = ["build_tables", "SOURCE_PRIORITY", "INACTIVE_STATUSES", "LINK_MAX_KM", "source_rank"]
@@ -121,7 +122,7 @@ class _Builder:
         #: an identity entry per node was ~0.1 GB at full size)
         self.id_map: dict[str, str] = {}
         self.edges: dict[tuple[str, str, str], Any] = {}
-        #: rows made before the tables, per (type, start type, end type): see :meth:`add_flight_edges`;
+        #: rows made before the tables, per (type, start type, end type): see :func:`.build_flights.add_flight_edges`;
         #: their tables come after those of the first ``ready_at`` edges
         self.ready_rows: dict[tuple[str, str, str], list[list]] = {}
         self.ready_at = 0
@@ -292,7 +293,7 @@ class _Builder:
         self._ambiguous(rel, amb)
         ends, reason, amb = self.endpoints.resolve(end, to_types, lambda: self._when(start, asserts))
         if not ends and rel in ("DEPARTED_FROM", "ARRIVED_AT") and end.startswith("airport-"):
-            ends = self._airport_fallback(rel, starts, end)
+            ends = airport_fallback(self, rel, starts, end)
         if not ends:
             self.audit.drop(rel, f"end: {reason}", start=start, end=end, source=asserts[0].prov.source)
             return
@@ -331,64 +332,6 @@ class _Builder:
         return date_range([*props.get("startDate", ()), *props.get("listingDate", ())]) or \
             date_range([asserts[0].prov.snapshot])
 
-    def _airport_fallback(self, rel: str, flights: list[str], end: str) -> list[str]:
-        """An airport code not in the graph: the flight keeps its code, the edge goes to its country."""
-        prefix = "departure" if rel == "DEPARTED_FROM" else "arrival"
-        out = []
-        for fid in flights:
-            m = self.merged[fid]
-            if m.type != "Flight":
-                continue
-            if not m.get(f"{prefix}Code"):
-                m.props = dict(m.props)
-                m.props[f"{prefix}Code"] = [end[len("airport-"):]]
-            country = m.first(f"{prefix}Country")
-            code = self.country_code(country) if country else None
-            cid = self.create_country(code) if code else None
-            if cid:
-                out.append(cid)
-                self.stats["airport_to_country_fallbacks"] += 1
-                self.audit.notes[f"{rel}: airport not in the graph, linked to the flight's country"] += 1
-        return out
-
-    def add_flight_edges(self) -> None:
-        """PERFORMED / DEPARTED_FROM / ARRIVED_AT of every Flight, from its properties (:func:`kgraph.flights.flight_edges`).
-
-        A million flights make three million edges. The common case (one
-        record, the other end a key held by one node of an allowed type, no
-        edge there yet) becomes its table row here, in ``ready_rows``: a key
-        and an assertion per edge, held until the rows were made, were ~0.4 GB
-        of the build's peak at full size. Everything else takes :meth:`add_edge`.
-        Runs after every other source of these edges, so that no edge it makes
-        a row of can be asserted again.
-        """
-        from ..flights import FLIGHT_EDGE_TYPES, flight_edges
-
-        add_edge, edges, types, keys = self.add_edge, self.edges, self.types, self.endpoints.keys
-        between = {rel: self.rel_ends[rel][2] for rel in FLIGHT_EDGE_TYPES}
-        make = {rel: edge_row_maker(rel) for rel in FLIGHT_EDGE_TYPES}
-        ready = self.ready_rows
-        n = 0
-        # a list first: an end at a country not yet in the graph adds its Country node while this runs
-        for m in [m for m in self.merged.values() if m.type == "Flight"]:
-            fid, provs = m.id, m.provs
-            for rel, start, end, props in flight_edges(fid, m.props):
-                n += 1
-                if len(provs) == 1:
-                    performed = rel == "PERFORMED"
-                    h = keys.get(start if performed else end)
-                    if h.__class__ is str:  # held by one node
-                        a, b = (h, fid) if performed else (fid, h)
-                        table = (rel, types[a], types[b])
-                        if table[1:] in between[rel] and (rel, a, b) not in edges:
-                            rows = ready.get(table)
-                            if rows is None:
-                                rows = ready[table] = []
-                            rows.append(make[rel](a, b, provs[0], props))
-                            continue
-                add_edge(rel, start, end, [Assertion(props, p) for p in provs])
-        self.stats["flight_edges"] += n
-
     def add_records(self, edges: Iterable[Edge]) -> None:
         n = 0
         for e in edges:
@@ -412,31 +355,6 @@ class _Builder:
             if decision == "judged-unsure":
                 props["judgement"] = ["unsure"]
             self.add_edge("SAME_AS", a, b, [Assertion(props, Provenance("kgraph_resolve", f"{a}|{b}"))])
-
-    def link_positions(self, max_km: float) -> None:
-        flights = [m for m in self.merged.values() if m.type == "Flight"
-                   and (m.props.get("departurePosition") or m.props.get("arrivalPosition"))]
-        if not flights:
-            return
-        try:
-            from ..flights import link_positions
-        except ImportError:
-            self.audit.notes["flight positions not linked to airports: kgraph.flights.link_positions missing"] += 1
-            return
-        airports = [Node(m.id, "Airport", m.props, m.provs[0]) for m in self.merged.values() if m.type == "Airport"]
-        links = link_positions([Node(m.id, "Flight", m.props, m.provs[0]) for m in flights], airports, max_km=max_km)
-        for e in links:
-            self.add_edge(e.type, e.start, e.end, [e])
-        self.stats["position_links"] += len(links)
-        for fid, name in getattr(links, "names", {}).items():
-            m = self.merged.get(fid)
-            if m is not None:
-                m.props = dict(m.props, name=[name])
-        for fid, notes in getattr(links, "notes", {}).items():
-            m = self.merged.get(fid)
-            if m is not None:
-                m.props = dict(m.props, notes=[*m.get("notes"), *notes])
-                self.stats["position_ends_without_airport"] += len(notes)
 
     # -- 4. tables -----------------------------------------------------------
     def tables(self) -> GraphTables:
@@ -543,7 +461,7 @@ def _build(nodes, edges, resolution, registry_sources, link_max_km, consume=Fals
     timings["merge"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     b.derive()
-    b.link_positions(link_max_km)
+    link_flight_positions(b, link_max_km)
     timings["derive"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     # the flights' tables keep their place (after the derived edges', before the records'): the order
@@ -554,7 +472,7 @@ def _build(nodes, edges, resolution, registry_sources, link_max_km, consume=Fals
         edges.clear()  # a record edge asserted once is kept as it is, until to_tables pops it
     for e in getattr(resolution, "derived_edges", None) or []:
         b.add_edge(e.type, e.start, e.end, [e])
-    b.add_flight_edges()  # after every other edge of a flight: see its docstring
+    add_flight_edges(b)  # after every other edge of a flight: see its docstring
     b.add_same_as()
     timings["edges"] = time.perf_counter() - t0
     t0 = time.perf_counter()
