@@ -96,9 +96,9 @@ from .datadir import DataDir, atomic_write, temp_file_beside, utc_stamp
 from .errors import ConfigError, FetchError
 from .httpclient import (  # the HTTP helpers are re-exported: ingesters import everything from here
     BROWSER_USER_AGENT, SNIFF, RequestFailed, RetryPolicy, _call, _check_kind, _describe, _policy, _refuse_status,
-    _Retry, body_pieces, get_json, http_session, is_sensitive, oauth2_client_credentials, post_json, redact,
-    register_secret,
+    _Retry, body_pieces, get_json, http_session, oauth2_client_credentials, post_json,
 )
+from .redaction import is_sensitive, redact, register_secret
 from .sources import Source, SourceFile
 
 __all__ = [

@@ -325,7 +325,7 @@ def test_a_worker_ends_when_the_update_it_serves_ends(watch, monkeypatch):
     import subprocess
     import time
 
-    from kgraph.refresh import _end_with
+    from kgraph.update_workers import _end_with
 
     if watch == "poll":  # a system without pidfds: the pid is polled
         monkeypatch.delattr(os, "pidfd_open", raising=False)
