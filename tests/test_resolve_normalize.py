@@ -101,6 +101,7 @@ def test_arabic_script_matches_latin_on_consonants():
     ("سپاه پاسداران", "spah pasdaran"),  # ... but h after a long vowel
     ("ماهان ایر", "mahan air"),       # Persian writes English airline words as they sound
     ("محمد جواد ظریف", "mhmd jvad zrif"),  # Persian waw is v
+    ("عبدالرحمن", "abd al rhmn"),     # Abd al-Rahman, its parts written joined
 ])
 def test_arabic_and_persian_are_read_as_the_lists_spell_them(text, latin):
     assert arabic_to_latin(text) == latin
@@ -117,6 +118,7 @@ def test_arabic_and_persian_are_read_as_the_lists_spell_them(text, latin):
     ("عماد مغنية", "Imad MUGHNIYAH", True),       # the final h the script does not write
     ("مسعود", "MASOUD", True),                    # ayn read a, written o
     ("اکبر", "KUBURA", False),                    # a first alef is a first vowel
+    ("اسماعیل قاآنی", "Esmail GHANI", True),       # Persian's ق is gh; alef and madda one vowel
 ])
 def test_a_name_in_arabic_script_meets_a_latin_spelling_with_its_written_vowels(query, name, alike):
     score = compare_texts(query, name)

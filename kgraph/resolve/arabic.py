@@ -58,6 +58,8 @@ _WORDS = {"بن": "bin", "ابن": "ibn", "إبن": "ibn", "بنت": "bint",
           "ایر": "air", "اير": "air", "ایرلاین": "airline", "ایرلاینز": "airlines", "ایرویز": "airways",
           "هواپیمایی": "airline", "طيران": "airline", "شرکت": "company", "شركة": "company", "بانک": "bank",
           "بنك": "bank"}
+#: a name's first part written joined to the article of the next: عبدالرحمن, Abd al-Rahman; ابوالفضل
+_JOINED_PREFIXES = {"عبدال": "abd al ", "ابوال": "abu al ", "أبوال": "abu al "}
 #: phrases read as one English word, before the words are: the article in them is no name's
 _PHRASES = {"الخطوط الجوية": "airlines", "خطوط هوایی": "airlines"}
 
@@ -115,8 +117,13 @@ def _word(word: str, persian: bool) -> str:
     if word.endswith(_ALLAH) and len(word) > len(_ALLAH) + 1:  # عبدالله, نصرالله: one name, as the lists write it
         word, head = word[: -len(_ALLAH)], "allah"
     article = ""
-    if word.startswith("ال") and len(word) > 3:  # the article: its own word, as in AL-ASAD
-        word, article = word[2:], "al "
+    for prefix, latin in _JOINED_PREFIXES.items():  # عبدالرحمن: Abd al-Rahman, as the lists write it
+        if word.startswith(prefix) and len(word) > len(prefix) + 1:
+            word, article = word[len(prefix):], latin
+            break
+    else:
+        if word.startswith("ال") and len(word) > 3:  # the article: its own word, as in AL-ASAD
+            word, article = word[2:], "al "
     latin = "".join(_part(p, persian) for p in word.split("\u200c"))
     return article + latin + head
 
@@ -133,6 +140,7 @@ def arabic_to_latin(text: str) -> str:
 # Arabic script has one letter for (p/b, v/w/f: Persian's و is v, Arabic's w; g/j, q/k, c/k, z/s)
 _CLASSES = str.maketrans("eiyoupvwgqcz", "iiiuubffjkks")
 _VOWEL_CLASSES = frozenset("aiu")
+_LONG_VOWEL = re.compile(r"([aiu])\1+")
 
 
 def reads_as(written: str, latin: str, strict: bool = False) -> bool:
@@ -147,8 +155,12 @@ def reads_as(written: str, latin: str, strict: bool = False) -> bool:
     (False, False, False, False)
     >>> reads_as("amr", "omar"), reads_as("khamni", "khamenei"), reads_as("slimani", "soleimani")
     (True, True, True)
+    >>> reads_as("qaani", "ghani"), reads_as("ghsan", "qassan")
+    (True, True)
     """
-    w, lat = written.translate(_CLASSES), latin.translate(_CLASSES)
+    # Persian says ق as gh (قاآنی, Ghaani or Qaani; قاسم, Ghasem or Qasem): one consonant, either way written
+    w, lat = written.replace("gh", "q").translate(_CLASSES), latin.replace("gh", "q").translate(_CLASSES)
+    w = _LONG_VOWEL.sub(r"\1", w)  # قاآنی's alef and madda are one vowel
     if _consonants(w) != _consonants(lat):
         return False
     at = 0
