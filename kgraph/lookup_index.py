@@ -313,6 +313,7 @@ def lookup(
     ('ofac-40185', 'Airplane', {'source': 'us_ofac_sdn', 'record': '40185'})
     """
     from .resolve import score_names
+    from .resolve.normalize import ABJAD_SCRIPTS, tokenize
     from .resolve.readings import (adjective_readings, chinese_readings, english_readings, hangul_readings,
                                    korean_readings, ukrainian_readings)
 
@@ -340,6 +341,9 @@ def lookup(
         readings = adjective_readings(q) + english_readings(q)
         korean = korean_readings(q) + hangul_readings(q)
         romanised = korean + chinese_readings(q) + ukrainian_readings(q)
+        # a name in a script that writes few vowels is matched as its letters read (حماس: "hmas"): why says so
+        abjad = tokenize(q)[0] if ABJAD_SCRIPTS.search(q) and tokenize(q) else None
+        read_as = f", the query read as {' '.join(abjad)!r}" if abjad else ""
         # a Korean name's reading is compared as its characters are, syllable by syllable
         syllables = {text: "".join(q.split()) for text, _ in korean}
         query_keys = _query_keys(q, [text for text, _ in readings + romanised])
@@ -443,7 +447,7 @@ def lookup(
             # of hits alike (and as sanctioned), one met by the name it is shown by, in any script, before one
             # met by another of its names
             h["alias"] = _words_of(matched) != _words_of(r[2])
-            h["why"].append(f"{also.get(matched, 'name')} {matched!r}" + (f", reading {how}" if how else "")
+            h["why"].append(f"{also.get(matched, 'name')} {matched!r}" + (f", reading {how}" if how else read_as)
                             + (", a near spelling" if nid in near else ", spelt with other vowels" if nid in other_vowels
                                else ""))
         out.append({

@@ -81,6 +81,13 @@ def test_a_two_letter_family_name_is_no_pair_of_initials(real_graph):
     assert all(h["score"] < 0.5 for h in hits if h["id"] == "ofac-35670"), hits
 
 
+def test_a_hit_on_a_query_in_arabic_script_says_how_the_query_was_read(real_graph):
+    hit = kgraph.lookup("حماس", limit=1, datadir=real_graph)[0]
+    assert hit["why"] == ["name 'HAMAS', the query read as 'hmas', spelt with other vowels"]
+    hit = kgraph.lookup("ماهان ایر", limit=1, datadir=real_graph)[0]
+    assert (hit["name"], hit["score"], hit["why"]) == ("MAHAN AIR", 1.0, ["name 'MAHAN AIR', the query read as 'mahan air'"])
+
+
 @pytest.mark.parametrize("query", ["حسین محمدی", "آراد حسنی", "اميرمحمد اکبر پور"])
 def test_a_persian_name_alike_only_in_its_consonants_raises_no_alert(real_graph, query):
     # yente's synthetic negatives, none listed: with consonants alike enough, Hossein Mohammadi was Ehsan

@@ -39,7 +39,8 @@ def lookup(dd, query, limit, types, as_json):
     BIN LADIN, Usama; why says "spelt with other vowels"), and so is a name
     in Arabic or Persian letters, by the consonants and long vowels the
     script writes (ماهان ایر: MAHAN AIR; حماس: HAMAS, not Hamza; علی
-    خامنه‌ای: KHAMENEI, Ali; حسن نصر الله: NASRALLAH, Hasan). A query whose
+    خامنه‌ای: KHAMENEI, Ali; حسن نصر الله: NASRALLAH, Hasan; why says how
+    the query was read, "the query read as 'hmas'"). A query whose
     words find no name is tried on the names spelt nearly as them (Prigozin:
     PRIGOZHIN; why says "a near spelling"). A query that finds nothing but
     reads as an aircraft model (Ил-76, Boeing 737) is pointed to the library
