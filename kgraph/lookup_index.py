@@ -342,8 +342,8 @@ def lookup(
         korean = korean_readings(q) + hangul_readings(q)
         romanised = korean + chinese_readings(q) + ukrainian_readings(q)
         # a name in a script that writes few vowels is matched as its letters read (حماس: "hmas"): why says so
-        abjad = tokenize(q)[0] if ABJAD_SCRIPTS.search(q) and tokenize(q) else None
-        read_as = f", the query read as {' '.join(abjad)!r}" if abjad else ""
+        abjad = tokenize(q) if ABJAD_SCRIPTS.search(q) else []
+        read_as = f", the query read as {' or '.join(repr(' '.join(t)) for t in abjad)}" if abjad else ""
         # a Korean name's reading is compared as its characters are, syllable by syllable
         syllables = {text: "".join(q.split()) for text, _ in korean}
         query_keys = _query_keys(q, [text for text, _ in readings + romanised])

@@ -69,6 +69,7 @@ def real_graph(tmp_path_factory):
     ("ایران ایر", 25237),               # IRAN AIR, not IRAN AIRCRAFT INDUSTRIES
     ("عبدالملك الحوثي", 17927),         # AL HOUTHI, Abdul Malik: عبدال is Abd al-, written joined
     ("اسماعیل قاآنی", 13107),           # GHANI, Esmail: Persian says ق as gh
+    ("سراج الدين حقاني", 10743),        # Sirajuddin Haqqani: al-Din joined to the name before it
 ])
 def test_a_press_spelling_finds_the_listed_entity_first(real_graph, query, uid):
     hits = kgraph.lookup(query, limit=3, datadir=real_graph)

@@ -119,6 +119,9 @@ def test_arabic_and_persian_are_read_as_the_lists_spell_them(text, latin):
     ("مسعود", "MASOUD", True),                    # ayn read a, written o
     ("اکبر", "KUBURA", False),                    # a first alef is a first vowel
     ("اسماعیل قاآنی", "Esmail GHANI", True),       # Persian's ق is gh; alef and madda one vowel
+    ("سراج الدين حقاني", "Sirajuddin HAQQANI", True),  # al-Din, Allah joined to the name before them
+    ("هبت الله", "HIBATULLAH", True),
+    ("عبدالله", "ABDULLAH", True),
 ])
 def test_a_name_in_arabic_script_meets_a_latin_spelling_with_its_written_vowels(query, name, alike):
     score = compare_texts(query, name)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["arabic_to_latin", "reads_as", "ARABIC_LETTERS", "is_persian"]
+__all__ = ["arabic_to_latin", "arabic_readings", "reads_as", "ARABIC_LETTERS", "is_persian"]
 
 #: Arabic and Persian letters (Hebrew, Syriac and Thaana stay with anyascii)
 ARABIC_LETTERS = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
@@ -52,6 +52,7 @@ _HAMZA = frozenset("ءؤئ")
 _PERSIAN = re.compile(r"[پچژگکی\u200c]")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _ALLAH = "الله"
+_AL_DIN = ("الدين", "الدین")
 #: words the lists spell as particles ("son of", "daughter of": BIN LADIN), or in English: Persian writes the
 #: English airline words as they sound (ماهان ایر, Mahan Air), both say "company" and "airline" in their own
 _WORDS = {"بن": "bin", "ابن": "ibn", "إبن": "ibn", "بنت": "bint",
@@ -108,14 +109,17 @@ def _part(word: str, persian: bool) -> str:
     return "".join(out)
 
 
-def _word(word: str, persian: bool) -> str:
+def _word(word: str, persian: bool, contracted: bool = False) -> str:
     if word == _ALLAH:
         return "allah"
     if word in _WORDS:
         return _WORDS[word]
     head = ""
     if word.endswith(_ALLAH) and len(word) > len(_ALLAH) + 1:  # عبدالله, نصرالله: one name, as the lists write it
-        word, head = word[: -len(_ALLAH)], "allah"
+        word, head = word[: -len(_ALLAH)], "ullah" if contracted else "allah"
+    for din in _AL_DIN:  # سراج‌الدین: Sirajuddin
+        if contracted and word.endswith(din) and len(word.rstrip("\u200c")) > len(din) + 1:
+            word, head = word[: -len(din)].rstrip("\u200c"), "uddin"
     article = ""
     for prefix, latin in _JOINED_PREFIXES.items():  # عبدالرحمن: Abd al-Rahman, as the lists write it
         if word.startswith(prefix) and len(word) > len(prefix) + 1:
@@ -128,12 +132,36 @@ def _word(word: str, persian: bool) -> str:
     return article + latin + head
 
 
-def arabic_to_latin(text: str) -> str:
-    """A text in Arabic or Persian letters spelt in Latin letters, word by word; other characters kept."""
+def arabic_to_latin(text: str, contracted: bool = False) -> str:
+    """A text in Arabic or Persian letters spelt in Latin letters, word by word; other characters kept.
+
+    ``contracted``: a name ending in al-Din or Allah joined to the word before it, as the lists write many
+    Afghan, Pakistani and Persian names (:func:`arabic_readings`).
+    """
     persian = is_persian(text)
     for phrase, english in _PHRASES.items():
         text = text.replace(phrase, english)
-    return " ".join(_word(w, persian) if ARABIC_LETTERS.search(w) else w for w in text.split())
+    out: list[str] = []
+    for w in text.split():
+        if contracted and out and w in _AL_DIN + (_ALLAH,):
+            out[-1] += "uddin" if w in _AL_DIN else "ullah"
+            continue
+        out.append(_word(w, persian, contracted) if ARABIC_LETTERS.search(w) else w)
+    return " ".join(out)
+
+
+def arabic_readings(text: str) -> list[str]:
+    """The readings of a text in Arabic script: as written, and, when it has one, with al-Din and Allah
+    joined to the name before them, as the lists write Sirajuddin, Hibatullah, Abdullah.
+
+    >>> arabic_readings("سراج الدين حقاني"), arabic_readings("ماهان")
+    (['sraj al din hqani', 'srajuddin hqani'], ['mahan'])
+    >>> arabic_readings("عبدالله")
+    ['abdallah', 'abdullah']
+    """
+    main = arabic_to_latin(text)
+    other = arabic_to_latin(text, contracted=True)
+    return [main] if other == main else [main, other]
 
 
 # the letters a Latin spelling may write for one of the reading's: vowels by their class, and the consonants

@@ -11,7 +11,7 @@ import re
 
 from anyascii import anyascii
 
-from .arabic import ARABIC_LETTERS, arabic_to_latin
+from .arabic import ARABIC_LETTERS, arabic_readings
 
 __all__ = ["transliterate", "CJK_CHARACTERS", "CYRILLIC_LETTERS"]
 
@@ -69,5 +69,5 @@ def transliterate(text: str) -> list[str]:
             return [_translit_table(text, _BE)]
         return [_translit_table(text, _RU)]
     if ARABIC_LETTERS.search(text):  # long vowels as vowels, ayn and hamza as the lists write them
-        text = arabic_to_latin(text)
+        return [_translit_table(form, {}) for form in arabic_readings(text)]
     return [_translit_table(text, {})]
