@@ -122,6 +122,8 @@ def test_arabic_and_persian_are_read_as_the_lists_spell_them(text, latin):
     ("سراج الدين حقاني", "Sirajuddin HAQQANI", True),  # al-Din, Allah joined to the name before them
     ("هبت الله", "HIBATULLAH", True),
     ("عبدالله", "ABDULLAH", True),
+    ("شفيع", "SHAFI", True),                      # a last ayn is not written
+    ("شبكة", "SHIPCO", False),                    # a last a (ta marbuta) is a or e, not o
 ])
 def test_a_name_in_arabic_script_meets_a_latin_spelling_with_its_written_vowels(query, name, alike):
     score = compare_texts(query, name)

@@ -92,7 +92,7 @@ def _part(word: str, persian: bool) -> str:
             else:
                 out.append("i" if ch == "إ" else "a")
         elif ch == "ع":  # the lists write ayn as a vowel or not at all: Ali, Abbas, Saeed, Jafar
-            out.append("" if nxt in _ALEF else "a")
+            out.append("" if nxt in _ALEF or not nxt else "a")  # a last ayn is not written (Shafi, شفيع)
         elif ch in _YA:  # a consonant before a vowel (Yusuf, Ayman, Bayan), the vowel i otherwise (Ali, Said)
             out.append("a" if ch == "ى" else "y" if (vowel_before and nxt) or nxt in _ALEF else "i")
         elif ch in _WAW:  # the same: Walid, Zawahiri (Persian Vahid); Mahmud
@@ -197,9 +197,12 @@ def reads_as(written: str, latin: str, strict: bool = False) -> bool:
         return False
     if w[:1] in _VOWEL_CLASSES:
         w, at = w[1:], 1
-    for c in w:
-        # an a may have been an ayn, which the lists write as any vowel (Masoud, مسعود "msaud")
-        while at < len(lat) and not (lat[at] == c or c == "a" and not strict and lat[at] in _VOWEL_CLASSES):
+    last = len(w) - 1
+    for n, c in enumerate(w):
+        # an a may have been an ayn, which the lists write as any vowel (Masoud, مسعود "msaud"); a last a is a
+        # ta marbuta or an alef, a or e (Mughniyeh; شبكة is no Shipco)
+        while at < len(lat) and not (lat[at] == c or c == "a" and not strict and lat[at] in _VOWEL_CLASSES
+                                     and not (n == last and lat[at] == "u")):
             at += 1
         if at == len(lat):
             return False
