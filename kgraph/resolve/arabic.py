@@ -7,7 +7,8 @@ query in Arabic letters met none of the keys the lists' Latin names are filed
 by. :func:`arabic_to_latin` reads each letter as the lists do:
 
 - alef is a, waw and ya are w and y as consonants and u and i as vowels;
-- ayn is an a (Ali, Abbas, Saeed), hamza is not written (Khamenei, Usama);
+- ayn is an a (Ali, Abbas, Saeed) or, inside a word, nothing (a second reading:
+  Masoud), hamza is not written (Khamenei, Usama);
 - the article al- is its own word (AL-ASAD) and the name of God one word
   with what comes before it (Abdallah, Nasrallah);
 - in Persian text a final he is the vowel e (خامنه‌ای, Khamenei), and the
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["arabic_to_latin", "arabic_readings", "reads_as", "ARABIC_LETTERS", "is_persian"]
+__all__ = ["arabic_to_latin", "arabic_readings", "reads_as", "same_consonants", "ARABIC_LETTERS", "is_persian"]
 
 #: Arabic and Persian letters (Hebrew, Syriac and Thaana stay with anyascii)
 ARABIC_LETTERS = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
@@ -70,17 +71,17 @@ def is_persian(text: str) -> bool:
     return bool(_PERSIAN.search(text))
 
 
-def _part(word: str, persian: bool) -> str:
+def _part(word: str, persian: bool, ayn: str = "a") -> str:
     """One word (or the part of one between zero-width non-joiners) in Latin letters."""
     out: list[str] = []
-    n, i, ayn = len(word), 0, False
+    n, i, after_ayn = len(word), 0, False
     while i < n:
         ch = word[i]
         i += 1
         nxt = word[i] if i < n else ""
         # after an ayn's a, a ya or waw is the vowel: Saeed is sa-id
-        vowel_before = not ayn and (out[-1][-1:] in ("a", "e", "i", "u") if out else True)
-        ayn = ch == "ع"
+        vowel_before = not after_ayn and (out[-1][-1:] in ("a", "e", "i", "u") if out else True)
+        after_ayn = ch == "ع"
         if ch in _CONSONANTS:
             # a final he after a consonant is Persian's e (Khamenei's خامنه); in Arabic, or after a long vowel
             # (سپاه, Sepah), it is h (Abduh)
@@ -92,7 +93,8 @@ def _part(word: str, persian: bool) -> str:
             else:
                 out.append("i" if ch == "إ" else "a")
         elif ch == "ع":  # the lists write ayn as a vowel or not at all: Ali, Abbas, Saeed, Jafar
-            out.append("" if nxt in _ALEF or not nxt else "a")  # a last ayn is not written (Shafi, شفيع)
+            # a last ayn is not written (Shafi, شفيع); one inside a word may be written as any vowel or none
+            out.append("" if nxt in _ALEF or not nxt else ayn if out else "a")
         elif ch in _YA:  # a consonant before a vowel (Yusuf, Ayman, Bayan), the vowel i otherwise (Ali, Said)
             out.append("a" if ch == "ى" else "y" if (vowel_before and nxt) or nxt in _ALEF else "i")
         elif ch in _WAW:  # the same: Walid, Zawahiri (Persian Vahid); Mahmud
@@ -109,7 +111,7 @@ def _part(word: str, persian: bool) -> str:
     return "".join(out)
 
 
-def _word(word: str, persian: bool, contracted: bool = False) -> str:
+def _word(word: str, persian: bool, contracted: bool = False, ayn: str = "a") -> str:
     if word == _ALLAH:
         return "allah"
     if word in _WORDS:
@@ -128,15 +130,16 @@ def _word(word: str, persian: bool, contracted: bool = False) -> str:
     else:
         if word.startswith("ال") and len(word) > 3:  # the article: its own word, as in AL-ASAD
             word, article = word[2:], "al "
-    latin = "".join(_part(p, persian) for p in word.split("\u200c"))
+    latin = "".join(_part(p, persian, ayn) for p in word.split("\u200c"))
     return article + latin + head
 
 
-def arabic_to_latin(text: str, contracted: bool = False) -> str:
+def arabic_to_latin(text: str, contracted: bool = False, ayn: str = "a") -> str:
     """A text in Arabic or Persian letters spelt in Latin letters, word by word; other characters kept.
 
     ``contracted``: a name ending in al-Din or Allah joined to the word before it, as the lists write many
-    Afghan, Pakistani and Persian names (:func:`arabic_readings`).
+    Afghan, Pakistani and Persian names (:func:`arabic_readings`); ``ayn``: how an ayn inside a word is
+    written.
     """
     persian = is_persian(text)
     for phrase, english in _PHRASES.items():
@@ -146,22 +149,22 @@ def arabic_to_latin(text: str, contracted: bool = False) -> str:
         if contracted and out and w in _AL_DIN + (_ALLAH,):
             out[-1] += "uddin" if w in _AL_DIN else "ullah"
             continue
-        out.append(_word(w, persian, contracted) if ARABIC_LETTERS.search(w) else w)
+        out.append(_word(w, persian, contracted, ayn) if ARABIC_LETTERS.search(w) else w)
     return " ".join(out)
 
 
 def arabic_readings(text: str) -> list[str]:
-    """The readings of a text in Arabic script: as written, and, when it has one, with al-Din and Allah
-    joined to the name before them, as the lists write Sirajuddin, Hibatullah, Abdullah.
+    """The readings of a text in Arabic script: as written; when it has one, with al-Din and Allah joined
+    to the name before them, as the lists write Sirajuddin, Hibatullah, Abdullah; and when a word has an
+    ayn inside, without it (the lists write مسعود as Masoud, سعيد as Saeed or Said).
 
     >>> arabic_readings("سراج الدين حقاني"), arabic_readings("ماهان")
     (['sraj al din hqani', 'srajuddin hqani'], ['mahan'])
-    >>> arabic_readings("عبدالله")
-    ['abdallah', 'abdullah']
+    >>> arabic_readings("عبدالله"), arabic_readings("مسعود")
+    (['abdallah', 'abdullah'], ['msaud', 'msud'])
     """
-    main = arabic_to_latin(text)
-    other = arabic_to_latin(text, contracted=True)
-    return [main] if other == main else [main, other]
+    forms = [arabic_to_latin(text), arabic_to_latin(text, contracted=True), arabic_to_latin(text, True, "")]
+    return list(dict.fromkeys(forms))
 
 
 # the letters a Latin spelling may write for one of the reading's: vowels by their class, and the consonants
@@ -171,14 +174,19 @@ _VOWEL_CLASSES = frozenset("aiu")
 _LONG_VOWEL = re.compile(r"([aiu])\1+")
 
 
-def reads_as(written: str, latin: str, strict: bool = False) -> bool:
-    """Whether a word read from Arabic script (:func:`arabic_to_latin`) may be the Latin word ``latin``: the same consonants, and every vowel letter the script wrote is in the Latin spelling, in its
-    place. The script leaves short vowels out, the lists write them; a long vowel it writes is in any
-    spelling of the name. A first vowel (an alef, ayn or hamza) is a first vowel, any one (عمر is "amr",
-    Omar), and a Latin word that begins with a vowel begins so in the script too; and an a may be any vowel (an ayn: مسعود is "msaud", Masoud) unless ``strict``.
+def reads_as(written: str, latin: str) -> bool:
+    """Whether a word read from Arabic script (:func:`arabic_to_latin`) may be the Latin word ``latin``:
+    the same consonants, and every vowel letter the script wrote is in the Latin spelling, in its place.
+    The script leaves short vowels out, the lists write them; a long vowel it writes is in any spelling of
+    the name. A first vowel (an alef, ayn or hamza) is a first vowel, any one (عمر is "amr",
+    Omar), and a Latin word that begins with a vowel begins so in the script too. A last a (a ta marbuta)
+    may be e (Mughniyeh); an ayn inside a word, which the lists write as any vowel, has a reading without
+    it (:func:`arabic_readings`).
 
-    >>> reads_as("hmas", "hamas"), reads_as("hmas", "hamsa"), reads_as("msaud", "masoud"), reads_as("mhn", "mahin")
+    >>> reads_as("hmas", "hamas"), reads_as("hmas", "hamsa"), reads_as("msud", "masoud"), reads_as("mhn", "mahin")
     (True, False, True, True)
+    >>> reads_as("mghnia", "mughniyeh"), reads_as("mahan", "mahin"), reads_as("shbka", "shipco")
+    (True, False, False)
     >>> reads_as("mahan", "mahn"), reads_as("bshar", "pishro"), reads_as("akbr", "kubura"), reads_as("hsn", "ehsan")
     (False, False, False, False)
     >>> reads_as("amr", "omar"), reads_as("khamni", "khamenei"), reads_as("slimani", "soleimani")
@@ -186,11 +194,10 @@ def reads_as(written: str, latin: str, strict: bool = False) -> bool:
     >>> reads_as("qaani", "ghani"), reads_as("ghsan", "qassan"), reads_as("far", "fafar")
     (True, True, False)
     """
-    # Persian says ق as gh (قاآنی, Ghaani or Qaani; قاسم, Ghasem or Qasem): one consonant, either way written
-    w, lat = written.replace("gh", "q").translate(_CLASSES), latin.replace("gh", "q").translate(_CLASSES)
-    w = _LONG_VOWEL.sub(r"\1", w)  # قاآنی's alef and madda are one vowel
-    if _consonants(w) != _consonants(lat):
+    if not same_consonants(written, latin):
         return False
+    w, lat = _letters(written), _letters(latin)
+    w = _LONG_VOWEL.sub(r"\1", w)  # قاآنی's alef and madda are one vowel
     at = 0
     # the script writes a first vowel (an alef, ayn or hamza: Ehsan is إحسان, not حسن), as any vowel
     if (w[:1] in _VOWEL_CLASSES) != (lat[:1] in _VOWEL_CLASSES):
@@ -199,15 +206,24 @@ def reads_as(written: str, latin: str, strict: bool = False) -> bool:
         w, at = w[1:], 1
     last = len(w) - 1
     for n, c in enumerate(w):
-        # an a may have been an ayn, which the lists write as any vowel (Masoud, مسعود "msaud"); a last a is a
-        # ta marbuta or an alef, a or e (Mughniyeh; شبكة is no Shipco)
-        while at < len(lat) and not (lat[at] == c or c == "a" and not strict and lat[at] in _VOWEL_CLASSES
-                                     and not (n == last and lat[at] == "u")):
+        # a last a is a ta marbuta or an alef: a or e (Mughniyeh; شبكة is no Shipco, ماهان no Mahin)
+        while at < len(lat) and not (lat[at] == c or c == "a" and n == last and lat[at] == "i"):
             at += 1
         if at == len(lat):
             return False
         at += 1
     return True
+
+
+def same_consonants(written: str, latin: str) -> bool:
+    """Whether a word read from Arabic script and a Latin word have the same consonants, as :func:`reads_as`
+    compares them (their vowels aside)."""
+    return _consonants(_letters(written)) == _consonants(_letters(latin))
+
+
+def _letters(text: str) -> str:
+    # Persian says ق as gh (قاآنی, Ghaani or Qaani; قاسم, Ghasem or Qasem): one consonant, either way written
+    return text.replace("gh", "q").translate(_CLASSES)
 
 
 def _consonants(text: str) -> str:

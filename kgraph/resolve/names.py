@@ -61,7 +61,7 @@ def _merge_compounds(a: Name, b: Name, person: bool = False) -> list[Token]:
     if b.compounds and b.words[0].abjad and not a.words[0].abjad:
         # two words read from Arabic script that are one in the lists: حزب الله (hzb allah), HIZBALLAH
         for k in b.compounds.keys() - hits_c.keys():
-            key = next((x for x in a.keys if len(x) > 3 and reads_as(k, x, strict=True)), None)
+            key = next((x for x in a.keys if len(x) > 3 and reads_as(k, x)), None)
             if key:
                 hits_c[k] = key
     hits_a = a.short & b.acronyms.keys() if b.acronyms else ()

@@ -13,7 +13,7 @@ import re
 
 from rapidfuzz.distance import OSA
 
-from .arabic import reads_as
+from .arabic import reads_as, same_consonants
 from .normalize import AVIATION, NUMBER, PARTICLE, Token, skeleton
 
 __all__ = ["token_similarity"]
@@ -110,15 +110,19 @@ def token_similarity(a: Token, b: Token) -> float:
             s = max(_NS(a.text, b.text), _NS(a.key, b.key))
             if s < _floor(min(la, lb)) or a.text[0] != b.text[0] and a.key[0] != b.key[0] and s < 0.8:
                 s = 0.0
-            if s < VOWEL_SWAP_SIM and _vowels_swapped(a.key, b.key):
+            # (a word read from Arabic script wrote its long vowels: it meets a Latin word by reads_as below)
+            if s < VOWEL_SWAP_SIM and a.abjad == b.abjad and _vowels_swapped(a.key, b.key):
                 s = VOWEL_SWAP_SIM
             if a.abjad != b.abjad and s < ABJAD_SIM:
                 # Arabic/Hebrew/Khmer spelling has few vowels: a Latin word with its consonants and the vowels
                 # the script wrote, in their places, is its reading (hmas: Hamas, not Hamza). Consonants alike
-                # and nothing more made false alerts (حسین, Hossein, was Ehsan)
+                # and nothing more made false alerts (حسین, Hossein, was Ehsan); the same consonants without a
+                # vowel it wrote are another name (ماهان is not Mahin, 0.8 alike as letters)
                 written, latin = (a, b) if a.abjad else (b, a)
                 if len(skeleton(written.text)) >= 2 and reads_as(written.text, latin.text):
                     s = ABJAD_SIM
+                elif same_consonants(written.text, latin.text):
+                    s = 0.0
     if len(_sim_cache) > 500_000:
         _sim_cache.clear()
     _sim_cache[ck] = s
