@@ -58,7 +58,7 @@ def real_graph(tmp_path_factory):
     # Arabic and Persian: found by the vowels the script writes (anyascii read ماهان as "mhn": nothing found)
     ("ماهان ایر", 12927),               # MAHAN AIR
     ("حماس", 4695),                     # HAMAS, not HMS GROUP (0.91 before)
-    ("بشار الأسد", 12735),              # AL-ASSAD, Bashar, not PISHRO (0.76 before)
+    ("بشار الأسد", 12735),              # AL-ASSAD, Bashar: nothing found before
     ("علی خامنه‌ای", 26945),            # KHAMENEI, Ali
     ("حسن نصر الله", 2686),             # NASRALLAH, Hasan: نصر الله is one word in the lists
     ("أيمن الظواهري", 2676),
