@@ -61,7 +61,8 @@ def vowel_variants(con: sqlite3.Connection, query: str, keys: list[str], asked: 
     abjad = ABJAD_SCRIPTS.search(query) is not None
     if abjad:  # two words the lists write as one: نصر الله, NASRALLAH
         words = [t.key for t in analyze(query).words if t.kind == WORD]
-        keys = [*keys, *(f"name:j:{a}{b}" for a, b in zip(words, words[1:]))]
+        # (a query of two words has its one pair as its joined key already)
+        keys = list(dict.fromkeys([*keys, *(f"name:j:{a}{b}" for a, b in zip(words, words[1:]))]))
     prefixes = ("name:n:", "name:j:") if abjad else ("name:n:",)
     min_letters, cap = (ABJAD_SKELETON_MIN_LETTERS, ABJAD_SKELETON_KEYS) if abjad else (SKELETON_MIN_LETTERS,
                                                                                         SKELETON_KEYS)

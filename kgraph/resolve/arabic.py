@@ -14,9 +14,10 @@ by. :func:`arabic_to_latin` reads each letter as the lists do:
 - in Persian text a final he is the vowel e (خامنه‌ای, Khamenei), and the
   Persian letters p, ch, zh, g have their own.
 
-The short vowels the lists add are not guessed here: the tokens of a name in
-these scripts are compared on their consonants (:class:`kgraph.resolve.normalize.Token`
-``abjad``), and lookup finds the names by them (:mod:`kgraph.lookup_spelling`).
+The short vowels the lists add are not guessed here: a token of a name in
+these scripts (:class:`kgraph.resolve.normalize.Token` ``abjad``) meets a Latin
+word that has its consonants and the vowels it wrote (:func:`reads_as`), and
+lookup finds such words by their consonants (:mod:`kgraph.lookup_spelling`).
 
 >>> arabic_to_latin("ماهان"), arabic_to_latin("سعيد"), arabic_to_latin("علي خامنئي")
 ('mahan', 'said', 'ali khamni')
@@ -120,7 +121,7 @@ def _word(word: str, persian: bool, contracted: bool = False, ayn: str = "a") ->
     if word.endswith(_ALLAH) and len(word) > len(_ALLAH) + 1:  # عبدالله, نصرالله: one name, as the lists write it
         word, head = word[: -len(_ALLAH)], "ullah" if contracted else "allah"
     for din in _AL_DIN:  # سراج‌الدین: Sirajuddin
-        if contracted and word.endswith(din) and len(word.rstrip("\u200c")) > len(din) + 1:
+        if contracted and word.endswith(din) and len(word) > len(din) + 1:
             word, head = word[: -len(din)].rstrip("\u200c"), "uddin"
     article = ""
     for prefix, latin in _JOINED_PREFIXES.items():  # عبدالرحمن: Abd al-Rahman, as the lists write it
@@ -194,9 +195,9 @@ def reads_as(written: str, latin: str) -> bool:
     >>> reads_as("qaani", "ghani"), reads_as("ghsan", "qassan"), reads_as("far", "fafar")
     (True, True, False)
     """
-    if not same_consonants(written, latin):
-        return False
     w, lat = _letters(written), _letters(latin)
+    if _consonants(w) != _consonants(lat):
+        return False
     w = _LONG_VOWEL.sub(r"\1", w)  # قاآنی's alef and madda are one vowel
     at = 0
     # the script writes a first vowel (an alef, ayn or hamza: Ehsan is إحسان, not حسن), as any vowel

@@ -60,8 +60,12 @@ def _merge_compounds(a: Name, b: Name, person: bool = False) -> list[Token]:
     hits_c = {k: k for k in a.keys & b.compounds.keys()} if b.compounds else {}
     if b.compounds and b.words[0].abjad and not a.words[0].abjad:
         # two words read from Arabic script that are one in the lists: حزب الله (hzb allah), HIZBALLAH
-        for k in b.compounds.keys() - hits_c.keys():
-            key = next((x for x in a.keys if len(x) > 3 and reads_as(k, x)), None)
+        for k, i in b.compounds.items():
+            if k in hits_c:
+                continue
+            written = b.words[i].text + b.words[i + 1].text
+            key = next((t.key for t in a.words if t.key in a.keys and len(t.text) > 3 and reads_as(written, t.text)),
+                       None)
             if key:
                 hits_c[k] = key
     hits_a = a.short & b.acronyms.keys() if b.acronyms else ()

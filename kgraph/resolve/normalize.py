@@ -406,7 +406,7 @@ def _classify(toks: list[str], cyrillic: bool, syllabic: bool = False, forms: bo
 
 @functools.lru_cache(maxsize=100_000)
 def analyze_all(text: str) -> tuple[Name, ...]:
-    """Every reading of a name (today one; a tuple so that alternative readings can be added)."""
+    """Every reading of a name: one, or a name in Arabic script's readings (:func:`.transliteration.transliterate`)."""
     return _analyze(text, True)
 
 

@@ -49,7 +49,7 @@ def _translit_table(text: str, table: dict[str, str]) -> str:
 
 
 def transliterate(text: str) -> list[str]:
-    """Latin form of a (casefolded) text, as a one-element list.
+    """Latin forms of a (casefolded) text: one, or for Arabic script its readings (:func:`.arabic.arabic_readings`).
 
     Ukrainian (і, ї, є, ґ) and Belarusian (ў) letters select their national
     romanisation (г is h); other Cyrillic is read as Russian. A Ukrainian name
