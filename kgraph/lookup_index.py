@@ -315,7 +315,7 @@ def lookup(
     from .resolve import score_names
     from .resolve.normalize import ABJAD_SCRIPTS, tokenize
     from .resolve.readings import (adjective_readings, chinese_readings, english_readings, hangul_readings,
-                                   korean_readings, ukrainian_readings)
+                                   korean_readings, translated_readings, ukrainian_readings)
 
     dd = DataDir.of(datadir)
     path = dd.require_graph() / INDEX_NAME
@@ -336,9 +336,9 @@ def lookup(
         if written_as != INDEX_FORMAT:
             raise KgraphError(f"{path}: this lookup index was written by another version of kgraph (index format "
                               f"{written_as}, this one reads {INDEX_FORMAT}); {REBUILD}")
-        # an adjective read as its noun, or an English word spelt back, names no person (Ходорковский is no
+        # an adjective read as its noun, an English word spelt back or a word read in English names no person (Ходорковский is no
         # "khodorkov", Марин no "marine"); a Korean or Chinese name may
-        readings = adjective_readings(q) + english_readings(q)
+        readings = adjective_readings(q) + english_readings(q) + translated_readings(q)
         korean = korean_readings(q) + hangul_readings(q)
         romanised = korean + chinese_readings(q) + ukrainian_readings(q)
         # a name in a script that writes few vowels is matched as its letters read (حماس: "hmas"): why says so

@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["arabic_to_latin", "arabic_readings", "reads_as", "same_consonants", "ARABIC_LETTERS", "is_persian"]
+__all__ = ["arabic_to_latin", "arabic_readings", "reads_as", "same_consonants", "english_words", "read_phrases", "PLACE_WORDS",
+           "ARABIC_LETTERS",
+           "is_persian"]
 
 #: Arabic and Persian letters (Hebrew, Syriac and Thaana stay with anyascii)
 ARABIC_LETTERS = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
@@ -65,6 +67,174 @@ _WORDS = {"بن": "bin", "ابن": "ibn", "إبن": "ibn", "بنت": "bint",
 _JOINED_PREFIXES = {"عبدال": "abd al ", "ابوال": "abu al ", "أبوال": "abu al "}
 #: phrases read as one English word, before the words are: the article in them is no name's
 _PHRASES = {"الخطوط الجوية": "airlines", "خطوط هوایی": "airlines"}
+
+#: words of bodies' names that the lists translate, not spell as they sound: المصرف التجاري السوري is
+#: COMMERCIAL BANK OF SYRIA, شركة النفط الوطنية الإيرانية NATIONAL IRANIAN OIL COMPANY, سپاه پاسداران
+#: انقلاب اسلامی ISLAMIC REVOLUTIONARY GUARD CORPS. "Arabic and Persian spellings: English words, most
+#: likely first", one line each. A people's adjective (nisba) is read as the adjective and as its country:
+#: the lists write both (SYRIAN ARAB AIRLINES, COMMERCIAL BANK OF SYRIA). Feminine and Persian ezafe endings
+#: and the article are taken off before a word is looked up here (:func:`english_words`).
+_ENGLISH_TABLE = """
+مصرف بنك بانك: bank
+تجاري بازرگاني: commercial|trading
+تجارت تجاره: trading|trade
+مركزي: central
+عقاري: real estate
+زراعي: agricultural
+صناعي: industrial
+صناعات صنايع: industries
+وطني ملي: national
+دولي: international
+شعبي: popular
+تعاوني: cooperative
+اسلامي: islamic
+عربي: arab
+جمهوري: republic
+شرك شركت: company
+اجنح: wings
+جناح: wing
+مؤسس: foundation|establishment|corporation
+بنياد: foundation
+مجموع: group
+قابض: holding
+طيران هواپيمايي: airlines|aviation
+جوي هوايي: air
+خطوط: lines
+ملاح كشتيراني: shipping|navigation
+شحن: shipping
+بحري: maritime
+نقل: transport
+نفط نفت: oil|petroleum
+ناقلات: tankers|tanker
+نفتكش: tanker|tankers
+بترول: petroleum
+پتروشيمي: petrochemical
+غاز گاز: gas
+انرژي: energy
+اتمي: atomic
+هسته‌اي: nuclear
+موشكي: missile
+هوافضا: aerospace
+وزار وزارت: ministry
+دفاع: defense|defence
+داخلي: interior
+خارجي: foreign
+مالي: finance|mali
+اقتصاد: economy
+جيش ارتش: army
+قوات: forces
+قو نيرو: force
+نيروها: forces
+مسلح: armed
+پشتيباني: logistics|support
+و: and
+حرس پاسدار: guard
+پاسداران: guards
+سپاه: corps
+ثوري انقلابي: revolutionary
+ثور انقلاب: revolution
+امن امنيت: security
+مخابرات استخبارات اطلاعات: intelligence
+شرط پليس: police
+حزب: party
+حرك: movement
+جبه: front
+تحرير: liberation
+لواء: brigade
+كتائب: brigades
+مقاوم: resistance
+جمعي: association|society
+خيري: charitable|charity
+هلال: crescent
+احمر: red
+اغاث: relief
+اتحاد: union
+مجلس: council
+هيئ: commission|authority
+منظم سازمان: organization
+مكتب: office
+مركز: center
+ستاد: headquarters
+استثمار: investment
+تطوير تنمي توسع: development
+صراف: exchange
+خدمات: services
+مهندسي: engineering
+صادرات: exports
+دول دولت: state
+حكوم: government
+عام: general
+امارات: emirates
+متحد: united
+"""
+#: peoples and countries, read in English only beside a word of the table above: alone they are a person's
+#: name as often (أبو مصعب السوري is Abu Musab al-Suri, no Syrian body)
+_PLACES_TABLE = """
+سوري: syrian|syria
+سوريا: syria
+ايراني: iranian|iran
+عراقي: iraqi|iraq
+عراق: iraq
+لبناني: lebanese|lebanon
+لبنان: lebanon
+يمني: yemeni|yemen
+يمن: yemen
+ليبي: libyan|libya
+ليبيا: libya
+روسي: russian|russia
+روسيا: russia
+سوداني: sudanese|sudan
+سودان: sudan
+مصري: egyptian|egypt
+فلسطيني: palestinian|palestine
+فلسطين: palestine
+كوري: korean|korea
+صيني: chinese|china
+صين: china
+تركي: turkish|turkey
+افغاني: afghan|afghanistan
+افغانستان: afghanistan
+سعودي: saudi
+"""
+# one spelling of the letters each script or hand writes differently, without marks, tatweel and the
+# Persian joiner; ta marbuta as he, which a feminine ending may be written with
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ک": "ك", "ة": "ه", "ۀ": "ه",
+                       "\u200c": None, **{m: None for m in _MARKS}})
+
+
+def _table(text: str) -> dict[str, tuple[str, ...]]:
+    return {arabic.translate(_FOLD): tuple(english.strip().split("|"))
+            for line in text.strip().splitlines() for spellings, english in [line.split(":")]
+            for arabic in spellings.split()}
+
+
+_ENGLISH = _table(_ENGLISH_TABLE)
+_PLACES = _table(_PLACES_TABLE)
+#: the English words of :data:`_PLACES_TABLE`
+PLACE_WORDS = frozenset(e for english in _PLACES.values() for e in english)
+# the article, alone or after a preposition or "and": للطيران is li-l-tayaran, "for aviation"
+_ARTICLES = ("وال", "بال", "فال", "كال", "لل", "ال")
+
+
+def english_words(word: str) -> tuple[str, ...] | None:
+    """The English words the lists write for a word of a body's name in Arabic script (most likely first),
+    or None: the word as written, without its article, without a feminine ending (ة), a Persian ezafe (ی)
+    or both.
+
+    >>> english_words("السورية"), english_words("للطيران"), english_words("نیروی"), english_words("ماهان")
+    (('syrian', 'syria'), ('airlines', 'aviation'), ('force',), None)
+    """
+    w = word.translate(_FOLD)
+    forms = [w]
+    for article in _ARTICLES:
+        if w.startswith(article) and len(w) > len(article) + 1:
+            forms.append(w[len(article):])
+            break
+    for f in list(forms):
+        for ending in ("ه", "ي", "يه"):
+            if f.endswith(ending) and len(f) >= len(ending) + 2:
+                forms.append(f[: -len(ending)])
+    return next((_ENGLISH.get(f) or _PLACES[f] for f in forms if f in _ENGLISH or f in _PLACES), None)
 
 
 def is_persian(text: str) -> bool:
@@ -135,6 +305,13 @@ def _word(word: str, persian: bool, contracted: bool = False, ayn: str = "a") ->
     return article + latin + head
 
 
+def read_phrases(text: str) -> str:
+    """A text with the phrases the lists write as one English word written so (الخطوط الجوية: airlines)."""
+    for phrase, english in _PHRASES.items():
+        text = text.replace(phrase, english)
+    return text
+
+
 def arabic_to_latin(text: str, contracted: bool = False, ayn: str = "a") -> str:
     """A text in Arabic or Persian letters spelt in Latin letters, word by word; other characters kept.
 
@@ -143,8 +320,7 @@ def arabic_to_latin(text: str, contracted: bool = False, ayn: str = "a") -> str:
     written.
     """
     persian = is_persian(text)
-    for phrase, english in _PHRASES.items():
-        text = text.replace(phrase, english)
+    text = read_phrases(text)
     out: list[str] = []
     for w in text.split():
         if contracted and out and w in _AL_DIN + (_ALLAH,):
