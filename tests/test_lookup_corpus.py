@@ -119,6 +119,17 @@ def test_a_persian_name_alike_only_in_its_consonants_raises_no_alert(real_graph,
     assert all(h["score"] < 0.8 for h in hits), [(h["name"], h["score"]) for h in hits]
 
 
+@pytest.mark.parametrize("query, uid", [("Darrell Harris", 24245), ("Jakob Mans", 19680)])
+def test_a_listed_family_name_is_no_short_form_of_a_querys_word(real_graph, query, uid):
+    # yente's synthetic negatives: DAR (DAR, Muhammad Harris) was a short form of Darrell (0.84), MANSOOR
+    # (MANSOOR, Yaqub) a long form of Mans (0.85); the man's own name still finds him
+    hits = kgraph.lookup(query, limit=3, datadir=real_graph, types=["Person"])
+    assert all(h["score"] < 0.8 for h in hits), [(h["name"], h["score"]) for h in hits]
+    listed = kgraph.show(f"ofac-{uid}", datadir=real_graph)["names"][0]["name"]
+    family, given = listed.split(", ")
+    assert kgraph.lookup(f"{given} {family.title()}", limit=1, datadir=real_graph)[0]["id"] == f"ofac-{uid}"
+
+
 def test_a_persons_family_name_is_no_legal_form(real_graph):
     # "Sá" (S.A.) left "Tomas" alone, met by Thomas LUBANGA at 0.81 and by the alias DON TOMAS at 0.83
     hits = kgraph.lookup("Tomas Sá", limit=5, datadir=real_graph, types=["Person"])

@@ -291,6 +291,7 @@ def clear_caches() -> None:
     """
     normalize.analyze_all.cache_clear()
     normalize.analyze_as_person.cache_clear()
+    normalize.analyze_listed_person.cache_clear()
     normalize.analyze_syllables.cache_clear()
     normalize.phonetic.cache_clear()
     words._sim_cache.clear()

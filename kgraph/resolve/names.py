@@ -28,7 +28,7 @@ from __future__ import annotations
 from rapidfuzz.distance import OSA, Levenshtein
 
 from .normalize import (AVIATION, GENERIC, NUMBER, OTHER_BODY_KEYS, PARTICLE, WORD, Name, Token, analyze_all,
-                        analyze_as_person, analyze_syllables)
+                        analyze_as_person, analyze_listed_person, analyze_syllables)
 from .tables import FORM_FAMILY, SON_OF as _SON_OF
 from .arabic import reads_as
 from .words import _HAS_VOWEL, _NS, _same_key, token_similarity
@@ -429,8 +429,9 @@ def score_names(query: str, names: list[str], lone_name_cap: float | None = None
     read = analyze_syllables(query, characters) if characters else (analyze_as_person if person else analyze_all)(query)
     qs = [q for q in read if q.tokens]
     best, matched = 0.0, None
+    listed = analyze_listed_person if person else analyze_all
     for raw in names:
-        for n in analyze_all(raw):
+        for n in listed(raw):
             for q in qs:
                 s = _score(q, n, query=True, person_initials=person)
                 if lone_name_cap is not None and s > lone_name_cap and _identifying(n) == 1 < _identifying(q):

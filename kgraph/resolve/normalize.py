@@ -78,6 +78,7 @@ __all__ = [
     "analyze",
     "analyze_all",
     "analyze_as_person",
+    "analyze_listed_person",
     "analyze_syllables",
     "name_keys",
 ]
@@ -249,7 +250,7 @@ class Token:
     it (张 zhang, CHANG).
     """
 
-    __slots__ = ("text", "key", "kind", "weight", "abjad", "patronymic", "syllable")
+    __slots__ = ("text", "key", "kind", "weight", "abjad", "patronymic", "syllable", "family")
 
     def __init__(self, text: str, kind: str = WORD, key: str | None = None, weight: float | None = None):
         self.text = text
@@ -259,6 +260,7 @@ class Token:
         self.abjad = False
         self.patronymic = False
         self.syllable = False
+        self.family = False
 
     def __repr__(self) -> str:
         return f"Token({self.text!r}, {self.kind})"
@@ -419,6 +421,34 @@ def analyze_as_person(text: str) -> tuple[Name, ...]:
     (['jsc'], ['tomas', 'sa'])
     """
     return _analyze(text, False)
+
+
+_LETTERS_ONLY = re.compile(r"[^\W\d_]+")
+
+
+@functools.lru_cache(maxsize=10_000)
+def analyze_listed_person(text: str) -> tuple[Name, ...]:
+    """:func:`analyze_all` of a person's name as a list writes it, "FAMILY, Given" or "Given FAMILY": the
+    words before the comma, or in capitals among others that are not, are marked ``family``. A family name
+    has no short form: DAR is not Darrell, MANSOOR not Mans.
+
+    >>> [(t.text, t.family) for t in analyze_listed_person("DAR, Muhammad Harris")[0].words]
+    [('dar', True), ('muhammad', False), ('harris', False)]
+    >>> [t.family for t in analyze_listed_person("Muhammad Harris DAR")[0].words]
+    [False, False, True]
+    """
+    names = _analyze(text, True)
+    if "," in text:
+        head = text.split(",", 1)[0]
+    else:
+        words = _LETTERS_ONLY.findall(text)
+        capitals = [w for w in words if w.isupper() and len(w) > 1]
+        head = " ".join(capitals) if capitals and len(capitals) < len(words) else ""
+    family = {t.text for name in _analyze(head, True) for t in name.tokens} if head.strip() else set()
+    for name in names:  # tokens of their own: _analyze is not cached
+        for t in name.tokens:
+            t.family = t.text in family
+    return names
 
 
 @functools.lru_cache(maxsize=1_000)

@@ -89,7 +89,8 @@ def token_similarity(a: Token, b: Token) -> float:
         # a syllable read from characters is that syllable: jia (佳) is no short form of Jianping, and
         # cheng (成) no spelling of Chen; one of its length may be another romanisation (zhang, Chang)
         return 0.0
-    ck = (a.text, b.text)
+    family = a.family or b.family
+    ck = (a.text, b.text, True) if family else (a.text, b.text)
     s = _sim_cache.get(ck)
     if s is not None:
         return s
@@ -101,8 +102,9 @@ def token_similarity(a: Token, b: Token) -> float:
         s = 0.0
     else:
         short, long_ = (a.text, b.text) if la < lb else (b.text, a.text)
-        if len(short) >= 3 and long_.startswith(short):
-            # a truncation or short form: "Ben" / "Benjamin", "Abd" / "Abdul", "Int" / "International"
+        if len(short) >= 3 and long_.startswith(short) and not family:
+            # a truncation or short form: "Ben" / "Benjamin", "Abd" / "Abdul", "Int" / "International"; a
+            # family name as a list writes it has none (DAR is no Darrell)
             s = max(PREFIX_SIM, _NS(a.text, b.text))
         elif len(long_) > 2 * len(short) + 1 and not (a.abjad or b.abjad):
             s = 0.0  # too different in length to be one word
