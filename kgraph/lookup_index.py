@@ -315,7 +315,8 @@ def lookup(
     from .resolve import score_names
     from .resolve.normalize import ABJAD_SCRIPTS, tokenize
     from .resolve.readings import (adjective_readings, chinese_readings, english_readings, hangul_readings,
-                                   korean_readings, translated_readings, ukrainian_readings)
+                                   korean_readings, ukrainian_readings)
+    from .resolve.translation import translated_readings
 
     dd = DataDir.of(datadir)
     path = dd.require_graph() / INDEX_NAME

@@ -81,6 +81,12 @@ def real_graph(tmp_path_factory):
     ("الحرس الثوري الإسلامي", 10391),   # ISLAMIC REVOLUTIONARY GUARD CORPS (the vessel HAWK before)
     ("كشتیرانی جمهوری اسلامی ایران", 25396),  # ISLAMIC REPUBLIC OF IRAN SHIPPING LINES
     ("المصرف العقاري", 12932),          # REAL ESTATE BANK
+    # ... and in Russian and Ukrainian (each found nothing before, or a company named KORPORATSIYA at 0.28)
+    ("Объединенная авиастроительная корпорация", 36431),  # UNITED AIRCRAFT CORPORATION
+    ("Об'єднана авіабудівна корпорація", 36431),
+    ("Главное разведывательное управление", 21343),       # MAIN INTELLIGENCE DIRECTORATE
+    ("Российский фонд прямых инвестиций", 34036),         # RUSSIAN DIRECT INVESTMENT FUND
+    ("Федеральна служба безпеки", 21344),                 # FEDERAL SECURITY SERVICE, by its initials FSB
 ])
 def test_a_press_spelling_finds_the_listed_entity_first(real_graph, query, uid):
     hits = kgraph.lookup(query, limit=3, datadir=real_graph)

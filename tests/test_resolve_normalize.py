@@ -530,7 +530,8 @@ def test_resolve_and_the_lookup_index_leave_the_name_caches_empty(tmp_path):
     assert normalize.analyze_all.cache_info().currsize == 0
 
 
-@pytest.mark.parametrize("module", ["normalize", "transliteration", "names", "words", "index", "readings", "aircraft", "arabic"])
+@pytest.mark.parametrize("module", ["normalize", "transliteration", "names", "words", "index", "readings", "aircraft", "arabic",
+                                    "translation"])
 def test_the_documented_examples_of_name_matching_run(module):
     import doctest
     import importlib

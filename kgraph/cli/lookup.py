@@ -41,10 +41,11 @@ def lookup(dd, query, limit, types, as_json):
     script writes (ماهان ایر: MAHAN AIR; حماس: HAMAS, not Hamza; علی
     خامنه‌ای: KHAMENEI, Ali; حسن نصر الله: NASRALLAH, Hasan; why says how
     the query was read, "the query read as 'hmas'"). The words of a body's
-    name the lists write in English are read in English too (المصرف
-    التجاري السوري: COMMERCIAL BANK OF SYRIA; شركة النفط الوطنية الإيرانية:
-    NATIONAL IRANIAN OIL COMPANY), scored and said as the readings above,
-    never for a person. A query whose
+    name the lists write in English are read in English too, in Arabic,
+    Persian, Russian and Ukrainian (المصرف التجاري السوري: COMMERCIAL BANK
+    OF SYRIA; Объединенная авиастроительная корпорация: UNITED AIRCRAFT
+    CORPORATION), scored and said as the readings above, never for a
+    person. A query whose
     words find no name is tried on the names spelt nearly as them (Prigozin:
     PRIGOZHIN; why says "a near spelling"). A query that finds nothing but
     reads as an aircraft model (Ил-76, Boeing 737) is pointed to the library

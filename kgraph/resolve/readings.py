@@ -41,26 +41,17 @@ AirBridgeCargo, Ростех is Rostec, Хазар Си Шиппинг Лайн�
 >>> english_readings("Ростех")[0], english_readings("Сбербанк")
 (('rostec', 'Ростех as rostec'), [])
 
-The lists write most Arabic and Persian names of banks, ministries, airlines and armed groups in
-English: المصرف التجاري السوري is COMMERCIAL BANK OF SYRIA, and read as it sounds ("al msrf al tjari al
-suri") it shares no word with it. :func:`translated_readings` reads the words such names are made of in
-English (:func:`kgraph.resolve.arabic.english_words`) and the others as they sound.
-
->>> translated_readings("المصرف التجاري السوري")[0]
-('bank commercial syrian', 'المصرف as bank, التجاري as commercial, السوري as syrian')
->>> translated_readings("أجنحة الشام للطيران")[0][0], translated_readings("ماهان")
-('wings al sham airlines', [])
+Words the lists translate rather than spell (министерство, ministry) are read by :mod:`.translation`.
 """
 from __future__ import annotations
 
 import itertools
 import re
 
-from .arabic import ARABIC_LETTERS, PLACE_WORDS, arabic_readings, arabic_to_latin, english_words, read_phrases
 from .normalize import fold, tokenize
 
 __all__ = ["adjective_readings", "korean_readings", "hangul_readings", "chinese_readings", "english_readings",
-           "ukrainian_readings", "translated_readings", "MAX_READINGS"]
+           "ukrainian_readings", "MAX_READINGS"]
 
 #: readings of one query at most (two adjectives of a country give four)
 MAX_READINGS = 6
@@ -425,36 +416,3 @@ def ukrainian_readings(query: str) -> list[tuple[str, str]]:
     if text == " ".join(words):
         return []
     return [(text, f"{query.strip()} in Russian letters: {text}")]
-
-
-def translated_readings(query: str) -> list[tuple[str, str]]:
-    """A query in Arabic script with the words the lists translate read in English, the others as they
-    sound: [(text, note)], the likeliest first, at most :data:`MAX_READINGS`; [] when no word translates."""
-    if not ARABIC_LETTERS.search(query):
-        return []
-    query = read_phrases(query)
-    # per part of the query, its (text, note) choices: a word read in English, or a run of words read as
-    # they sound together (al-Din and Allah join the word before them)
-    parts: list[list[tuple[str, str | None]]] = []
-    run: list[str] = []
-    for word in query.split():
-        english = english_words(word)
-        if english is None:
-            run.append(word)
-            continue
-        if run:
-            parts.append([(arabic_to_latin(" ".join(run)), None)])
-            run = []
-        parts.append([(e, f"{word} as {e}") for e in english])
-    if run:
-        parts.append([(arabic_to_latin(" ".join(run)), None)])
-    if not any(note and text not in PLACE_WORDS for part in parts for text, note in part):
-        return []  # a people's or a country's word alone: أبو مصعب السوري is a man, Abu Musab al-Suri
-    out = []
-    plain = arabic_readings(query)  # a word the reading as it sounds writes in English already (شركة: company)
-    for picked in _likeliest([[str(i) for i in range(len(part))] for part in parts]):
-        chosen = [part[int(i)] for part, i in zip(parts, picked.split())]
-        text = " ".join(text for text, _ in chosen)
-        if text not in plain:
-            out.append((text, ", ".join(note for _, note in chosen if note)))
-    return out
