@@ -118,6 +118,8 @@ LITERAL_TYPES = frozenset({"Person"})
 #: "Роман Абрамович" none on Romania (roman, a short form of it), "Iran Airlines" none on Iran
 LONE_NAME_TYPES = frozenset({"Person", "Country"})
 LONE_NAME_CAP = 0.5
+#: a query with "son of" between two names (bin, ibn, bint, ould) names a person: a one-word name of any type
+#: scores at most LONE_NAME_CAP for it (أسامة بن لادن met OFAC's alias ASAMA COMPANY at 0.8)
 
 
 def identifier_value(text: str) -> str | None:
@@ -267,6 +269,19 @@ def _key_weight(rows: int) -> float:
     return math.log1p(KEY_ROWS_CAP / rows)
 
 
+def _names_a_son(q: str) -> bool:
+    """Whether a query has "son of" (bin, ibn, bint, ould) between two words, as a person's name does.
+
+    >>> _names_a_son("Osama bin Laden"), _names_a_son("أسامة بن لادن"), _names_a_son("Bin Laden Group")
+    (True, True, False)
+    """
+    from .resolve.normalize import analyze
+    from .resolve.tables import SON_OF
+
+    words = [t.text for t in analyze(q).words]
+    return any(w in SON_OF for w in words[1:-1])
+
+
 def _nodes_by_id(con: sqlite3.Connection, ids: list[str]) -> list[tuple[str, str, str]]:
     """(id, "id", id) of the nodes whose id is one of ``ids`` (lower case), through the index on lower(id)."""
     return con.execute(f"SELECT id, 'id', id FROM node WHERE lower(id) IN ({','.join('?' * len(ids))})",
@@ -344,6 +359,7 @@ def lookup(
         romanised = korean + chinese_readings(q) + ukrainian_readings(q)
         # a name in a script that writes few vowels is matched as its letters read (حماس: "hmas"): why says so
         abjad = tokenize(q) if ABJAD_SCRIPTS.search(q) else []
+        son_of = _names_a_son(q)
         read_as = f", the query read as {' or '.join(repr(' '.join(t)) for t in abjad)}" if abjad else ""
         # a Korean name's reading is compared as its characters are, syllable by syllable
         syllables = {text: "".join(q.split()) for text, _ in korean}
@@ -433,7 +449,7 @@ def lookup(
             # the name nearest the query as written first: of names that score alike, that one says why
             # ("Pobeda" matches the airline by its name "Pobeda", not "LLC AVIAKOMPANIYA POBEDA")
             ordered, h["literal"] = _nearest_first(q, [*names, *also])
-            cap = LONE_NAME_CAP if r[1] in LONE_NAME_TYPES else None
+            cap = LONE_NAME_CAP if r[1] in LONE_NAME_TYPES or son_of else None
             person = r[1] in LITERAL_TYPES
             best, matched = score_names(q, ordered, cap, person=person)
             how = None
