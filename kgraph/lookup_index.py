@@ -69,8 +69,9 @@ INDEX_NAME = "lookup.sqlite"
 #: them), or to the tables (format 5 added the skeleton table of the vowel-blind search; format 6 finds a node
 #: by its own id through the node table, files no source record under a Registration, and keeps why a merged
 #: node's records are one, for its card; format 7 reads a serial number's Cyrillic letters, normalize_msn;
-#: format 8 reads Arabic and Persian letters as the lists spell them, resolve.arabic).
-INDEX_FORMAT = 8
+#: format 8 reads Arabic and Persian letters as the lists spell them, resolve.arabic; format 9 reads a waw after a
+#: ya's i as u, the plural in -iyun).
+INDEX_FORMAT = 9
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
 #: candidates scored per query at most (the best keys are fetched first)

@@ -81,6 +81,9 @@ def real_graph(tmp_path_factory):
     ("الحرس الثوري الإسلامي", 10391),   # ISLAMIC REVOLUTIONARY GUARD CORPS (the vessel HAWK before)
     ("كشتیرانی جمهوری اسلامی ایران", 25396),  # ISLAMIC REPUBLIC OF IRAN SHIPPING LINES
     ("المصرف العقاري", 12932),          # REAL ESTATE BANK
+    ("الجبهة الشعبية لتحرير فلسطين", 4709),  # POPULAR FRONT FOR THE LIBERATION OF PALESTINE: li-tahrir, for liberation
+    ("لواء زينبيون", 26348),            # ZAYNABIYOUN BRIGADE: the plural in -iyun, waw as u (w before)
+    ("فاطميون", 26347),                 # FATEMIYOUN DIVISION
     # ... and in Russian and Ukrainian (each found nothing before, or a company named KORPORATSIYA at 0.28)
     ("Объединенная авиастроительная корпорация", 36431),  # UNITED AIRCRAFT CORPORATION
     ("Об'єднана авіабудівна корпорація", 36431),

@@ -100,7 +100,10 @@ def _part(word: str, persian: bool, ayn: str = "a") -> str:
         elif ch in _YA:  # a consonant before a vowel (Yusuf, Ayman, Bayan), the vowel i otherwise (Ali, Said)
             out.append("a" if ch == "ى" else "y" if (vowel_before and nxt) or nxt in _ALEF else "i")
         elif ch in _WAW:  # the same: Walid, Zawahiri (Persian Vahid); Mahmud
-            out.append(("v" if persian else "w") if (vowel_before and nxt) or nxt in _ALEF else "u")
+            # ... but after a ya read as the vowel i, before a consonant, it is u: the plural in -iyun
+            # (فاطميون, Fatemiyoun; حوثيون, Houthiyun)
+            after_i = out[-1:] == ["i"] and word[i - 2] in _YA and nxt not in _ALEF
+            out.append(("v" if persian else "w") if (vowel_before and nxt and not after_i) or nxt in _ALEF else "u")
         elif ch in _HAMZA:
             # a hamza is not written in Latin, or as the vowel of its seat (Raisi, رئیسی)
             out.append("u" if ch == "ؤ" else "")

@@ -88,6 +88,7 @@ _ARABIC_TABLE = """
 مسلح: armed
 پشتيباني: logistics|support
 و: and
+في: in
 حرس پاسدار: guard
 پاسداران: guards
 سپاه: corps
@@ -101,6 +102,7 @@ _ARABIC_TABLE = """
 جبه: front
 تحرير: liberation
 لواء: brigade
+لشكر: division|army
 كتائب: brigades
 مقاوم: resistance
 جمعي: association|society
@@ -173,6 +175,7 @@ _ARABIC = _table(_ARABIC_TABLE)
 _ARABIC_PLACES = _table(_ARABIC_PLACES_TABLE)
 # the article, alone or after a preposition or "and": للطيران is li-l-tayaran, "for aviation"
 _ARTICLES = ("وال", "بال", "فال", "كال", "لل", "ال")
+_PREFIXES = frozenset("لوب")
 
 
 def arabic_english(word: str) -> tuple[str, ...] | None:
@@ -182,6 +185,8 @@ def arabic_english(word: str) -> tuple[str, ...] | None:
 
     >>> arabic_english("السورية"), arabic_english("للطيران"), arabic_english("نیروی"), arabic_english("ماهان")
     (('syrian', 'syria'), ('airlines', 'aviation'), ('force',), None)
+    >>> arabic_english("لتحرير"), arabic_english("لبنان"), arabic_english("في")
+    (('liberation',), ('lebanon',), ('in',))
     """
     w = word.translate(_FOLD)
     forms = [w]
@@ -189,6 +194,9 @@ def arabic_english(word: str) -> tuple[str, ...] | None:
         if w.startswith(article) and len(w) > len(article) + 1:
             forms.append(w[len(article):])
             break
+    else:  # "for", "and", "with" joined to a word without its article: لتحرير, for liberation
+        if w[:1] in _PREFIXES and len(w) > 3:
+            forms.append(w[1:])
     for f in list(forms):
         for ending in ("ه", "ي", "يه"):
             if f.endswith(ending) and len(f) >= len(ending) + 2:
@@ -322,20 +330,10 @@ def _cyrillic_parts(query: str) -> list[list[tuple[str, str | None]]]:
 
 
 def _arabic_parts(query: str) -> list[list[tuple[str, str | None]]]:
-    parts: list[list[tuple[str, str | None]]] = []
-    run: list[str] = []  # words read as they sound, together: al-Din and Allah join the word before them
-    for word in read_phrases(query).split():
-        english = arabic_english(word)
-        if english is None:
-            run.append(word)
-            continue
-        if run:
-            parts.append([(arabic_to_latin(" ".join(run)), None)])
-            run = []
-        parts.append([(e, f"{word} as {e}") for e in english])
-    if run:
-        parts.append([(arabic_to_latin(" ".join(run)), None)])
-    return parts
+    # the other words stay in the script: read as a query in it is (its vowels as the script writes them,
+    # al-Din and Allah joined to the word before), "qds" is QODS, compared as Latin letters it is not
+    return [[(e, f"{word} as {e}") for e in english] if english else [(word, None)]
+            for word in read_phrases(query).split() for english in [arabic_english(word)]]
 
 
 def translated_readings(query: str) -> list[tuple[str, str]]:
@@ -344,8 +342,9 @@ def translated_readings(query: str) -> list[tuple[str, str]]:
     :data:`kgraph.resolve.readings.MAX_READINGS`; [] when no word of a body's name translates."""
     if ARABIC_LETTERS.search(query):
         parts, plain = _arabic_parts(query), arabic_readings(query)
+        latin = arabic_to_latin
     elif _CYRILLIC_WORD.search(query.lower()):
-        parts, plain = _cyrillic_parts(query), []
+        parts, plain, latin = _cyrillic_parts(query), [], str
     else:
         return []
     if not any(note and text not in PLACE_WORDS for part in parts for text, note in part):
@@ -354,6 +353,6 @@ def translated_readings(query: str) -> list[tuple[str, str]]:
     for picked in _likeliest([[str(i) for i in range(len(part))] for part in parts]):
         chosen = [part[int(i)] for part, i in zip(parts, picked.split())]
         text = " ".join(text for text, _ in chosen)
-        if text not in plain:  # a word the reading as it sounds writes in English already (شركة: company)
+        if latin(text) not in plain:  # a word the reading as it sounds writes in English already (شركة: company)
             out.append((text, ", ".join(note for _, note in chosen if note)))
     return out
