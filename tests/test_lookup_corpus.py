@@ -90,6 +90,7 @@ def real_graph(tmp_path_factory):
     ("Главное разведывательное управление", 21343),       # MAIN INTELLIGENCE DIRECTORATE
     ("Российский фонд прямых инвестиций", 34036),         # RUSSIAN DIRECT INVESTMENT FUND
     ("Федеральна служба безпеки", 21344),                 # FEDERAL SECURITY SERVICE, by its initials FSB
+    ("Корпорація Тактичне ракетне озброєння", 34876),    # TACTICAL MISSILES CORPORATION
 ])
 def test_a_press_spelling_finds_the_listed_entity_first(real_graph, query, uid):
     hits = kgraph.lookup(query, limit=3, datadir=real_graph)

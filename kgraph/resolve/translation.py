@@ -257,6 +257,18 @@ _CYRILLIC_TABLE = """
 строительн будівельн: construction
 технологи технологі: technologies|technology
 систем: systems
+тактическ тактичн: tactical
+ракетн: missiles|missile
+вооружени озброєнн: armament|weapons
+финанс фінанс: finance
+центральн: central
+благосостояни добробут: wealth|welfare
+энерги енергі: energy
+приборостроительн приладобудівн: instrument
+воздушн повітрян: air
+расчетн розрахунков: settlement
+депозитари депозитарі: depository
+бирж бірж: exchange
 """
 #: peoples and countries, read in English only beside a word of the table above (Российский alone is a name)
 _CYRILLIC_PLACES_TABLE = """
