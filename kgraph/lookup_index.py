@@ -119,8 +119,6 @@ LITERAL_TYPES = frozenset({"Person"})
 #: "Роман Абрамович" none on Romania (roman, a short form of it), "Iran Airlines" none on Iran
 LONE_NAME_TYPES = frozenset({"Person", "Country"})
 LONE_NAME_CAP = 0.5
-#: a query with "son of" between two names (bin, ibn, bint, ould) names a person: a one-word name of any type
-#: scores at most LONE_NAME_CAP for it (أسامة بن لادن met OFAC's alias ASAMA COMPANY at 0.8)
 
 
 def identifier_value(text: str) -> str | None:
@@ -353,13 +351,15 @@ def lookup(
         if written_as != INDEX_FORMAT:
             raise KgraphError(f"{path}: this lookup index was written by another version of kgraph (index format "
                               f"{written_as}, this one reads {INDEX_FORMAT}); {REBUILD}")
-        # an adjective read as its noun, an English word spelt back or a word read in English names no person (Ходорковский is no
-        # "khodorkov", Марин no "marine"); a Korean or Chinese name may
+        # an adjective read as its noun, an English word spelt back or a word read in English names no person
+        # (Ходорковский is no "khodorkov", Марин no "marine"); a Korean or Chinese name may
         readings = adjective_readings(q) + english_readings(q) + translated_readings(q)
         korean = korean_readings(q) + hangul_readings(q)
         romanised = korean + chinese_readings(q) + ukrainian_readings(q)
         # a name in a script that writes few vowels is matched as its letters read (حماس: "hmas"): why says so
         abjad = tokenize(q) if ABJAD_SCRIPTS.search(q) else []
+        # a query with "son of" between two names names a person: a one-word name of any type scores at most
+        # LONE_NAME_CAP for it (أسامة بن لادن met OFAC's alias ASAMA COMPANY at 0.8)
         son_of = _names_a_son(q)
         read_as = f", the query read as {' or '.join(repr(' '.join(t)) for t in abjad)}" if abjad else ""
         # a Korean name's reading is compared as its characters are, syllable by syllable
