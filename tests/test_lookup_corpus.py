@@ -91,6 +91,10 @@ def real_graph(tmp_path_factory):
     ("Российский фонд прямых инвестиций", 34036),         # RUSSIAN DIRECT INVESTMENT FUND
     ("Федеральна служба безпеки", 21344),                 # FEDERAL SECURITY SERVICE, by its initials FSB
     ("Корпорація Тактичне ракетне озброєння", 34876),    # TACTICAL MISSILES CORPORATION
+    # a company's name as Russian writes it, in quotes after its form (the quotes kept a word from its reading)
+    ("ПАО «Объединенная авиастроительная корпорация»", 36431),  # 0.27 before
+    ("ГК «Ростех»", 17260),                              # STATE CORPORATION ROSTEC: nothing before
+    ("«Хазар Си Шиппинг Лайнс»", 25450),
 ])
 def test_a_press_spelling_finds_the_listed_entity_first(real_graph, query, uid):
     hits = kgraph.lookup(query, limit=3, datadir=real_graph)

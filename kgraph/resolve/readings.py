@@ -51,10 +51,23 @@ import re
 from .normalize import fold, tokenize
 
 __all__ = ["adjective_readings", "korean_readings", "hangul_readings", "chinese_readings", "english_readings",
-           "ukrainian_readings", "MAX_READINGS"]
+           "ukrainian_readings", "query_words", "MAX_READINGS"]
 
 #: readings of one query at most (two adjectives of a country give four)
 MAX_READINGS = 6
+# what separates a query's words: spaces, hyphens, the quotes Russian writes a company's name in (ПАО
+# «Туполев»), any mark but the apostrophe Ukrainian writes inside a word (Об'єднана)
+_SEPARATORS = re.compile(r"[^\w'’ʼ]+")
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query, without the quotes and marks around them.
+
+    >>> query_words("ГК «Ростех»"), query_words("Об'єднана авіабудівна-корпорація")
+    (['ГК', 'Ростех'], ["Об'єднана", 'авіабудівна', 'корпорація'])
+    """
+    return [w for w in _SEPARATORS.split(text) if w]
+
 
 # a transliterated adjective in -sk-: stem, the -ii- of a country's adjective (Сирийский: sir-iisk-ii), its
 # ending in every case and gender, Russian (-ий, -ая, -ое, -ие, -ого, -их...) and Ukrainian (-ий, -а, -е, -і)
@@ -190,7 +203,7 @@ def korean_readings(query: str) -> list[tuple[str, str]]:
     text = query.strip().lower()
     if "і" in text:  # Ukrainian writes ㅣ as і and ㅡ as и (Кім Чен Ин): in Russian letters и and ы
         text = text.replace("и", "ы").replace("і", "и")
-    words = [w for w in re.split(r"[\s\-]+", text) if w]
+    words = query_words(text)
     if not 2 <= len(words) <= 4 or not any(w in KOREAN_SURNAMES for w in words):
         return []
     per_word = [_syllable(w) for w in words]
@@ -239,7 +252,7 @@ def _english_word(word: str) -> str | None:
 def english_readings(query: str) -> list[tuple[str, str]]:
     """The query with the English words Russian spells as they sound spelt back: [(text, note)] or []."""
     words, notes = [], []
-    for word in re.split(r"[\s\-]+", fold(query)):
+    for word in query_words(fold(query)):
         english = _english_word(word) if _CYRILLIC_WORD.fullmatch(word) else None
         if english:
             notes.append(f"{word} as {english}")
@@ -323,7 +336,7 @@ def chinese_readings(query: str) -> list[tuple[str, str]]:
     (('xi jinping', 'Си Цзиньпин as Chinese: xi jinping'), [], 'li shangfu')
     """
     # Ukrainian writes the same syllables with і for и (Сі Цзіньпін)
-    words = [w for w in re.split(r"[\s\-]+", query.strip().lower().replace("і", "и")) if w]
+    words = query_words(query.lower().replace("і", "и"))
     if not 2 <= len(words) <= 4 or not any(w in CHINESE_SURNAMES for w in words):
         return []
     per_word = [_pinyin_words(w) for w in words]

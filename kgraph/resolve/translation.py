@@ -24,7 +24,7 @@ import re
 
 from .arabic import _MARKS, ARABIC_LETTERS, arabic_readings, arabic_to_latin, read_phrases
 from .normalize import tokenize
-from .readings import _likeliest
+from .readings import _likeliest, query_words
 
 __all__ = ["arabic_english", "cyrillic_english", "translated_readings", "PLACE_WORDS"]
 
@@ -213,6 +213,7 @@ _CYRILLIC_TABLE = """
 двигателестроительн двигунобудівн: engine
 судостроительн суднобудівн: shipbuilding
 корпораци корпораці: corporation
+госкорпораци держкорпораці: state corporation
 министерств міністерств: ministry
 оборон: defense|defence
 федераци федераці: federation
@@ -275,6 +276,8 @@ _CYRILLIC_PLACES_TABLE = """
 российск російськ русск: russian|russia
 росси росі: russia
 """
+#: abbreviations read as a whole word: ГК «Ростех» is STATE CORPORATION ROSTEC
+_CYRILLIC_ABBREVIATIONS = {"гк": ("state corporation",)}
 #: two words the lists write as one: железные дороги, railways
 _CYRILLIC_PHRASES = {("железн", "дорог"): ("railways",)}
 _CYRILLIC_FOLD = str.maketrans({"ё": "е", "'": None, "’": None, "ʼ": None})
@@ -303,6 +306,8 @@ def cyrillic_english(word: str) -> tuple[str, ...] | None:
     (('ministry',), ('united',), None)
     """
     w = word.lower().translate(_CYRILLIC_FOLD)
+    if w in _CYRILLIC_ABBREVIATIONS:
+        return _CYRILLIC_ABBREVIATIONS[w]
     for table in (_CYRILLIC, _CYRILLIC_PLACES):
         stem = _stem_of(w, table)
         if stem is not None:
@@ -320,7 +325,7 @@ def _cyrillic_phrase(words: list[str]) -> tuple[str, ...] | None:
 
 
 def _cyrillic_parts(query: str) -> list[list[tuple[str, str | None]]]:
-    words = [w for w in re.split(r"[\s\-]+", query.strip()) if w]
+    words = query_words(query)
     parts: list[list[tuple[str, str | None]]] = []
     i = 0
     while i < len(words):
