@@ -133,6 +133,14 @@ def test_a_persian_name_alike_only_in_its_consonants_raises_no_alert(real_graph,
     assert all(h["score"] < 0.8 for h in hits), [(h["name"], h["score"]) for h in hits]
 
 
+@pytest.mark.parametrize("query, uid", [("Пригожин Е.В.", 21171), ("Prigozhin Ye.V.", 21171), ("Шойгу С.К.", 35173)])
+def test_a_surname_with_initials_finds_the_person(real_graph, query, uid):
+    # Russian writes a person as surname and initials: Е.В. was one word "ev" (an initialism, as U.S.A.), no
+    # initial of Yevgeniy Viktorovich (0.31); the Russian initial Е meets Yevgeniy by its key (evgeni)
+    hit = kgraph.lookup(query, limit=1, datadir=real_graph)[0]
+    assert hit["id"] == f"ofac-{uid}" and hit["score"] >= 0.9, hit
+
+
 @pytest.mark.parametrize("query, uid", [("Darrell Harris", 24245), ("Jakob Mans", 19680)])
 def test_a_listed_family_name_is_no_short_form_of_a_querys_word(real_graph, query, uid):
     # yente's synthetic negatives: DAR (DAR, Muhammad Harris) was a short form of Darrell (0.84), MANSOOR

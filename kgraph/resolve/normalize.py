@@ -419,11 +419,25 @@ def analyze_as_person(text: str) -> tuple[Name, ...]:
 
     >>> analyze_all("Tomas Sa")[0].forms, [t.text for t in analyze_as_person("Tomas Sa")[0].words]
     (['jsc'], ['tomas', 'sa'])
+
+    A person's dotted letters are initials, one each, not an initialism (Пригожин Е.В., Yevgeniy
+    Viktorovich):
+
+    >>> [t.text for t in analyze_as_person("Пригожин Е.В.")[0].words]
+    ['prigozhin', 'e', 'v']
+
+    So are two Latin letters that write one Russian letter, dotted (Prigozhin Ye.V., Khodorkovsky M.B.):
+
+    >>> [t.text for t in analyze_as_person("Prigozhin Ye.V.")[0].words]
+    ['prigozhin', 'y', 'v']
     """
-    return _analyze(text, False)
+    text = _DIGRAPH_INITIAL.sub(lambda m: m.group(1)[0] + ".", text)
+    return _analyze(_INITIALISM.sub(lambda m: m.group(1).replace(".", ". "), text), False)
 
 
 _LETTERS_ONLY = re.compile(r"[^\W\d_]+")
+# a Russian letter's Latin digraph as a person's dotted initial: Ye. (Е), Yu. (Ю), Zh. (Ж), Kh. (Х), Sh. (Ш)
+_DIGRAPH_INITIAL = re.compile(r"(?<![^\W\d_])((?:[Yy][aeou]|[ZKSCzksc]h|[Tt]s)\.)")
 
 
 @functools.lru_cache(maxsize=10_000)

@@ -96,8 +96,8 @@ def token_similarity(a: Token, b: Token) -> float:
         return s
     la, lb = len(a.text), len(b.text)
     if la == 1 or lb == 1:
-        # initials: "J" for "Joachim"
-        s = 0.9 if a.text[0] == b.text[0] else 0.0
+        # initials: "J" for "Joachim"; by the key too, "E" (Russian Е) for "Yevgeniy" (evgeni)
+        s = 0.9 if a.text[0] == b.text[0] or a.key[:1] == b.key[:1] else 0.0
     elif a.kind == PARTICLE or b.kind == PARTICLE:
         s = 0.0
     else:
