@@ -101,6 +101,11 @@ _LATIN_LOOKALIKES = str.maketrans("АВЕКМНОРСТУХаекморстух"
 #: a tail's number without its nationality mark, as the press often writes it (78765 for RA-78765): four
 #: to six characters, so that a short number ("123") is not read as every N123, B-123... in the graph
 _BARE_TAIL = re.compile(r"^[0-9][0-9A-Z]{3,5}$")
+#: the words an identifier is written after (MSN 83486590, ИНН 7709501262, ICAO hex 1533AD)
+_ID_LABELS = frozenset("msn s/n sn serial no nr number № icao icao24 hex mode-s tail reg registration mark inn "
+                       "tin ein vat tax id ogrn kpp imo инн огрн кпп унп єдрпоу edrpou".split())
+#: what stands around an identifier inside a longer query: spaces, quotes, brackets, a label's colon
+_AROUND_IDENT = re.compile(r"[\s«»\"“”„()\[\]<>,;:]+")
 #: score of a tail found by its number without the mark: below every exact hit, above most names
 BARE_TAIL_SCORE = 0.9
 #: a name key held by more nodes than this (n:airfield, the n:vt of every VT- tail) is common: it only
@@ -194,10 +199,19 @@ def _query_keys(query: str, readings: Iterable[str] = ()) -> list[tuple[str, str
     keys: list[tuple[str, str]] = [(f"node:{q.lower()}", "id"), (f"record:{q.lower()}", "record")]
     qi = _DASHES.sub("-", unicodedata.normalize("NFKC", q))
     # identifiers: anything with a digit (tails, hex, MSN, tax numbers) or one short code (MUSA, AZS)
-    if _IDENT_LIKE.match(qi) and (any(c.isdigit() for c in qi) or (len(qi) <= 8 and qi.isalnum()) or _MARK.match(qi)):
-        keys += [(f"ident:{v}", "identifier") for v in _ident_variants(qi)]
-        if _CYRILLIC.search(qi):  # read by sound above (РА- is RA-); by look here (ЕР- is EP-)
-            keys += [(f"ident:{v}", "identifier") for v in _ident_variants(qi.translate(_LATIN_LOOKALIKES))]
+    whole = _IDENT_LIKE.match(qi) and (any(c.isdigit() for c in qi) or (len(qi) <= 8 and qi.isalnum())
+                                       or _MARK.match(qi))
+    # ... and the identifiers inside a longer query: after a label (MSN 83486590, ICAO 1533AD, ИНН 7709501262)
+    # or in quotes or brackets («RA-78765»), five characters and a digit at least; a tail with its dash beside
+    # anything (Il-76TD RA-78765). A name's number is no identifier: ООО Ромашка 83486590 is a company
+    parts = [p.strip(".") for p in _AROUND_IDENT.split(qi) if p.strip(".")]
+    numbers = [p for p in parts if len(p) >= 5 and any(c.isdigit() for c in p)]
+    labelled = all(p.casefold() in _ID_LABELS for p in parts if p not in numbers)
+    inside = [p for p in numbers if p != qi and (labelled or _MARK.match(p))]
+    for text in ([qi] if whole else []) + inside:
+        keys += [(f"ident:{v}", "identifier") for v in _ident_variants(text)]
+        if _CYRILLIC.search(text):  # read by sound above (РА- is RA-); by look here (ЕР- is EP-)
+            keys += [(f"ident:{v}", "identifier") for v in _ident_variants(text.translate(_LATIN_LOOKALIKES))]
     keys += [(f"name:{k}", "name") for text in (q, *readings) for k in name_keys(text)]
     seen: set[str] = set()
     return [(k, kind) for k, kind in keys if not (k in seen or seen.add(k))]

@@ -74,6 +74,13 @@ def test_demo_prints_the_chain_with_its_sources(demo):
     ("ra\u201178765", "ofac-40185", "identifier RA-78765"),
     ("RA\u201378765", "ofac-40185", "identifier RA-78765"),
     ("1533\u0410D", "ofac-40185", "identifier 1533ad"),
+    # an identifier inside a longer query: after its label, beside the type, in quotes or brackets
+    ("MSN 83486590", "ofac-40185", "identifier 83486590"),
+    ("ICAO: 1533AD", "ofac-40185", "identifier 1533ad"),
+    ("ИНН 6658039390", "ofac-40181", "identifier 6658039390"),
+    ("Il-76TD RA-78765", "ofac-40185", "identifier RA-78765"),
+    ("«RA-78765»", "ofac-40185", "identifier RA-78765"),
+    ("(1533AD)", "ofac-40185", "identifier 1533ad"),
     # flights are not in the index: found in the store, by id and by source record, in any case
     ("flightlog-dn-2026-02-02-1", "flightlog-dn-2026-02-02-1", "id"),
     ("FLIGHTLOG-DN-2026-02-02-1", "flightlog-dn-2026-02-02-1", "id"),

@@ -20,7 +20,9 @@ def lookup(dd, query, limit, types, as_json):
 
     A tail may be typed in any spacing, with any dash, with Cyrillic letters
     (РА-78765) or as its number alone (78765 finds RA-78765, with a score of
-    0.9). An airport is found by its town and the other names OurAirports
+    0.9). An identifier is found inside a longer query too: after its label
+    (MSN 83486590, ICAO 1533AD, ИНН 6658039390), in quotes or brackets, and
+    a tail beside the aircraft's type (Il-76TD RA-78765). An airport is found by its town and the other names OurAirports
     keeps for it too (St Petersburg, Санкт-Петербург, Leningrad: Pulkovo). A
     Russian or Ukrainian adjective is also read as the name it is made of,
     as the lists write it (Уральские авиалинии: Ural Airlines; Сирийские
