@@ -282,19 +282,6 @@ def _key_weight(rows: int) -> float:
     return math.log1p(KEY_ROWS_CAP / rows)
 
 
-def _names_a_son(q: str) -> bool:
-    """Whether a query has "son of" (bin, ibn, bint, ould) between two words, as a person's name does.
-
-    >>> _names_a_son("Osama bin Laden"), _names_a_son("أسامة بن لادن"), _names_a_son("Bin Laden Group")
-    (True, True, False)
-    """
-    from .resolve.normalize import analyze
-    from .resolve.tables import SON_OF
-
-    words = [t.text for t in analyze(q).words]
-    return any(w in SON_OF for w in words[1:-1])
-
-
 def _nodes_by_id(con: sqlite3.Connection, ids: list[str]) -> list[tuple[str, str, str]]:
     """(id, "id", id) of the nodes whose id is one of ``ids`` (lower case), through the index on lower(id)."""
     return con.execute(f"SELECT id, 'id', id FROM node WHERE lower(id) IN ({','.join('?' * len(ids))})",
@@ -344,6 +331,7 @@ def lookup(
     from .resolve.normalize import ABJAD_SCRIPTS, tokenize
     from .resolve.readings import (adjective_readings, chinese_readings, english_readings, hangul_readings,
                                    korean_readings, ukrainian_readings)
+    from .resolve.person_names import names_a_son
     from .resolve.translation import translated_readings
 
     dd = DataDir.of(datadir)
@@ -374,7 +362,7 @@ def lookup(
         abjad = tokenize(q) if ABJAD_SCRIPTS.search(q) else []
         # a query with "son of" between two names names a person: a one-word name of any type scores at most
         # LONE_NAME_CAP for it (أسامة بن لادن met OFAC's alias ASAMA COMPANY at 0.8)
-        son_of = _names_a_son(q)
+        son_of = names_a_son(q)
         read_as = f", the query read as {' or '.join(repr(' '.join(t)) for t in abjad)}" if abjad else ""
         # a Korean name's reading is compared as its characters are, syllable by syllable
         syllables = {text: "".join(q.split()) for text, _ in korean}

@@ -531,7 +531,7 @@ def test_resolve_and_the_lookup_index_leave_the_name_caches_empty(tmp_path):
 
 
 @pytest.mark.parametrize("module", ["normalize", "transliteration", "names", "words", "index", "readings", "aircraft", "arabic",
-                                    "translation"])
+                                    "translation", "person_names"])
 def test_the_documented_examples_of_name_matching_run(module):
     import doctest
     import importlib

@@ -37,7 +37,7 @@ from .index import LookupIndex, candidate_pairs, query_keys
 from .judgements import Judgement, add_judgement, as_judgements, judge, load_judgements, pair_key, review
 from .links import derive_links
 from .names import compare_texts, score_names
-from . import normalize, words
+from . import normalize, person_names, words
 from .normalize import name_keys
 from .score import score_pair
 
@@ -290,8 +290,8 @@ def clear_caches() -> None:
     0
     """
     normalize.analyze_all.cache_clear()
-    normalize.analyze_as_person.cache_clear()
-    normalize.analyze_listed_person.cache_clear()
+    person_names.analyze_as_person.cache_clear()
+    person_names.analyze_listed_person.cache_clear()
     normalize.analyze_syllables.cache_clear()
     normalize.phonetic.cache_clear()
     words._sim_cache.clear()

@@ -28,7 +28,8 @@ from __future__ import annotations
 from rapidfuzz.distance import OSA, Levenshtein
 
 from .normalize import (AVIATION, GENERIC, NUMBER, OTHER_BODY_KEYS, PARTICLE, WORD, Name, Token, analyze_all,
-                        analyze_as_person, analyze_listed_person, analyze_syllables)
+                        analyze_syllables)
+from .person_names import analyze_as_person, analyze_listed_person
 from .tables import FORM_FAMILY, SON_OF as _SON_OF
 from .arabic import reads_as
 from .words import _HAS_VOWEL, _NS, _same_key, token_similarity

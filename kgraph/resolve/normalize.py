@@ -77,8 +77,6 @@ __all__ = [
     "tokenize",
     "analyze",
     "analyze_all",
-    "analyze_as_person",
-    "analyze_listed_person",
     "analyze_syllables",
     "name_keys",
 ]
@@ -410,59 +408,6 @@ def _classify(toks: list[str], cyrillic: bool, syllabic: bool = False, forms: bo
 def analyze_all(text: str) -> tuple[Name, ...]:
     """Every reading of a name: one, or a name in Arabic script's readings (:func:`.transliteration.transliterate`)."""
     return _analyze(text, True)
-
-
-@functools.lru_cache(maxsize=1_000)
-def analyze_as_person(text: str) -> tuple[Name, ...]:
-    """:func:`analyze_all` of a text read as a person's name, where no word is a legal form or an airline
-    word: the Portuguese family name Sá is no S.A. (a lookup query meeting a person's names).
-
-    >>> analyze_all("Tomas Sa")[0].forms, [t.text for t in analyze_as_person("Tomas Sa")[0].words]
-    (['jsc'], ['tomas', 'sa'])
-
-    A person's dotted letters are initials, one each, not an initialism (Пригожин Е.В., Yevgeniy
-    Viktorovich):
-
-    >>> [t.text for t in analyze_as_person("Пригожин Е.В.")[0].words]
-    ['prigozhin', 'e', 'v']
-
-    So are two Latin letters that write one Russian letter, dotted (Prigozhin Ye.V., Khodorkovsky M.B.):
-
-    >>> [t.text for t in analyze_as_person("Prigozhin Ye.V.")[0].words]
-    ['prigozhin', 'y', 'v']
-    """
-    text = _DIGRAPH_INITIAL.sub(lambda m: m.group(1)[0] + ".", text)
-    return _analyze(_INITIALISM.sub(lambda m: m.group(1).replace(".", ". "), text), False)
-
-
-_LETTERS_ONLY = re.compile(r"[^\W\d_]+")
-# a Russian letter's Latin digraph as a person's dotted initial: Ye. (Е), Yu. (Ю), Zh. (Ж), Kh. (Х), Sh. (Ш)
-_DIGRAPH_INITIAL = re.compile(r"(?<![^\W\d_])((?:[Yy][aeou]|[ZKSCzksc]h|[Tt]s)\.)")
-
-
-@functools.lru_cache(maxsize=10_000)
-def analyze_listed_person(text: str) -> tuple[Name, ...]:
-    """:func:`analyze_all` of a person's name as a list writes it, "FAMILY, Given" or "Given FAMILY": the
-    words before the comma, or in capitals among others that are not, are marked ``family``. A family name
-    has no short form: DAR is not Darrell, MANSOOR not Mans.
-
-    >>> [(t.text, t.family) for t in analyze_listed_person("DAR, Muhammad Harris")[0].words]
-    [('dar', True), ('muhammad', False), ('harris', False)]
-    >>> [t.family for t in analyze_listed_person("Muhammad Harris DAR")[0].words]
-    [False, False, True]
-    """
-    names = _analyze(text, True)
-    if "," in text:
-        head = text.split(",", 1)[0]
-    else:
-        words = _LETTERS_ONLY.findall(text)
-        capitals = [w for w in words if w.isupper() and len(w) > 1]
-        head = " ".join(capitals) if capitals and len(capitals) < len(words) else ""
-    family = {t.text for name in _analyze(head, True) for t in name.tokens} if head.strip() else set()
-    for name in names:  # tokens of their own: _analyze is not cached
-        for t in name.tokens:
-            t.family = t.text in family
-    return names
 
 
 @functools.lru_cache(maxsize=1_000)

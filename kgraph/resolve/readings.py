@@ -51,7 +51,7 @@ import re
 from .normalize import fold, tokenize
 
 __all__ = ["adjective_readings", "korean_readings", "hangul_readings", "chinese_readings", "english_readings",
-           "ukrainian_readings", "query_words", "MAX_READINGS"]
+           "ukrainian_readings", "query_words", "likeliest_choices", "MAX_READINGS"]
 
 #: readings of one query at most (two adjectives of a country give four)
 MAX_READINGS = 6
@@ -125,23 +125,33 @@ def adjective_readings(query: str) -> list[tuple[str, str]]:
 
 def _likeliest(options: list, sep: str = " ") -> list[str]:
     """One choice per part joined, the fewest and earliest second choices first, at most
-    :data:`MAX_READINGS`. Built level by level (all first choices, then one second choice...), never by
-    listing every combination: a long Hangul text has millions.
+    :data:`MAX_READINGS` (:func:`likeliest_choices`).
 
     >>> _likeliest([("kim",), ("jong", "chong"), ("un",)])
     ['kim jong un', 'kim chong un']
+    """
+    return [sep.join(chosen) for chosen in likeliest_choices(options)]
+
+
+def likeliest_choices(options: list) -> list[list]:
+    """One choice per part, the fewest and earliest second choices first, at most :data:`MAX_READINGS`.
+    Built level by level (all first choices, then one second choice...), never by listing every
+    combination: a long Hangul text has millions.
+
+    >>> likeliest_choices([(1,), (2, 3)])
+    [[1, 2], [1, 3]]
     """
     # spare[i]: how many steps past the first choice the parts from i on can take at most
     spare = [0] * (len(options) + 1)
     for i in range(len(options) - 1, -1, -1):
         spare[i] = spare[i + 1] + len(options[i]) - 1
-    out: list[str] = []
+    out: list[list] = []
 
-    def pick(i: int, budget: int, chosen: list[str]) -> None:
+    def pick(i: int, budget: int, chosen: list) -> None:
         if len(out) >= MAX_READINGS or budget > spare[i]:
             return
         if i == len(options):
-            out.append(sep.join(chosen))
+            out.append(chosen)
             return
         for k in range(min(budget, len(options[i]) - 1) + 1):
             pick(i + 1, budget - k, chosen + [options[i][k]])

@@ -17,6 +17,12 @@ Syrian) and Главный are names too.
 ('united aircraft corporation', 'Объединенная as united, авиастроительная as aircraft, корпорация as corporation')
 >>> translated_readings("Российские железные дороги")[0][0], translated_readings("ماهان")
 ('russian railways', [])
+
+A people's word or a particle alone makes no reading: أبو مصعب السوري is a man (Abu Musab al-Suri), محمد و
+علي two (Muhammad and Ali).
+
+>>> translated_readings("أبو مصعب السوري"), translated_readings("محمد و علي")
+([], [])
 """
 from __future__ import annotations
 
@@ -24,16 +30,16 @@ import re
 
 from .arabic import _MARKS, ARABIC_LETTERS, arabic_readings, arabic_to_latin, read_phrases
 from .normalize import tokenize
-from .readings import _likeliest, query_words
+from .readings import likeliest_choices, query_words
 
-__all__ = ["arabic_english", "cyrillic_english", "translated_readings", "PLACE_WORDS"]
+__all__ = ["arabic_english", "cyrillic_english", "translated_readings", "BESIDE_ONLY_WORDS"]
 
 #: words of bodies' names that the lists translate, not spell as they sound: المصرف التجاري السوري is
 #: COMMERCIAL BANK OF SYRIA, شركة النفط الوطنية الإيرانية NATIONAL IRANIAN OIL COMPANY, سپاه پاسداران
 #: انقلاب اسلامی ISLAMIC REVOLUTIONARY GUARD CORPS. "Arabic and Persian spellings: English words, most
 #: likely first", one line each. A people's adjective (nisba) is read as the adjective and as its country:
 #: the lists write both (SYRIAN ARAB AIRLINES, COMMERCIAL BANK OF SYRIA). Feminine and Persian ezafe endings
-#: and the article are taken off before a word is looked up here (:func:`english_words`).
+#: and the article are taken off before a word is looked up here (:func:`arabic_english`).
 _ARABIC_TABLE = """
 مصرف بنك بانك: bank
 تجاري بازرگاني: commercial|trading
@@ -87,8 +93,6 @@ _ARABIC_TABLE = """
 نيروها: forces
 مسلح: armed
 پشتيباني: logistics|support
-و: and
-في: in
 حرس پاسدار: guard
 پاسداران: guards
 سپاه: corps
@@ -158,6 +162,11 @@ _ARABIC_PLACES_TABLE = """
 افغانستان: afghanistan
 سعودي: saudi
 """
+#: words between the others, read in English beside a word of the body table only, as the peoples are
+_ARABIC_PARTICLES_TABLE = """
+و: and
+في: in
+"""
 # one spelling of the letters each script or hand writes differently, without marks, tatweel and the
 # Persian joiner; ta marbuta as he, which a feminine ending may be written with
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ک": "ك", "ة": "ه", "ۀ": "ه",
@@ -172,7 +181,7 @@ def _table(text: str, fold=_FOLD) -> dict[str, tuple[str, ...]]:
 
 
 _ARABIC = _table(_ARABIC_TABLE)
-_ARABIC_PLACES = _table(_ARABIC_PLACES_TABLE)
+_ARABIC_BESIDE = {**_table(_ARABIC_PLACES_TABLE), **_table(_ARABIC_PARTICLES_TABLE)}
 # the article, alone or after a preposition or "and": للطيران is li-l-tayaran, "for aviation"
 _ARTICLES = ("وال", "بال", "فال", "كال", "لل", "ال")
 _PREFIXES = frozenset("لوب")
@@ -201,7 +210,7 @@ def arabic_english(word: str) -> tuple[str, ...] | None:
         for ending in ("ه", "ي", "يه"):
             if f.endswith(ending) and len(f) >= len(ending) + 2:
                 forms.append(f[: -len(ending)])
-    return next((_ARABIC.get(f) or _ARABIC_PLACES[f] for f in forms if f in _ARABIC or f in _ARABIC_PLACES), None)
+    return next((_ARABIC.get(f) or _ARABIC_BESIDE[f] for f in forms if f in _ARABIC or f in _ARABIC_BESIDE), None)
 
 
 #: Russian and Ukrainian stems of the words of bodies' names the lists translate: "stems: English words, most
@@ -282,12 +291,13 @@ _CYRILLIC_ABBREVIATIONS = {"гк": ("state corporation",)}
 _CYRILLIC_PHRASES = {("железн", "дорог"): ("railways",)}
 _CYRILLIC_FOLD = str.maketrans({"ё": "е", "'": None, "’": None, "ʼ": None})
 _CYRILLIC = _table(_CYRILLIC_TABLE, _CYRILLIC_FOLD)
-_CYRILLIC_PLACES = _table(_CYRILLIC_PLACES_TABLE, _CYRILLIC_FOLD)
+_CYRILLIC_BESIDE = _table(_CYRILLIC_PLACES_TABLE, _CYRILLIC_FOLD)
 # what may follow a stem: an ending of case, number or gender, Russian (-ого, -ыми, -ий) or Ukrainian (-ів, -ою)
 _ENDING = re.compile(r"[аяоеыиуюйхмгвьіїє]{0,3}")
 _CYRILLIC_WORD = re.compile(r"[а-яёіїєґ'’ʼ]+")
-#: the English words of the tables of peoples and countries
-PLACE_WORDS = frozenset(e for table in (_ARABIC_PLACES, _CYRILLIC_PLACES) for english in table.values() for e in english)
+#: the English words of the tables of peoples, countries and particles: no reading is made for them alone
+BESIDE_ONLY_WORDS = frozenset(e for table in (_ARABIC_BESIDE, _CYRILLIC_BESIDE) for english in table.values()
+                              for e in english)
 
 
 def _stem_of(word: str, table: dict[str, tuple[str, ...]]) -> str | None:
@@ -308,7 +318,7 @@ def cyrillic_english(word: str) -> tuple[str, ...] | None:
     w = word.lower().translate(_CYRILLIC_FOLD)
     if w in _CYRILLIC_ABBREVIATIONS:
         return _CYRILLIC_ABBREVIATIONS[w]
-    for table in (_CYRILLIC, _CYRILLIC_PLACES):
+    for table in (_CYRILLIC, _CYRILLIC_BESIDE):
         stem = _stem_of(w, table)
         if stem is not None:
             return table[stem]
@@ -319,7 +329,8 @@ def _cyrillic_phrase(words: list[str]) -> tuple[str, ...] | None:
     """The English of two words the lists write as one, or None."""
     folded = [w.lower().translate(_CYRILLIC_FOLD) for w in words]
     for stems, english in _CYRILLIC_PHRASES.items():
-        if len(folded) == len(stems) and all(_stem_of(w, {s: ()}) == s for w, s in zip(folded, stems)):
+        if len(folded) == len(stems) and all(w.startswith(s) and _ENDING.fullmatch(w, len(s))
+                                             for w, s in zip(folded, stems)):
             return english
     return None
 
@@ -364,11 +375,10 @@ def translated_readings(query: str) -> list[tuple[str, str]]:
         parts, plain, latin = _cyrillic_parts(query), [], str
     else:
         return []
-    if not any(note and text not in PLACE_WORDS for part in parts for text, note in part):
+    if not any(note and text not in BESIDE_ONLY_WORDS for part in parts for text, note in part):
         return []  # a people's or a country's word alone: أبو مصعب السوري is a man, Abu Musab al-Suri
     out = []
-    for picked in _likeliest([[str(i) for i in range(len(part))] for part in parts]):
-        chosen = [part[int(i)] for part, i in zip(parts, picked.split())]
+    for chosen in likeliest_choices(parts):
         text = " ".join(text for text, _ in chosen)
         if latin(text) not in plain:  # a word the reading as it sounds writes in English already (شركة: company)
             out.append((text, ", ".join(note for _, note in chosen if note)))
