@@ -70,8 +70,9 @@ INDEX_NAME = "lookup.sqlite"
 #: by its own id through the node table, files no source record under a Registration, and keeps why a merged
 #: node's records are one, for its card; format 7 reads a serial number's Cyrillic letters, normalize_msn;
 #: format 8 reads Arabic and Persian letters as the lists spell them, resolve.arabic; format 9 reads a waw after a
-#: ya's i as u, the plural in -iyun).
-INDEX_FORMAT = 9
+#: ya's i as u, the plural in -iyun; format 10 reads Greek and Armenian letter pairs, Georgian and Armenian
+#: ejectives without a mark, and Hebrew letters as the Arabic ones, resolve.transliteration).
+INDEX_FORMAT = 10
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
 #: candidates scored per query at most (the best keys are fetched first)

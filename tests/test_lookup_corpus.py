@@ -95,6 +95,30 @@ def real_graph(tmp_path_factory):
     ("ПАО «Объединенная авиастроительная корпорация»", 36431),  # 0.27 before
     ("ГК «Ростех»", 17260),                              # STATE CORPORATION ROSTEC: nothing before
     ("«Хазар Си Шиппинг Лайнс»", 25450),
+    # Chinese, Japanese and Korean names of bodies: each found a person by one syllable, a vessel or nothing
+    ("珠海振戎公司", 27063),                 # ZHUHAI ZHENRONG COMPANY LIMITED (ZHU, Hailun at 0.18 before)
+    ("中国精密机械进出口总公司", 9753),      # CHINA NATIONAL PRECISION MACHINERY IMPORT/EXPORT CORPORATION
+    ("河南佳源铝业有限公司", 27025),          # HENAN JIAYUAN ALUMINIUM INDUSTRY CO., LTD (JUND AL-AQSA before)
+    ("丹东中盛实业贸易有限公司", 24518),      # DANDONG ZHONGSHENG INDUSTRY & TRADE CO., LTD.
+    ("中远海运油运（大连）", 27465),          # COSCO SHIPPING TANKER (DALIAN) ...
+    ("伊朗航空", 25237),                     # IRAN AIR
+    ("マハン航空", 12927),                   # MAHAN AIR
+    ("조선광선은행", 11581),                  # KOREA KWANGSON BANKING CORP
+    ("고려항공", 20520),                     # AIR KORYO
+    ("단천상업은행", 9346),                   # TANCHON COMMERCIAL BANK
+    ("조선련봉총회사", 9347),                 # KOREA RYONBONG GENERAL CORPORATION
+    ("대동신용은행", 16085),                  # DAEDONG CREDIT BANK
+    ("조선광업개발무역회사", 9345),           # KOREA MINING DEVELOPMENT TRADING CORPORATION
+    ("조선민족보험총회사", 20573),            # KOREA NATIONAL INSURANCE CORPORATION
+    ("조선통일발전은행", 19509),              # KOREA UNITED DEVELOPMENT BANK
+    # people in Georgian, Armenian, Greek and Hebrew letters
+    ("ვლადიმერ პუტინი", 35096),             # PUTIN (a company UT IT NOVAYA INDUSTRIYA at 0.87 before)
+    ("ოთარ ფარცხალაძე", 45092),             # PARTSKHALADZE, Otar
+    ("Տիգրան Խաչատուրով", 36961),           # KHACHATUROV, Tigran (0.26 before)
+    ("Σεργκέι Λαβρόφ", 35233),              # LAVROV, Sergei
+    ("Πούτιν", 35096),
+    ("פוטין", 35096),                        # nothing before
+    ("קאסם סולימאני", 10481),                # SOLEIMANI, Qasem
 ])
 def test_a_press_spelling_finds_the_listed_entity_first(real_graph, query, uid):
     hits = kgraph.lookup(query, limit=3, datadir=real_graph)

@@ -85,6 +85,29 @@ def test_other_scripts_through_anyascii():
     assert analyze("محمد").tokens[0].abjad  # Arabic: compared on consonants
 
 
+@pytest.mark.parametrize("name, tokens", [
+    # anyascii wrote the ejectives with an apostrophe, which split the word: p ut ini met a company UT IT at 0.87
+    ("ვლადიმერ პუტინი", ["vladimer", "putini"]),          # Georgian
+    ("Տիգրան Խաչատուրով", ["tigran", "khachaturov"]),      # Armenian: ու is u (was khach atowrov)
+    ("Երևան", ["yerevan"]),                                 # ե begins a word as ye, և is ev
+    ("Πούτιν", ["putin"]),                                  # Greek: ου is u (was poytin)
+    ("Σεργκέι Λαβρόφ", ["sergei", "lavrof"]),              # γκ is g; έι, the accent on ε, is two vowels
+    ("Ευρωπαϊκή", ["evropaiki"]),                           # a diaeresis parts αϊ
+    ("פוטין", ["putin"]),                                   # Hebrew read as the Arabic letters (was fvtyn)
+    ("סרגיי לברוב", ["srgii", "lvruv"]),                    # ב is b first in a word, v after
+])
+def test_letter_pairs_and_ejective_marks_of_other_scripts_are_read_as_one_sound(name, tokens):
+    assert texts(name) == tokens
+
+
+def test_greek_mp_and_nt_inside_a_word_are_read_both_ways():
+    from kgraph.resolve.transliteration import transliterate
+
+    # Greek spells a foreign name's b and d so (Μπάιντεν: Biden), its own words' mb and nd (Αντώνης: Antonis)
+    assert transliterate("μπάιντεν") == ["bainten", "baiden"]
+    assert transliterate("αντώνης") == ["antonis", "adonis"]
+
+
 def test_arabic_script_matches_latin_on_consonants():
     assert skeleton("fernando") == skeleton("frnandw")
     assert compare_texts("فرناندو بيريز", "Fernando Pérez") >= 0.75
@@ -345,6 +368,31 @@ def test_a_korean_name_in_hangul_is_read_as_the_lists_romanise_it(query, reading
     assert hangul_readings("Kim Jong Un") == hangul_readings("金正恩") == []
 
 
+@pytest.mark.parametrize("query, reading", [
+    # a place and a brand two syllables a word, the words of the table in English
+    ("珠海振戎公司", "zhuhai zhenrong company"),
+    ("中國精密機械進出口總公司", "china precision machinery import and export corporation"),  # traditional
+    ("深圳市华为技术有限公司", "shenzhen huawei technology co ltd"),  # 市, the city, the lists leave out
+    ("山东寿光鲁清石化有限公司", "shandong shouguang luqing petrochemical co ltd"),
+    ("マハン航空", "mahan airlines"),                 # katakana one word
+    ("シャヘド航空", "shahedo airlines"),             # a small ya is one syllable with the kana before it
+    ("조선련봉총회사", "korea ryonbong general corporation"),  # ㅂ inside a word after n is b
+    ("고려항공", "koryo air"),                        # ㄹ after a vowel is r
+    ("단천상업은행", "tanchon commercial bank"),       # a word's first consonant stays t
+])
+def test_a_chinese_japanese_or_korean_body_is_read_with_the_words_the_lists_translate(query, reading):
+    from kgraph.resolve.translation import translated_readings
+
+    assert translated_readings(query)[0][0] == reading
+
+
+@pytest.mark.parametrize("query", ["张磊", "金正恩", "김정은", "中国", "香港", "조선", "プーチン"])
+def test_a_persons_name_or_a_country_alone_in_cjk_makes_no_reading_in_english(query):
+    from kgraph.resolve.translation import translated_readings
+
+    assert translated_readings(query) == []
+
+
 
 def test_the_likeliest_readings_come_first_without_listing_every_combination():
     import itertools
@@ -531,7 +579,7 @@ def test_resolve_and_the_lookup_index_leave_the_name_caches_empty(tmp_path):
 
 
 @pytest.mark.parametrize("module", ["normalize", "transliteration", "names", "words", "index", "readings", "aircraft", "arabic",
-                                    "translation", "person_names"])
+                                    "translation", "translation_cjk", "person_names"])
 def test_the_documented_examples_of_name_matching_run(module):
     import doctest
     import importlib

@@ -44,10 +44,13 @@ def lookup(dd, query, limit, types, as_json):
     خامنه‌ای: KHAMENEI, Ali; حسن نصر الله: NASRALLAH, Hasan; why says how
     the query was read, "the query read as 'hmas'"). The words of a body's
     name the lists write in English are read in English too, in Arabic,
-    Persian, Russian and Ukrainian (المصرف التجاري السوري: COMMERCIAL BANK
-    OF SYRIA; Объединенная авиастроительная корпорация: UNITED AIRCRAFT
-    CORPORATION), scored and said as the readings above, never for a
-    person. A query whose
+    Persian, Russian, Ukrainian, Chinese, Japanese and Korean (المصرف
+    التجاري السوري: COMMERCIAL BANK OF SYRIA; Объединенная
+    авиастроительная корпорация: UNITED AIRCRAFT CORPORATION; 珠海振戎公司:
+    ZHUHAI ZHENRONG COMPANY LIMITED; 조선광선은행: KOREA KWANGSON BANKING
+    CORP), scored and said as the readings above, never for a person.
+    Greek, Armenian, Georgian and Hebrew names are read as the lists
+    romanise them (Πούτιν, Պուտին, פוטין: PUTIN). A query whose
     words find no name is tried on the names spelt nearly as them (Prigozin:
     PRIGOZHIN; why says "a near spelling"). A query that finds nothing but
     reads as an aircraft model (Ил-76, Boeing 737) is pointed to the library

@@ -1,4 +1,5 @@
-"""Words the lists translate: a body's name in Arabic, Persian, Russian or Ukrainian read in English.
+"""Words the lists translate: a body's name in Arabic, Persian, Russian or Ukrainian read in English (in Chinese,
+Japanese and Korean: :mod:`.translation_cjk`).
 
 The lists write most names of banks, ministries, state corporations, airlines
 and armed bodies in English: المصرف التجاري السوري is COMMERCIAL BANK OF SYRIA,
@@ -31,6 +32,7 @@ import re
 from .arabic import _MARKS, ARABIC_LETTERS, arabic_readings, arabic_to_latin, read_phrases
 from .normalize import tokenize
 from .readings import likeliest_choices, query_words
+from .translation_cjk import CJK_BESIDE_WORDS, CJK_SCRIPT, cjk_parts
 
 __all__ = ["arabic_english", "cyrillic_english", "translated_readings", "BESIDE_ONLY_WORDS"]
 
@@ -297,7 +299,7 @@ _ENDING = re.compile(r"[аяоеыиуюйхмгвьіїє]{0,3}")
 _CYRILLIC_WORD = re.compile(r"[а-яёіїєґ'’ʼ]+")
 #: the English words of the tables of peoples, countries and particles: no reading is made for them alone
 BESIDE_ONLY_WORDS = frozenset(e for table in (_ARABIC_BESIDE, _CYRILLIC_BESIDE) for english in table.values()
-                              for e in english)
+                              for e in english) | CJK_BESIDE_WORDS
 
 
 def _stem_of(word: str, table: dict[str, tuple[str, ...]]) -> str | None:
@@ -365,14 +367,16 @@ def _arabic_parts(query: str) -> list[list[tuple[str, str | None]]]:
 
 
 def translated_readings(query: str) -> list[tuple[str, str]]:
-    """A query in Arabic, Persian, Russian or Ukrainian letters with the words the lists translate read in
-    English, the others as they sound: [(text, note)], the likeliest first, at most
+    """A query in Arabic, Persian, Russian, Ukrainian, Chinese, Japanese or Korean letters with the words the
+    lists translate read in English, the others as they sound: [(text, note)], the likeliest first, at most
     :data:`kgraph.resolve.readings.MAX_READINGS`; [] when no word of a body's name translates."""
     if ARABIC_LETTERS.search(query):
         parts, plain = _arabic_parts(query), arabic_readings(query)
         latin = arabic_to_latin
     elif _CYRILLIC_WORD.search(query.lower()):
         parts, plain, latin = _cyrillic_parts(query), [], str
+    elif CJK_SCRIPT.search(query):  # Chinese, Japanese, Korean: :mod:`.translation_cjk`
+        parts, plain, latin = cjk_parts(query), [], str
     else:
         return []
     if not any(note and text not in BESIDE_ONLY_WORDS for part in parts for text, note in part):
