@@ -44,10 +44,11 @@ from kgraph.lookup_index import INDEX_NAME, _names  # noqa: E402
 
 ALERT_SCORE = 0.8
 
-#: How the press and analysts write listed names, in Latin, Cyrillic, Hangul and Arabic script, each with the OFAC UID of the
-#: entity it names (checked by hand against the corpus's 2024 SDN.CSV, which has no ALT.CSV beside it:
-#: the graph knows each entity by its primary name only). No Sberbank: the name is the Russian bank's, its
-#: Kazakh subsidiary's (JOINT STOCK COMPANY SBERBANK) and that of Canada's record "Sberbank" alike.
+#: How the press and analysts write listed names, in Latin, Cyrillic, Hangul, Han, Arabic, Hebrew, Greek, Armenian
+#: and Georgian script, each with the OFAC UID of the entity it names (checked by hand against the corpus's 2024
+#: SDN.CSV, which has no ALT.CSV beside it: the graph knows each entity by its primary name only). No Sberbank:
+#: the name is the Russian bank's, its Kazakh subsidiary's (JOINT STOCK COMPANY SBERBANK) and that of Canada's
+#: record "Sberbank" alike.
 PRESS_SPELLINGS = [
     ("Osama bin Laden", 6365), ("Усама бен Ладен", 6365), ("Hezbollah", 4697), ("Хезболла", 4697),
     ("Hizbollah", 4697), ("Mohammed Bagheri", 27850), ("Ghasem Soleimani", 10481), ("Qassem Suleimani", 10481),
@@ -81,6 +82,13 @@ PRESS_SPELLINGS = [
     ("Об'єднана двигунобудівна корпорація", 37782), ("Головне розвідувальне управління", 21343),
     ("Російський фонд прямих інвестицій", 34036), ("Федеральная служба безопасности", 21344),
     ("Объединенная судостроительная корпорация", 16886),
+    # bodies in Chinese and Korean; people in Georgian, Armenian, Greek and Hebrew letters
+    ("정찰총국", 12210), ("원자력총국", 11598), ("조선대성은행", 12312), ("조선광성무역회사", 9523),
+    ("고려신용개발은행", 20569), ("조선금산무역회사", 20603), ("조선무역은행", 15603), ("군수공업부", 12214),
+    ("조선인민군 전략로케트군", 18568), ("로동당 중앙군사위원회", 19489), ("원자력공업성", 19493),
+    ("香港电子", 11533), ("安徽蓝德集团有限公司", 19249), ("丹东金祥贸易有限公司", 23476), ("伊朗航空", 25237),
+    ("ლაშა შუშანაშვილი", 13165), ("Տիգրան Խաչատուրով", 36961), ("Σεργκέι Λαβρόφ", 35233),
+    ("Βλαντιμίρ Πούτιν", 35096), ("ולדימיר פוטין", 35096), ("חסן נסראללה", 2686),
 ]
 _WORD = re.compile(r"[^\W_]+")
 

@@ -111,6 +111,8 @@ def real_graph(tmp_path_factory):
     ("조선광업개발무역회사", 9345),           # KOREA MINING DEVELOPMENT TRADING CORPORATION
     ("조선민족보험총회사", 20573),            # KOREA NATIONAL INSURANCE CORPORATION
     ("조선통일발전은행", 19509),              # KOREA UNITED DEVELOPMENT BANK
+    ("군수공업부", 12214),                    # MUNITIONS INDUSTRY DEPARTMENT
+    ("로동당 중앙군사위원회", 19489),         # WORKERS' PARTY OF KOREA CENTRAL MILITARY COMMISSION
     # people in Georgian, Armenian, Greek and Hebrew letters
     ("ვლადიმერ პუტინი", 35096),             # PUTIN (a company UT IT NOVAYA INDUSTRIYA at 0.87 before)
     ("ოთარ ფარცხალაძე", 45092),             # PARTSKHALADZE, Otar

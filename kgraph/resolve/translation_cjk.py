@@ -111,6 +111,9 @@ _HAN_TABLE = """
 中心: center|centre
 服务 服務: services|service
 代表处 代表處: representative office
+中央: central
+军事 軍事: military
+委员会 委員會: commission|committee
 中远 中遠: cosco
 市 省: -
 """
@@ -157,6 +160,14 @@ _HANGUL_TABLE = """
 원자력: atomic energy
 로동당 노동당: workers party
 인민군: peoples army
+중앙: central
+군사: military
+위원회: commission|committee
+전략: strategic
+로케트군 로켓군: rocket force|rocket forces
+군수: munitions
+공업부: industry department
+공업성: industry ministry|ministry of industry
 """
 _HANGUL_PLACES_TABLE = """
 조선: korea|korean
