@@ -43,6 +43,7 @@ __all__ = [
     "KEY_PREFIXES",
     "property_keys",
     "node_keys",
+    "web_address_key",
 ]
 
 #: Prefixes of identifier keys (as opposed to node ids) that edges may point at.
@@ -191,6 +192,55 @@ def airport_key(code: str | None) -> str | None:
 def country_id(code: str) -> str:
     """Node id of a country by ISO 3166-1 alpha-2 code."""
     return f"country-{code.strip().upper()}"
+
+
+# a website or an email address: a scheme, a user, the host (Cyrillic and other letters too), a port, a path
+_WEB_ADDRESS = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:(?P<user>[^/@\s]+)@)?(?P<host>(?:[^\W_](?:[\w-]*[^\W_])?\.)+"
+                          r"[^\W\d_]{2,63})\.?(?::\d{1,5})?(?P<path>[/?#]\S*)?$")
+#: mail services anyone has an address with, by the name they are registered under (hotmail.nl, yahoo.co.uk,
+#: mail.ru): an address there says nothing about its domain
+FREE_MAIL = frozenset("""gmail googlemail yahoo ymail rocketmail hotmail outlook live msn aol icloud me mail gmx web
+protonmail proton pm tutanota tuta zoho libero yandex ya rambler bk inbox list internet ukr i meta tut qq 163 126 sina
+sohu foxmail yeah naver hanmail daum jabber""".split())
+# a country's second level a name is registered under (co.uk, com.br, net.ae): the name is the label before it
+_SECOND_LEVEL = re.compile(r"^(?:co|com|net|org|ac|gov|edu|or|ne)$")
+
+
+def _registered_name(host: str) -> str:
+    labels = host.split(".")
+    if len(labels) >= 3 and len(labels[-1]) == 2 and _SECOND_LEVEL.match(labels[-2]):
+        return labels[-3]
+    return labels[-2]
+
+
+#: sites whose users each have a path of their own: the host says nothing, its first path segment does
+PLATFORM_HOSTS = frozenset("""facebook.com fb.com twitter.com x.com instagram.com t.me telegram.me youtube.com vk.com
+ok.ru tiktok.com linkedin.com github.com wa.me sites.google.com""".split())
+
+
+def web_address_key(value: str | None, *, email_domain: bool = False) -> str | None:
+    """What a website (or with ``email_domain``, an email address) says about who is behind it: the host in
+    lower case without ``www.``, and a platform's user path (t.me/...); None when it says nothing (no web
+    address, or an address at a mail service anyone has one with).
+
+    >>> web_address_key("http://www.Havanaintbank.co.uk/contact"), web_address_key("arrai.tv")
+    ('havanaintbank.co.uk', 'arrai.tv')
+    >>> [web_address_key(a, email_domain=True) for a in ("info@arrai.tv", "x@mail.ru", "y@yahoo.co.uk")]
+    ['arrai.tv', None, None]
+    >>> web_address_key("https://t.me/Rybar/123"), web_address_key("Arrai TV"), web_address_key("info@arrai.tv")
+    ('t.me/rybar', None, None)
+    """
+    m = _WEB_ADDRESS.match((value or "").strip().casefold())
+    if not m or bool(m["user"]) != email_domain:
+        return None
+    host = m["host"]
+    host = host[4:] if host.startswith("www.") and host.count(".") >= 2 else host
+    if email_domain:
+        return None if _registered_name(host) in FREE_MAIL else host
+    if host in PLATFORM_HOSTS:
+        segment = (m["path"] or "").lstrip("/").split("/")[0].split("?")[0].split("#")[0]
+        return f"{host}/{segment}" if segment else None
+    return host
 
 
 # (node type, property) -> how its values become identifier keys. Tax numbers

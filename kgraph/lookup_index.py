@@ -71,8 +71,9 @@ INDEX_NAME = "lookup.sqlite"
 #: node's records are one, for its card; format 7 reads a serial number's Cyrillic letters, normalize_msn;
 #: format 8 reads Arabic and Persian letters as the lists spell them, resolve.arabic; format 9 reads a waw after a
 #: ya's i as u, the plural in -iyun; format 10 reads Greek and Armenian letter pairs, Georgian and Armenian
-#: ejectives without a mark, and Hebrew letters as the Arabic ones, resolve.transliteration).
-INDEX_FORMAT = 10
+#: ejectives without a mark, and Hebrew letters as the Arabic ones, resolve.transliteration; format 11 files
+#: websites and the domains of email addresses, ids.web_address_key).
+INDEX_FORMAT = 11
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
 #: candidates scored per query at most (the best keys are fetched first)
@@ -93,6 +94,7 @@ _ALNUM = re.compile(r"[^0-9A-Za-z]+")
 _IDENT_LIKE = re.compile(r"^[\w\-./ ]{2,40}$")
 # a registration mark written with its dash, digits or not (B-ADCD, EC-QAWB, A6-DFKG)
 _MARK = re.compile(r"^[A-Za-z0-9]{1,2}-[A-Za-z0-9]{2,5}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 #: dashes a query pasted from a web page or a word processor may hold where a tail has its hyphen
 #: (RA‑78765 with U+2011, RA–78765 with an en dash): read as "-"
@@ -102,9 +104,14 @@ _LATIN_LOOKALIKES = str.maketrans("АВЕКМНОРСТУХаекморстух"
 #: a tail's number without its nationality mark, as the press often writes it (78765 for RA-78765): four
 #: to six characters, so that a short number ("123") is not read as every N123, B-123... in the graph
 _BARE_TAIL = re.compile(r"^[0-9][0-9A-Z]{3,5}$")
-#: the words an identifier is written after (MSN 83486590, ИНН 7709501262, ICAO hex 1533AD)
+#: the words an identifier is written after (MSN 83486590, ИНН 7709501262, ICAO hex 1533AD, SWIFT/BIC
+#: HAVIGB2L, Passport 1084010, XBT 12QtD5BF..., as OFAC labels a digital currency address)
 _ID_LABELS = frozenset("msn s/n sn serial no nr number № icao icao24 hex mode-s tail reg registration mark inn "
-                       "tin ein vat tax id ogrn kpp imo инн огрн кпп унп єдрпоу edrpou".split())
+                       "tin ein vat tax id ogrn kpp imo инн огрн кпп унп єдрпоу edrpou swift bic swift/bic iban "
+                       "passport паспорт national digital currency address wallet xbt btc eth usdt usdc trx xmr "
+                       "ltc bch bsv zec dash etc xvg arb bsc".split())
+#: labels of a code that may be letters only (SWIFT/BIC SABRRUMM)
+_CODE_LABELS = frozenset("swift bic swift/bic".split())
 #: what stands around an identifier inside a longer query: spaces, quotes, brackets, a label's colon
 _AROUND_IDENT = re.compile(r"[\s«»\"“”„()\[\]<>,;:]+")
 #: score of a tail found by its number without the mark: below every exact hit, above most names
@@ -185,7 +192,7 @@ def _first(value) -> str:
 #: among exact hits, what the query named: the node itself (its id), a value it holds (a tail, a hex, a
 #: tax number), or only a source record it came from. A registry row keyed by its tail ("RA-78765") is the
 #: record of the operator it names too; the airframe holding that tail must come first.
-_EXACT_RANK = {"id": 0, "identifier": 1, "record": 2, "name": 3}
+_EXACT_RANK = {"id": 0, "identifier": 1, "website": 1, "email": 1, "record": 2, "name": 3}
 #: a query that may be a node id or a source record (one word): the store is asked for the types the
 #: index leaves out
 _STORE_QUERY = re.compile(r"^\S{1,200}$")
@@ -194,6 +201,7 @@ _STORE_QUERY = re.compile(r"^\S{1,200}$")
 def _query_keys(query: str, readings: Iterable[str] = ()) -> list[tuple[str, str]]:
     """(key, kind) pairs to look up for a query, identifiers first; then the name keys of its other
     ``readings`` (:mod:`kgraph.resolve.readings`)."""
+    from .ids import web_address_key
     from .resolve import name_keys
 
     q = query.strip()
@@ -206,9 +214,15 @@ def _query_keys(query: str, readings: Iterable[str] = ()) -> list[tuple[str, str
     # or in quotes or brackets («RA-78765»), five characters and a digit at least; a tail with its dash beside
     # anything (Il-76TD RA-78765). A name's number is no identifier: ООО Ромашка 83486590 is a company
     parts = [p.strip(".") for p in _AROUND_IDENT.split(qi) if p.strip(".")]
-    numbers = [p for p in parts if len(p) >= 5 and any(c.isdigit() for c in p)]
+    coded = any(p.casefold() in _CODE_LABELS for p in parts)
+    numbers = [p for p in parts if len(p) >= 5 and (any(c.isdigit() for c in p)
+                                                    or coded and p.isalpha() and p.casefold() not in _ID_LABELS)]
     labelled = all(p.casefold() in _ID_LABELS for p in parts if p not in numbers)
     inside = [p for p in numbers if p != qi and (labelled or _MARK.match(p))]
+    if _EMAIL.match(qi):  # an address is an identifier of its own; its domain says nothing alone (gmail.com)
+        inside.append(qi)
+    else:  # a website or a domain finds who uses it, in a website or in an email address
+        keys += [(f"web:{k}", "web") for k in [web_address_key(qi)] if k]
     for text in ([qi] if whole else []) + inside:
         keys += [(f"ident:{v}", "identifier") for v in _ident_variants(text)]
         if _CYRILLIC.search(text):  # read by sound above (РА- is RA-); by look here (ЕР- is EP-)

@@ -51,9 +51,11 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
     texts a lookup matches -> the property each comes from: :data:`LOOKUP_NAMES`; optional),
     ``sources`` (list of {source, record, snapshot}; ``sources_json``, its JSON text, is stored as it
     is when given), ``members`` (member node
-    ids folded into this node), ``identifiers`` (list of identifier values),
+    ids folded into this node), ``identifiers`` (list of identifier values), ``web`` (optional:
+    [(``website`` or ``email``, address)], found by their domain, :func:`kgraph.ids.web_address_key`),
     ``programs`` (list of text), ``sanctioned`` (bool) and ``summary`` (text).
     """
+    from .ids import web_address_key
     from .resolve import name_keys
 
     path = Path(build_dir) / INDEX_NAME
@@ -106,6 +108,10 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
             for ident in identifiers or ():
                 for v in _ident_variants(ident):
                     keys.setdefault(f"ident:{v}", ("identifier", ident))
+            for prop, address in get("web") or ():  # a domain finds who uses it, for a website or for mail
+                k = web_address_key(address, email_domain=prop == "email")
+                if k:
+                    keys.setdefault(f"web:{k}", (prop, address))
             for name in [*(names or ()), *(also or ())]:
                 if ntype in TAIL_NAMED and _TAIL_NAME.match(name):
                     # an airframe or registration "named" by its tail: filed as the identifier it is
@@ -182,12 +188,14 @@ def index_rows(tables, resolution=None, *, readers=None, merged_why=None) -> Ite
         i_id, i_cap, i_names, i_src, i_sanc = (col[c] for c in ("id", "caption", "names", "sources", "sanctioned"))
         i_idents = [col[p] for p in s.nodes[node_type].identifiers if p in col]
         i_also = [(p, col[p]) for p in LOOKUP_NAMES.get(node_type, ()) if p in col]
+        i_web = [(p, col[p]) for p in ("website", "email") if p in col]
         summary = _summary_parts(s.nodes[node_type].summary, col)
         for r in table.rows:
             values: list[str] = []
             for i in i_idents:
                 v = r[i]
                 values.extend(v if isinstance(v, list) else [v] if v else [])
+            web = [(prop, v) for prop, i in i_web for v in (r[i] if isinstance(r[i], list) else [r[i]] if r[i] else [])]
             sources = r[i_src] or "[]"
             names = r[i_names] or []
             also = {}
@@ -206,6 +214,7 @@ def index_rows(tables, resolution=None, *, readers=None, merged_why=None) -> Ite
                 "members": clusters.get(r[i_id], []),
                 "merges": merged_why.get(r[i_id]),
                 "identifiers": values,
+                "web": web,
                 "programs": programs.get(r[i_id], []),
                 "sanctioned": r[i_sanc],
                 "summary": "; ".join([text.replace("\x00", _first(r[i])) for text, i in summary if r[i]])

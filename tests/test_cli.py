@@ -292,14 +292,14 @@ def test_a_misspelt_word_finds_the_names_spelt_nearly_as_it(demo, tmp_path):
 
 
 def test_the_index_format_is_bumped_with_the_key_rules():
-    from kgraph.ids import normalize_msn
+    from kgraph.ids import normalize_msn, web_address_key
     from kgraph.lookup_index import INDEX_FORMAT, identifier_value
     from kgraph.lookup_spelling import word_skeleton
     from kgraph.resolve import name_keys
 
     # how names and identifiers became keys when INDEX_FORMAT was last bumped. If this fails, the rules
     # changed: an index written before would miss queries without a word. Bump INDEX_FORMAT, then update.
-    assert INDEX_FORMAT == 10
+    assert INDEX_FORMAT == 11
     assert [word_skeleton(k) for k in ("hesbola", "lukaSenka", "ladin", "usama", "asur", "2004x")] == [
         "hsbl", "lkSnk", "ldn", None, None, None]
     assert [word_skeleton(k, 3) for k in ("hmas", "asd")] == ["hms", None]
@@ -323,6 +323,9 @@ def test_the_index_format_is_bumped_with_the_key_rules():
         "Տիգրան Խաչատուրով": ["n:tigran", "n:haCaturov", "j:tigranhaCaturov"],
         "סרגיי לברוב": ["n:srgi", "n:lvruv", "j:srgilvruv"],
     }
+    assert [web_address_key(v) for v in ("https://www.Arrai.tv/x", "t.me/Rybar", "info@arrai.tv")] == [
+        "arrai.tv", "t.me/rybar", None]
+    assert [web_address_key(v, email_domain=True) for v in ("info@arrai.tv", "a@hotmail.nl")] == ["arrai.tv", None]
     assert [identifier_value(v) for v in ("RA-78765", "РА-78765", "1533ad", "0x1533AD")] == [
         "RA78765", "RA78765", "1533AD", "0X1533AD"]
     assert [normalize_msn(v) for v in ("0083486590", "82А534", "1Г23946", "208В1273", "MSN 1033418616",
@@ -900,3 +903,35 @@ def test_flights_are_left_out_of_the_index_and_found_in_the_store(demo):
     found = lookup_store.store_only_hits(kgraph.DataDir(root).require_graph(), asked, None)
     assert [found[q][0]["id"] for q in asked[:5]] == [f"flightlog-dn-2026-02-02-{i}" for i in (1, 2, 3, 4, 5)]
     assert not any(found[q] for q in asked[5:])
+
+
+@pytest.fixture(scope="module")
+def family_graph(tmp_path_factory):
+    """OFAC's CSV fixture of Sberbank (three websites, an address), POUYA AIR and a man with addresses at
+    iCloud and Yandex."""
+    from pathlib import Path
+
+    root = tmp_path_factory.mktemp("family") / "data"
+    fixture = Path(__file__).parent / "fixtures" / "ofac" / "family"
+    assert kg(root, "ingest", "ofac", "--from", str(fixture), "--no-check").exit_code == 0
+    assert kg(root, "build").exit_code == 0
+    return root
+
+
+@pytest.mark.parametrize("query, expected, why", [
+    ("sberbank.com", "ofac-17018", "website www.sberbank.com"),             # a domain: whose website it is
+    ("https://WWW.SBERBANK-CIB.COM/en/", "ofac-17018", "website www.sberbank-cib.com"),
+    ("sberbank.ru", "ofac-17018", "website www.sberbank.ru"),               # ... and whose mail it is
+    ("sberbank@sberbank.ru", "ofac-17018", "identifier sberbank@sberbank.ru"),  # an address: exactly
+    ("khoroshev1@icloud.com", "ofac-48603", "identifier khoroshev1@icloud.com"),
+    ("SWIFT/BIC SABRRUMM", "ofac-17018", "identifier SABRRUMM"),             # a code after its label
+])
+def test_lookup_finds_who_uses_a_website_a_domain_or_an_address(family_graph, query, expected, why):
+    hits = json.loads(kg(family_graph, "lookup", query, "--json").output)
+    assert hits and (hits[0]["id"], hits[0]["score"], hits[0]["why"][0]) == (expected, 1.0, why), hits[:1]
+
+
+def test_a_domain_anyone_has_mail_at_finds_nobody_by_it(family_graph):
+    for query in ("icloud.com", "yandex.ru"):
+        hits = json.loads(kg(family_graph, "lookup", query, "--json").output or "[]")
+        assert not [h for h in hits if h["score"] == 1.0], (query, hits)

@@ -211,3 +211,32 @@ def test_no_listed_body_is_merged_with_another_named_by_a_word_more(real_graph):
     assert [h["id"] for h in rosneft][1] == "ofac-18299"
     # OFAC's PRESS TV (Iran) and Canada's Cham Press TV (Syria) stay apart too
     assert "Cham Press TV" not in [n["name"] for n in kgraph.show("ofac-45062", datadir=real_graph)["names"]]
+
+
+@pytest.mark.parametrize("query, uid, why", [
+    ("arrai.tv", 11166, "website www.arrai.tv"),          # a domain finds the body whose website it is
+    ("https://www.arrai.tv/", 11166, "website www.arrai.tv"),
+    ("HIB.UK.COM", 906, "website www.hib.uk.com"),
+    ("info@arrai.tv", 11166, "identifier info@arrai.tv"),  # an address, exactly (each found nothing before)
+    ("net.sy", 10933, "email dam.d.free@net.sy"),          # ... and a domain, who has an address there
+])
+def test_a_website_an_email_address_or_a_domain_finds_who_uses_it(real_graph, query, uid, why):
+    hits = kgraph.lookup(query, limit=3, datadir=real_graph)
+    assert hits and (hits[0]["id"], hits[0]["score"], hits[0]["why"]) == (f"ofac-{uid}", 1.0, [why]), hits[:1]
+
+
+def test_a_mail_service_anyone_has_an_address_with_finds_nobody_by_its_domain(real_graph):
+    # OFAC lists addresses at hotmail.nl, live.cn, mail.sy...: the domain says nothing about who is behind them
+    for query in ("hotmail.nl", "live.cn", "mail.sy"):
+        assert not [h for h in kgraph.lookup(query, limit=3, datadir=real_graph) if h["score"] == 1.0], query
+
+
+@pytest.mark.parametrize("query, uid, why", [
+    # an identifier after the label OFAC gives it (each found nothing before)
+    ("SWIFT/BIC HAVIGB2L", 906, "identifier HAVIGB2L"),
+    ("Passport 1084010", 2676, "identifier 1084010"),
+    ("XBT 12QtD5BFwRsdNsAZY76UVE1xyCGNTojH9h", 25308, "identifier 12QtD5BFwRsdNsAZY76UVE1xyCGNTojH9h"),
+])
+def test_an_identifier_after_its_label_finds_its_holder(real_graph, query, uid, why):
+    hits = kgraph.lookup(query, limit=3, datadir=real_graph)
+    assert hits and (hits[0]["id"], hits[0]["why"]) == (f"ofac-{uid}", [why]), hits[:1]

@@ -16,14 +16,21 @@ from . import found_by_note, output_json, pass_datadir
 @pass_datadir
 def lookup(dd, query, limit, types, as_json):
     """Find nodes by name in any script or romanisation, tail, ICAO hex, MSN,
-    tax or registration number, node id or source record id.
+    tax or registration number, SWIFT/BIC, passport, digital currency or email
+    address, website or domain, node id or source record id.
 
     A tail may be typed in any spacing, with any dash, with Cyrillic letters
     (РА-78765) or as its number alone (78765 finds RA-78765, with a score of
-    0.9). An identifier is found inside a longer query too: after its label
-    (MSN 83486590, ICAO 1533AD, ИНН 6658039390), in quotes or brackets, and
-    a tail beside the aircraft's type (Il-76TD RA-78765). An airport is found by its town and the other names OurAirports
-    keeps for it too (St Petersburg, Санкт-Петербург, Leningrad: Pulkovo). A
+    0.9). A website or a bare domain (arrai.tv, https://www.sberbank.com/en)
+    finds the bodies whose website it is and those with an email address
+    there, but for mail services anyone has an address with (gmail.com,
+    mail.ru); a social site's address counts with its user (t.me/name). An
+    identifier is found inside a longer query too: after its label (MSN
+    83486590, ICAO 1533AD, ИНН 6658039390, SWIFT/BIC SABRRUMM, Passport
+    1084010, XBT 12QtD5BF...), in quotes or brackets, and a tail beside the
+    aircraft's type (Il-76TD RA-78765). An airport is found by its town and
+    the other names OurAirports keeps for it too (St Petersburg,
+    Санкт-Петербург, Leningrad: Pulkovo). A
     Russian or Ukrainian adjective is also read as the name it is made of,
     as the lists write it (Уральские авиалинии: Ural Airlines; Сирийские
     арабские авиалинии: Syrian Arab Airlines), scored 0.95 of that reading
