@@ -72,8 +72,9 @@ INDEX_NAME = "lookup.sqlite"
 #: format 8 reads Arabic and Persian letters as the lists spell them, resolve.arabic; format 9 reads a waw after a
 #: ya's i as u, the plural in -iyun; format 10 reads Greek and Armenian letter pairs, Georgian and Armenian
 #: ejectives without a mark, and Hebrew letters as the Arabic ones, resolve.transliteration; format 11 files
-#: websites and the domains of email addresses, ids.web_address_key).
-INDEX_FORMAT = 11
+#: websites and the domains of email addresses, ids.web_address_key; format 12 reads a Persian word's last he
+#: after a consonant as h too, resolve.arabic).
+INDEX_FORMAT = 12
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
 #: candidates scored per query at most (the best keys are fetched first)

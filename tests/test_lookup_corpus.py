@@ -240,3 +240,12 @@ def test_a_mail_service_anyone_has_an_address_with_finds_nobody_by_its_domain(re
 def test_an_identifier_after_its_label_finds_its_holder(real_graph, query, uid, why):
     hits = kgraph.lookup(query, limit=3, datadir=real_graph)
     assert hits and (hits[0]["id"], hits[0]["why"]) == (f"ofac-{uid}", [why]), hits[:1]
+
+
+@pytest.mark.parametrize("query, uid", [
+    ("Bank Markazi Iran", 4632),  # not BANK MELLI IRAN by its alias BMI, the initials of the query's words (1.0)
+    ("بانک سپه", 25580),          # BANK SEPAH: the last he of سپه as h (read "spe" only, INDUSTRIAL BANK came first)
+])
+def test_a_name_met_word_by_word_comes_before_an_acronym_or_a_reading_without_its_last_h(real_graph, query, uid):
+    hits = kgraph.lookup(query, limit=3, datadir=real_graph)
+    assert hits and hits[0]["id"] == f"ofac-{uid}", [(h["id"], h["name"], h["score"]) for h in hits]

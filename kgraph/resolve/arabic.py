@@ -73,7 +73,7 @@ def is_persian(text: str) -> bool:
     return bool(_PERSIAN.search(text))
 
 
-def _part(word: str, persian: bool, ayn: str = "a") -> str:
+def _part(word: str, persian: bool, ayn: str = "a", final_he: str = "e") -> str:
     """One word (or the part of one between zero-width non-joiners) in Latin letters."""
     out: list[str] = []
     n, i, after_ayn = len(word), 0, False
@@ -87,7 +87,7 @@ def _part(word: str, persian: bool, ayn: str = "a") -> str:
         if ch in _CONSONANTS:
             # a final he after a consonant is Persian's e (Khamenei's خامنه); in Arabic, or after a long vowel
             # (سپاه, Sepah), it is h (Abduh)
-            out.append("e" if ch == "ه" and persian and not nxt and out and not vowel_before else _CONSONANTS[ch])
+            out.append(final_he if ch == "ه" and persian and not nxt and out and not vowel_before else _CONSONANTS[ch])
         elif ch in _ALEF:
             if not out and ch == "ا" and nxt in _YA:  # ایران, the ای of خامنه‌ای: the alef carries the ya's vowel
                 out.append("i")
@@ -116,7 +116,7 @@ def _part(word: str, persian: bool, ayn: str = "a") -> str:
     return "".join(out)
 
 
-def _word(word: str, persian: bool, contracted: bool = False, ayn: str = "a") -> str:
+def _word(word: str, persian: bool, contracted: bool = False, ayn: str = "a", final_he: str = "e") -> str:
     if word == _ALLAH:
         return "allah"
     if word in _WORDS:
@@ -135,7 +135,7 @@ def _word(word: str, persian: bool, contracted: bool = False, ayn: str = "a") ->
     else:
         if word.startswith("ال") and len(word) > 3:  # the article: its own word, as in AL-ASAD
             word, article = word[2:], "al "
-    latin = "".join(_part(p, persian, ayn) for p in word.split("\u200c"))
+    latin = "".join(_part(p, persian, ayn, final_he) for p in word.split("\u200c"))
     return article + latin + head
 
 
@@ -146,12 +146,12 @@ def read_phrases(text: str) -> str:
     return text
 
 
-def arabic_to_latin(text: str, contracted: bool = False, ayn: str = "a") -> str:
+def arabic_to_latin(text: str, contracted: bool = False, ayn: str = "a", final_he: str = "e") -> str:
     """A text in Arabic or Persian letters spelt in Latin letters, word by word; other characters kept.
 
     ``contracted``: a name ending in al-Din or Allah joined to the word before it, as the lists write many
     Afghan, Pakistani and Persian names (:func:`arabic_readings`); ``ayn``: how an ayn inside a word is
-    written.
+    written; ``final_he``: how a Persian word's last he after a consonant is (e, or the h of سپه, Sepah).
     """
     persian = is_persian(text)
     text = read_phrases(text)
@@ -160,21 +160,23 @@ def arabic_to_latin(text: str, contracted: bool = False, ayn: str = "a") -> str:
         if contracted and out and w in _AL_DIN + (_ALLAH,):
             out[-1] += "uddin" if w in _AL_DIN else "ullah"
             continue
-        out.append(_word(w, persian, contracted, ayn) if ARABIC_LETTERS.search(w) else w)
+        out.append(_word(w, persian, contracted, ayn, final_he) if ARABIC_LETTERS.search(w) else w)
     return " ".join(out)
 
 
 def arabic_readings(text: str) -> list[str]:
     """The readings of a text in Arabic script: as written; when it has one, with al-Din and Allah joined
     to the name before them, as the lists write Sirajuddin, Hibatullah, Abdullah; and when a word has an
-    ayn inside, without it (the lists write مسعود as Masoud, سعيد as Saeed or Said).
+    ayn inside, without it (the lists write مسعود as Masoud, سعيد as Saeed or Said); when a Persian word
+    ends in a he after a consonant, with that he as h (mostly the vowel e: خامنه, Khamenei; سپه is Sepah).
 
     >>> arabic_readings("سراج الدين حقاني"), arabic_readings("ماهان")
     (['sraj al din hqani', 'srajuddin hqani'], ['mahan'])
-    >>> arabic_readings("عبدالله"), arabic_readings("مسعود")
-    (['abdallah', 'abdullah'], ['msaud', 'msud'])
+    >>> arabic_readings("عبدالله"), arabic_readings("مسعود"), arabic_readings("بانک سپه")
+    (['abdallah', 'abdullah'], ['msaud', 'msud'], ['bank spe', 'bank sph'])
     """
-    forms = [arabic_to_latin(text), arabic_to_latin(text, contracted=True), arabic_to_latin(text, True, "")]
+    forms = [arabic_to_latin(text), arabic_to_latin(text, contracted=True), arabic_to_latin(text, True, ""),
+             arabic_to_latin(text, final_he="h")]
     return list(dict.fromkeys(forms))
 
 

@@ -36,6 +36,9 @@ from .words import _HAS_VOWEL, _NS, _same_key, token_similarity
 
 __all__ = ["compare", "compare_texts", "explain", "token_similarity", "score_names"]
 
+#: words meeting a name that is an acronym alone by their initials: likely the same, not certain (Bank
+#: Markazi Iran has the initials of BANK MELLI IRAN's alias BMI)
+ACRONYM_SCORE = 0.85
 #: unmatched tokens of a name whose every identifying token found a partner elsewhere cost this share
 SUBSET_FACTOR = 0.4
 #: the same for organisations: an extra word usually names another body ("Syrian Air Force" / "... Intelligence",
@@ -84,6 +87,9 @@ def _merge_compounds(a: Name, b: Name, person: bool = False) -> list[Token]:
         if i not in spans or spans[i][0] < size:
             key = next(t.key for t in a.words if t.text == initials)
             spans[i] = (size, Token(initials, WORD, key=key))
+            # a name that is an acronym alone is met by any words with its initials; beside other words
+            # that meet too (IRGC Missile Command) it is as sure as they are
+            spans[i][1].initials = len(a.words) == 1
     out: list[Token] = []
     i = 0
     while i < len(words):
@@ -102,7 +108,7 @@ def _align(a: list[Token], b: list[Token]) -> tuple[list[tuple[int, int, float]]
     for i, ta in enumerate(a):
         for j, tb in enumerate(b):
             if ta.text == tb.text:
-                cands.append((1.0, i, j))
+                cands.append((ACRONYM_SCORE if ta.initials or tb.initials else 1.0, i, j))
             elif ta.kind != NUMBER and _same_key(ta, tb):
                 cands.append((0.97, i, j))
             else:

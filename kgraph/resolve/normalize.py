@@ -245,10 +245,11 @@ class Token:
     ``syllable`` marks one read from Chinese, Japanese or Korean characters: it
     meets no word of another length but its own (成 cheng is neither Chen nor
     the first syllable of Chengyu); of one length, another romanisation may be
-    it (张 zhang, CHANG).
+    it (张 zhang, CHANG). ``initials`` marks words read as the initials they
+    begin with, to meet an acronym (People's Liberation Army: PLA).
     """
 
-    __slots__ = ("text", "key", "kind", "weight", "abjad", "patronymic", "syllable", "family")
+    __slots__ = ("text", "key", "kind", "weight", "abjad", "patronymic", "syllable", "family", "initials")
 
     def __init__(self, text: str, kind: str = WORD, key: str | None = None, weight: float | None = None):
         self.text = text
@@ -259,6 +260,7 @@ class Token:
         self.patronymic = False
         self.syllable = False
         self.family = False
+        self.initials = False
 
     def __repr__(self) -> str:
         return f"Token({self.text!r}, {self.kind})"
