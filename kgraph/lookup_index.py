@@ -39,12 +39,12 @@ import json
 import math
 import re
 import sqlite3
-import unicodedata
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .datadir import DataDir
 from .errors import REBUILD, DamagedFile, KgraphError
+from .lookup_keys import DASHES, identifier_value, query_keys as _query_keys
 from .lookup_spelling import SKELETON_WEIGHT, near_spellings, vowel_variants
 
 try:  # the index is written at every build: orjson writes its JSON columns several times faster
@@ -73,8 +73,8 @@ INDEX_NAME = "lookup.sqlite"
 #: ya's i as u, the plural in -iyun; format 10 reads Greek and Armenian letter pairs, Georgian and Armenian
 #: ejectives without a mark, and Hebrew letters as the Arabic ones, resolve.transliteration; format 11 files
 #: websites and the domains of email addresses, ids.web_address_key; format 12 reads a Persian word's last he
-#: after a consonant as h too, resolve.arabic).
-INDEX_FORMAT = 12
+#: after a consonant as h too, resolve.arabic; format 13 keeps people's dates of birth, lookup_hints).
+INDEX_FORMAT = 13
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
 #: candidates scored per query at most (the best keys are fetched first)
@@ -90,31 +90,9 @@ LOOKUP_NAMES = {"Airport": ("municipality", "keywords")}
 #: under identifier keys, not name keys (600k registrations would file ~1.6M name keys of tail pieces)
 TAIL_NAMED = frozenset({"Airplane", "Registration"})
 _TAIL_NAME = re.compile(r"^[A-Za-z0-9]{1,3}-?[A-Za-z0-9]{1,6}$")
-_ALNUM = re.compile(r"[^0-9A-Za-z]+")
-# identifier-like: has a digit, no spaces beyond separators, short
-_IDENT_LIKE = re.compile(r"^[\w\-./ ]{2,40}$")
-# a registration mark written with its dash, digits or not (B-ADCD, EC-QAWB, A6-DFKG)
-_MARK = re.compile(r"^[A-Za-z0-9]{1,2}-[A-Za-z0-9]{2,5}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-#: dashes a query pasted from a web page or a word processor may hold where a tail has its hyphen
-#: (RA‑78765 with U+2011, RA–78765 with an en dash): read as "-"
-_DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
-#: Cyrillic letters that look like Latin ones, for a tail or a hex typed with them by look (ЕР-, 1533АD)
-_LATIN_LOOKALIKES = str.maketrans("АВЕКМНОРСТУХаекморстух", "ABEKMHOPCTYXaekmopctyx")
 #: a tail's number without its nationality mark, as the press often writes it (78765 for RA-78765): four
 #: to six characters, so that a short number ("123") is not read as every N123, B-123... in the graph
 _BARE_TAIL = re.compile(r"^[0-9][0-9A-Z]{3,5}$")
-#: the words an identifier is written after (MSN 83486590, ИНН 7709501262, ICAO hex 1533AD, SWIFT/BIC
-#: HAVIGB2L, Passport 1084010, XBT 12QtD5BF..., as OFAC labels a digital currency address)
-_ID_LABELS = frozenset("msn s/n sn serial no nr number № icao icao24 hex mode-s tail reg registration mark inn "
-                       "tin ein vat tax id ogrn kpp imo инн огрн кпп унп єдрпоу edrpou swift bic swift/bic iban "
-                       "passport паспорт national digital currency address wallet xbt btc eth usdt usdc trx xmr "
-                       "ltc bch bsv zec dash etc xvg arb bsc".split())
-#: labels of a code that may be letters only (SWIFT/BIC SABRRUMM)
-_CODE_LABELS = frozenset("swift bic swift/bic".split())
-#: what stands around an identifier inside a longer query: spaces, quotes, brackets, a label's colon
-_AROUND_IDENT = re.compile(r"[\s«»\"“”„()\[\]<>,;:]+")
 #: score of a tail found by its number without the mark: below every exact hit, above most names
 BARE_TAIL_SCORE = 0.9
 #: a name key held by more nodes than this (n:airfield, the n:vt of every VT- tail) is common: it only
@@ -133,42 +111,6 @@ LITERAL_TYPES = frozenset({"Person"})
 #: "Роман Абрамович" none on Romania (roman, a short form of it), "Iran Airlines" none on Iran
 LONE_NAME_TYPES = frozenset({"Person", "Country"})
 LONE_NAME_CAP = 0.5
-
-
-def identifier_value(text: str) -> str | None:
-    """Compare form of an identifier value: ASCII letters and digits, upper case.
-
-    Cyrillic letters are read by sound, as a Russian keyboard types a tail's
-    mark (РА-78765 is RA-78765).
-
-    >>> identifier_value("RA-78765"), identifier_value("ra 78765"), identifier_value("1533ad")
-    ('RA78765', 'RA78765', '1533AD')
-    >>> identifier_value("РА-78765")
-    'RA78765'
-    """
-    if text.isascii():  # NFKC leaves ASCII as it is; a hex or an MSN has nothing to take out either
-        v = (text if text.isalnum() else _ALNUM.sub("", text)).upper()
-    else:
-        v = unicodedata.normalize("NFKC", text)
-        if _CYRILLIC.search(v):
-            from .resolve.normalize import transliterate
-
-            v = transliterate(v.casefold())[0]
-        v = _ALNUM.sub("", v).upper()
-    return v or None
-
-
-def _ident_variants(text: str) -> list[str]:
-    v = identifier_value(text)
-    if not v:
-        return []
-    out = [v]
-    stripped = v.lstrip("0")
-    if stripped and stripped != v:
-        out.append(stripped)  # MSNs lose their leading zeros in some registries
-    if v.startswith("0X") and len(v) > 2:
-        out.append(v[2:])
-    return out
 
 
 # -- shared with the writer (kgraph.lookup_write) --------------------------------
@@ -197,40 +139,6 @@ _EXACT_RANK = {"id": 0, "identifier": 1, "website": 1, "email": 1, "record": 2, 
 #: a query that may be a node id or a source record (one word): the store is asked for the types the
 #: index leaves out
 _STORE_QUERY = re.compile(r"^\S{1,200}$")
-
-
-def _query_keys(query: str, readings: Iterable[str] = ()) -> list[tuple[str, str]]:
-    """(key, kind) pairs to look up for a query, identifiers first; then the name keys of its other
-    ``readings`` (:mod:`kgraph.resolve.readings`)."""
-    from .ids import web_address_key
-    from .resolve import name_keys
-
-    q = query.strip()
-    keys: list[tuple[str, str]] = [(f"node:{q.lower()}", "id"), (f"record:{q.lower()}", "record")]
-    qi = _DASHES.sub("-", unicodedata.normalize("NFKC", q))
-    # identifiers: anything with a digit (tails, hex, MSN, tax numbers) or one short code (MUSA, AZS)
-    whole = _IDENT_LIKE.match(qi) and (any(c.isdigit() for c in qi) or (len(qi) <= 8 and qi.isalnum())
-                                       or _MARK.match(qi))
-    # ... and the identifiers inside a longer query: after a label (MSN 83486590, ICAO 1533AD, ИНН 7709501262)
-    # or in quotes or brackets («RA-78765»), five characters and a digit at least; a tail with its dash beside
-    # anything (Il-76TD RA-78765). A name's number is no identifier: ООО Ромашка 83486590 is a company
-    parts = [p.strip(".") for p in _AROUND_IDENT.split(qi) if p.strip(".")]
-    coded = any(p.casefold() in _CODE_LABELS for p in parts)
-    numbers = [p for p in parts if len(p) >= 5 and (any(c.isdigit() for c in p)
-                                                    or coded and p.isalpha() and p.casefold() not in _ID_LABELS)]
-    labelled = all(p.casefold() in _ID_LABELS for p in parts if p not in numbers)
-    inside = [p for p in numbers if p != qi and (labelled or _MARK.match(p))]
-    if _EMAIL.match(qi):  # an address is an identifier of its own; its domain says nothing alone (gmail.com)
-        inside.append(qi)
-    else:  # a website or a domain finds who uses it, in a website or in an email address
-        keys += [(f"web:{k}", "web") for k in [web_address_key(qi)] if k]
-    for text in ([qi] if whole else []) + inside:
-        keys += [(f"ident:{v}", "identifier") for v in _ident_variants(text)]
-        if _CYRILLIC.search(text):  # read by sound above (РА- is RA-); by look here (ЕР- is EP-)
-            keys += [(f"ident:{v}", "identifier") for v in _ident_variants(text.translate(_LATIN_LOOKALIKES))]
-    keys += [(f"name:{k}", "name") for text in (q, *readings) for k in name_keys(text)]
-    seen: set[str] = set()
-    return [(k, kind) for k, kind in keys if not (k in seen or seen.add(k))]
 
 
 def _nearest_first(query: str, names: list[str]) -> tuple[list[str], tuple[float, ...]]:
@@ -307,7 +215,7 @@ def _nodes_by_id(con: sqlite3.Connection, ids: list[str]) -> list[tuple[str, str
 def _bare_tail_hits(con: sqlite3.Connection, q: str) -> dict[str, dict[str, Any]]:
     """Nodes holding a tail of which the query is the number without its nationality mark: 78765 finds
     RA-78765 (and UR-78765, if the graph holds one), scored :data:`BARE_TAIL_SCORE`."""
-    v = identifier_value(_DASHES.sub("-", q))
+    v = identifier_value(DASHES.sub("-", q))
     if not v or not _BARE_TAIL.match(v):
         return {}
     from .refdata.icao import registration_marks
@@ -349,6 +257,7 @@ def lookup(
                                    korean_readings, ukrainian_readings)
     from .resolve.person_names import names_a_son
     from .resolve.translation import translated_readings
+    from .lookup_hints import born_agreement, split_query, with_birth
 
     dd = DataDir.of(datadir)
     path = dd.require_graph() / INDEX_NAME
@@ -372,8 +281,12 @@ def lookup(
         # an adjective read as its noun, an English word spelt back or a word read in English names no person
         # (Ходорковский is no "khodorkov", Марин no "marine"); a Korean or Chinese name may
         readings = adjective_readings(q) + english_readings(q) + translated_readings(q)
-        korean = korean_readings(q) + hangul_readings(q)
-        romanised = korean + chinese_readings(q) + ukrainian_readings(q)
+        # a person's name without the title before it and the date of birth in it (President Putin, Prigozhin
+        # 1961): scored for people as the query, the date weighed against theirs
+        hints = split_query(q)
+        pq = hints.name if hints.title or hints.born else q
+        korean = korean_readings(pq) + hangul_readings(pq)
+        romanised = korean + chinese_readings(pq) + ukrainian_readings(pq)
         # a name in a script that writes few vowels is matched as its letters read (حماس: "hmas"): why says so
         abjad = tokenize(q) if ABJAD_SCRIPTS.search(q) else []
         # a query with "son of" between two names names a person: a one-word name of any type scores at most
@@ -381,8 +294,8 @@ def lookup(
         son_of = names_a_son(q)
         read_as = f", the query read as {' or '.join(repr(' '.join(t)) for t in abjad)}" if abjad else ""
         # a Korean name's reading is compared as its characters are, syllable by syllable
-        syllables = {text: "".join(q.split()) for text, _ in korean}
-        query_keys = _query_keys(q, [text for text, _ in readings + romanised])
+        syllables = {text: "".join(pq.split()) for text, _ in korean}
+        query_keys = _query_keys(q, [text for text, _ in readings + romanised] + ([pq] if pq != q else []))
         # one indexed read per key, each capped: a common key's rows never crowd out a rare key's
         for key, key_kind in query_keys:
             rows = con.execute("SELECT id, kind, label FROM key WHERE key = ? LIMIT ?",
@@ -435,7 +348,7 @@ def lookup(
         for i in range(0, len(ids), 900):
             chunk = ids[i : i + 900]
             for r in con.execute(
-                f"SELECT id, type, caption, names, sources, programs, sanctioned, summary FROM node WHERE id IN ({','.join('?' * len(chunk))})",
+                f"SELECT id, type, caption, names, sources, programs, sanctioned, summary, born FROM node WHERE id IN ({','.join('?' * len(chunk))})",
                 chunk,
             ):
                 rows[r[0]] = r
@@ -471,6 +384,8 @@ def lookup(
             cap = LONE_NAME_CAP if r[1] in LONE_NAME_TYPES or son_of else None
             person = r[1] in LITERAL_TYPES
             best, matched = score_names(q, ordered, cap, person=person)
+            if person and pq != q:
+                best, matched = max((best, matched), score_names(pq, ordered, cap, person=True), key=lambda s: s[0])
             how = None
             for text, note in (readings if r[1] not in LITERAL_TYPES else []) + romanised:
                 score, name = score_names(text, ordered, cap, person=person, characters=syllables.get(text))
@@ -479,13 +394,18 @@ def lookup(
                     h["literal"] = _nearest_first(text, ordered)[1]
             if best <= 0:
                 continue
+            born = person and hints.born and born_agreement(hints.born, _loads(r[8]) if r[8] else [])
+            if born:
+                best = with_birth(best, born)
             h["score"] = best
             # of hits alike (and as sanctioned), one met by the name it is shown by, in any script, before one
             # met by another of its names
             h["alias"] = _words_of(matched) != _words_of(r[2])
             h["why"].append(f"{also.get(matched, 'name')} {matched!r}" + (f", reading {how}" if how else read_as)
                             + (", a near spelling" if nid in near else ", spelt with other vowels" if nid in other_vowels
-                               else ""))
+                               else "")
+                            + (f", born {' or '.join(_loads(r[8]))}" + (", as the query says" if born == "same" else
+                                                                       f", not {hints.born}") if born else ""))
         out.append({
             "id": nid,
             "type": r[1],

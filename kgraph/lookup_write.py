@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .lookup_index import (INDEX_FORMAT, INDEX_NAME, INDEX_RELS, LOOKUP_NAMES, STORE_ONLY, TAIL_NAMED, _TAIL_NAME,
-                           _dumps, _first, _ident_variants, _loads, _summary_parts)
+                           _dumps, _first, _loads, _summary_parts)
+from .lookup_keys import ident_variants as _ident_variants
 from .lookup_spelling import word_skeleton
 
 __all__ = ["write_index", "index_rows", "index_read"]
@@ -24,7 +25,7 @@ _STATED = frozenset({"Address", "Identifier", "Program", "Authority", "Registrat
 _SCHEMA = """
 CREATE TABLE node (
   id TEXT NOT NULL, type TEXT NOT NULL, caption TEXT, names TEXT, sources TEXT,
-  programs TEXT, sanctioned INTEGER, summary TEXT, merges TEXT
+  programs TEXT, sanctioned INTEGER, summary TEXT, merges TEXT, born TEXT
 );
 CREATE TABLE key (key TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, label TEXT);
 CREATE TABLE skeleton (skeleton TEXT NOT NULL, key TEXT NOT NULL);
@@ -52,7 +53,8 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
     ``sources`` (list of {source, record, snapshot}; ``sources_json``, its JSON text, is stored as it
     is when given), ``members`` (member node
     ids folded into this node), ``identifiers`` (list of identifier values), ``web`` (optional:
-    [(``website`` or ``email``, address)], found by their domain, :func:`kgraph.ids.web_address_key`),
+    [(``website`` or ``email``, address)], found by their domain, :func:`kgraph.ids.web_address_key`), ``born``
+    (optional: a person's dates of birth, :mod:`kgraph.lookup_hints`),
     ``programs`` (list of text), ``sanctioned`` (bool) and ``summary`` (text).
     """
     from .ids import web_address_key
@@ -77,7 +79,7 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
         key_batch: list[tuple] = []
         for row in rows:
             if len(key_batch) > 50_000:
-                con.executemany("INSERT INTO node VALUES (?,?,?,?,?,?,?,?,?)", node_batch)
+                con.executemany("INSERT INTO node VALUES (?,?,?,?,?,?,?,?,?,?)", node_batch)
                 con.executemany("INSERT INTO key VALUES (?,?,?,?)", key_batch)
                 node_batch, key_batch = [], []
             get = row.get
@@ -91,6 +93,7 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
                 _dumps(programs) if programs else "[]", 1 if get("sanctioned") else 0,
                 get("summary") or "",
                 _dumps(get("merges")) if get("merges") else None,
+                _dumps(get("born")) if get("born") else None,
             ))
             n += 1
             members, identifiers = get("members"), get("identifiers")
@@ -126,7 +129,7 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
                 for k in found:
                     keys.setdefault(k, ("name", name))
             key_batch += [(k, nid, kind, label) for k, (kind, label) in keys.items()]
-        con.executemany("INSERT INTO node VALUES (?,?,?,?,?,?,?,?,?)", node_batch)
+        con.executemany("INSERT INTO node VALUES (?,?,?,?,?,?,?,?,?,?)", node_batch)
         con.executemany("INSERT INTO key VALUES (?,?,?,?)", key_batch)
         # both indexes built once over the loaded rows: a sort instead of millions of B-tree inserts
         con.execute("CREATE UNIQUE INDEX node_id ON node(id)")
@@ -189,6 +192,7 @@ def index_rows(tables, resolution=None, *, readers=None, merged_why=None) -> Ite
         i_idents = [col[p] for p in s.nodes[node_type].identifiers if p in col]
         i_also = [(p, col[p]) for p in LOOKUP_NAMES.get(node_type, ()) if p in col]
         i_web = [(p, col[p]) for p in ("website", "email") if p in col]
+        i_born = col.get("birthDate")
         summary = _summary_parts(s.nodes[node_type].summary, col)
         for r in table.rows:
             values: list[str] = []
@@ -215,6 +219,8 @@ def index_rows(tables, resolution=None, *, readers=None, merged_why=None) -> Ite
                 "merges": merged_why.get(r[i_id]),
                 "identifiers": values,
                 "web": web,
+                "born": (r[i_born] if isinstance(r[i_born], list) else [r[i_born]]) if i_born is not None and r[i_born]
+                        else None,
                 "programs": programs.get(r[i_id], []),
                 "sanctioned": r[i_sanc],
                 "summary": "; ".join([text.replace("\x00", _first(r[i])) for text, i in summary if r[i]])

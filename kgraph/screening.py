@@ -14,10 +14,11 @@ from typing import Any, Iterable
 
 from .datadir import DataDir
 from .errors import KgraphError
+from .lookup_hints import split_query
 from .lookup_index import lookup
 from .lookup_store import store_only_hits
 
-__all__ = ["screen", "screen_file", "read_queries", "read_table"]
+__all__ = ["screen", "screen_file", "read_queries", "read_table", "column_index"]
 
 
 def screen(queries: Iterable[str], *, limit: int = 1, min_score: float = 0.0, datadir: DataDir | str | Path | None = None,
@@ -50,12 +51,15 @@ def screen(queries: Iterable[str], *, limit: int = 1, min_score: float = 0.0, da
 
 def screen_file(path: str | Path, *, data: bytes | None = None, column: str | None = None, limit: int = 1,
                 min_score: float = 0.0, datadir: DataDir | str | Path | None = None,
-                types: Iterable[str] | None = None) -> list[dict[str, Any]]:
+                types: Iterable[str] | None = None, born_column: str | None = None) -> list[dict[str, Any]]:
     """Screen a file: one query per line, or with ``column`` a column of a CSV file (:func:`read_table`).
     ``data`` is the file's content when it is not to be read from ``path`` (standard input).
 
     Entries as :func:`screen` gives them, in the file's order. With ``column`` every row of the file has
     one, with its ``row`` ({header name: cell}); a row whose cell is empty has the query "" and no hit.
+    With ``born_column`` (a column of dates of birth) a row's date is part of its query ("Khoroshev DOB
+    1993-04-17"), weighed against the listed people's (:mod:`kgraph.lookup_hints`); a date that is not
+    read as one is left out, and the entry says so in ``note``.
 
     Example (``dd``: a data directory holding the demo graph; ``tmp``: a folder)
     -------
@@ -66,12 +70,23 @@ def screen_file(path: str | Path, *, data: bytes | None = None, column: str | No
     [('7', ['ofac-40181']), ('8', [])]
     """
     data = Path(path).read_bytes() if data is None else data
+    notes: dict[int, str] = {}
     if column is None:
+        if born_column is not None:
+            raise KgraphError(f"{path}: a column of dates of birth needs the column of names (--column)")
         queries, rows, labels = read_queries(path, data), [], []
     else:
         header, rows, at = read_table(path, data, column)
         queries = [row[at].strip() if at < len(row) else "" for row in rows]
         labels = _unique([h.strip() or f"column {i}" for i, h in enumerate(header, 1)])
+        if born_column is not None:
+            at_born = column_index(path, header, born_column)
+            for n, row in enumerate(rows):
+                born = row[at_born].strip() if at_born < len(row) else ""
+                if born and queries[n] and split_query(f"{queries[n]} DOB {born}").born:
+                    queries[n] = f"{queries[n]} DOB {born}"
+                elif born and queries[n]:
+                    notes[n] = f"date of birth {born!r} not read as a date: screened by the name alone"
     if not any(queries):
         raise KgraphError(f"{path}: no queries" + (
             " (one per line; # starts a comment)" if column is None else f" in column {labels[at]!r}"))
@@ -79,8 +94,10 @@ def screen_file(path: str | Path, *, data: bytes | None = None, column: str | No
                            types=types))
     # a CSV row with an empty cell is kept, with no hit, so that the screened file lines up with the analyst's
     found = [next(screened) if q else {"query": "", "hits": []} for q in queries]
-    for entry, row in zip(found, rows):
+    for n, (entry, row) in enumerate(zip(found, rows)):
         entry["row"] = dict(zip(labels, row + [""] * (len(labels) - len(row))))
+        if n in notes:
+            entry["note"] = notes[n]
     return found
 
 
@@ -150,13 +167,18 @@ def read_table(path: str | Path, data: bytes, column: str) -> tuple[list[str], l
         rows = [row for row in reader if any(cell.strip() for cell in row)]
     except csv.Error as e:
         raise KgraphError(f"{path}: line {reader.line_num}: not CSV ({e})") from None
+    return header, rows, column_index(path, header, column)
+
+
+def column_index(path: str | Path, header: list[str], column: str) -> int:
+    """The index of ``column`` in a CSV file's header, named by its header or by its number (1 for the first)."""
     names = [h.strip() for h in header]
     if column.isdigit() and 1 <= int(column) <= len(header):
-        return header, rows, int(column) - 1
+        return int(column) - 1
     wanted = column.strip().casefold()
     matching = [i for i, h in enumerate(names) if h.casefold() == wanted]
     if not matching:
         # a few names, each cut short: the first line of a file that is no CSV (an HTML page) can be long
         shown = ", ".join(n if len(n) <= 40 else n[:39] + "…" for n in names[:12]) + (", …" if len(names) > 12 else "")
         raise KgraphError(f"{path}: no column {column!r} (the header has: {shown})")
-    return header, rows, matching[0]
+    return matching[0]

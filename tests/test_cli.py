@@ -299,7 +299,7 @@ def test_the_index_format_is_bumped_with_the_key_rules():
 
     # how names and identifiers became keys when INDEX_FORMAT was last bumped. If this fails, the rules
     # changed: an index written before would miss queries without a word. Bump INDEX_FORMAT, then update.
-    assert INDEX_FORMAT == 12
+    assert INDEX_FORMAT == 13
     assert [word_skeleton(k) for k in ("hesbola", "lukaSenka", "ladin", "usama", "asur", "2004x")] == [
         "hsbl", "lkSnk", "ldn", None, None, None]
     assert [word_skeleton(k, 3) for k in ("hmas", "asd")] == ["hms", None]
@@ -710,7 +710,8 @@ def test_a_scored_link_says_why_in_a_few_words(demo):
     assert _why(None) == _why([]) == ""
 
 
-@pytest.mark.parametrize("module", ["kgraph.card_render", "kgraph.ids", "kgraph.lookup_spelling"])
+@pytest.mark.parametrize("module", ["kgraph.card_render", "kgraph.ids", "kgraph.lookup_spelling", "kgraph.lookup_hints",
+                                    "kgraph.lookup_keys"])
 def test_the_documented_examples_of_cards_and_identifiers_run(module):
     import doctest
     import importlib
@@ -936,3 +937,39 @@ def test_a_domain_anyone_has_mail_at_finds_nobody_by_it(family_graph):
     for query in ("icloud.com", "yandex.ru"):
         hits = json.loads(kg(family_graph, "lookup", query, "--json").output or "[]")
         assert not [h for h in hits if h["score"] == 1.0], (query, hits)
+
+
+def test_a_title_before_a_persons_name_costs_nothing_and_a_date_of_birth_is_weighed(family_graph):
+    def first(query):
+        hit = json.loads(kg(family_graph, "lookup", query, "--json").output)[0]
+        return hit["id"], hit["score"], hit["why"][0]
+
+    plain = first("Khoroshev")
+    assert plain[0] == "ofac-48603"
+    # "Mr" was a word the listed name lacks: 0.53 for a surname alone worth 0.77
+    assert first("Mr. Khoroshev") == first("Mr Khoroshev") == plain
+    for query in ("Khoroshev 17.04.1993", "Khoroshev DOB 17 Apr 1993", "Khoroshev 1993", "Khoroshev 04/17/1993"):
+        nid, score, why = first(query)
+        assert (nid, why) == ("ofac-48603", "name 'KHOROSHEV, Dmitry Yuryevich', born 1993-04-17, as the query says")
+        assert score > plain[1]
+    nid, score, why = first("Khoroshev 1971")
+    assert (nid, why) == ("ofac-48603", "name 'KHOROSHEV, Dmitry Yuryevich', born 1993-04-17, not 1971")
+    assert score < plain[1]
+
+
+def test_screen_weighs_a_column_of_dates_of_birth(family_graph, tmp_path):
+    sheet = tmp_path / "people.csv"
+    sheet.write_text("Name;Date of birth\nKhoroshev;17.04.1993\nKhoroshev;1971\nKhoroshev;unknown\nKhoroshev;\n",
+                     encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--data-dir", str(family_graph), "screen", str(sheet), "--column", "Name",
+                                      "--born-column", "Date of birth", "--json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert [e["query"] for e in found] == ["Khoroshev DOB 17.04.1993", "Khoroshev DOB 1971", "Khoroshev", "Khoroshev"]
+    scores = [e["hits"][0]["score"] for e in found]
+    assert scores[0] > scores[2] == scores[3] > scores[1]
+    assert found[1]["hits"][0]["why"] == ["name 'KHOROSHEV, Dmitry Yuryevich', born 1993-04-17, not 1971"]
+    assert found[2]["note"] == "date of birth 'unknown' not read as a date: screened by the name alone"
+    assert f"{sheet}: row 3: date of birth 'unknown' not read as a date" in result.stderr
+    result = kg(family_graph, "screen", str(sheet), "--born-column", "2")
+    assert result.exit_code != 0 and "needs the column of names (--column)" in result.output

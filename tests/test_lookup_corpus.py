@@ -249,3 +249,15 @@ def test_an_identifier_after_its_label_finds_its_holder(real_graph, query, uid, 
 def test_a_name_met_word_by_word_comes_before_an_acronym_or_a_reading_without_its_last_h(real_graph, query, uid):
     hits = kgraph.lookup(query, limit=3, datadir=real_graph)
     assert hits and hits[0]["id"] == f"ofac-{uid}", [(h["id"], h["name"], h["score"]) for h in hits]
+
+
+def test_a_year_of_birth_tells_two_namesakes_apart(real_graph):
+    # PRIGOZHIN, Yevgeniy (born 1961) and PRIGOZHIN, Pavel (born 1998) scored alike for "Prigozhin 1961" (0.44)
+    hits = kgraph.lookup("Prigozhin 1961", limit=2, datadir=real_graph)
+    assert [h["id"] for h in hits] == ["ofac-21171", "ofac-31672"] and hits[0]["score"] > 0.8 > hits[1]["score"]
+    assert hits[1]["why"] == ["name 'PRIGOZHIN, Pavel Evgenyevich', born 1998-06-18, not 1961"]
+    # a title and a Russian date of birth with its г.р.
+    assert kgraph.lookup("President Putin", limit=1, datadir=real_graph)[0]["score"] == \
+        kgraph.lookup("Putin", limit=1, datadir=real_graph)[0]["score"]
+    hit = kgraph.lookup("Пригожин Евгений Викторович, 01.06.1961 г.р.", limit=1, datadir=real_graph)[0]
+    assert (hit["id"], hit["score"]) == ("ofac-21171", 1.0)

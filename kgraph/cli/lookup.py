@@ -118,6 +118,8 @@ def lookup(dd, query, limit, types, as_json):
 @click.option("--column", "-c", metavar="NAME|N",
               help="Read FILE as CSV and screen this column (its header, or its number from 1); the other "
                    "columns are kept in --csv and --json.")
+@click.option("--born-column", metavar="NAME|N",
+              help="With --column: a column of dates of birth, weighed against the listed people's.")
 @click.option("--limit", "-n", default=1, show_default=True, help="Hits to show per query.")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Leave out hits scoring less (1: exact identifiers, records and names only).")
@@ -127,7 +129,7 @@ def lookup(dd, query, limit, types, as_json):
               help="Print CSV for a spreadsheet: a row per hit (query, score, id, type, name, sanctioned, "
                    "programs, why), and one with only the query for a query with none.")
 @pass_datadir
-def screen(dd, file, column, limit, min_score, types, as_json, as_csv):
+def screen(dd, file, column, born_column, limit, min_score, types, as_json, as_csv):
     """Look up every line of FILE (a list of counterparties, tails or numbers
     to screen; `-` reads stdin) and print the best hits of each, as
     `kgraph lookup` finds them.
@@ -140,7 +142,11 @@ def screen(dd, file, column, limit, min_score, types, as_json, as_csv):
     file). Every row is kept: --csv prints the file's own columns, then the
     hit's as kgraph_score, kgraph_id, kgraph_type, kgraph_name,
     kgraph_sanctioned, kgraph_programs and kgraph_why; --json gives each
-    entry its row, by the header's names.
+    entry its row, by the header's names. With --born-column a row's date
+    of birth (1993-04-17, 17.04.1993, 04/17/1993, 17 Apr 1993 or a year) is
+    weighed against the listed people's, as in a lookup "Khoroshev DOB
+    1993-04-17": an agreeing date raises a person's score, another lowers
+    it, and why says which; a cell not read as a date is said and left out.
 
     \b
     Example:
@@ -149,6 +155,7 @@ def screen(dd, file, column, limit, min_score, types, as_json, as_csv):
         kgraph screen counterparties.txt --csv > screened.csv
         kgraph screen - < counterparties.txt
         kgraph screen clients.csv --column "Legal name" --csv > clients-screened.csv
+        kgraph screen people.csv --column Name --born-column "Date of birth"
     """
     from ..screening import screen_file
 
@@ -156,7 +163,10 @@ def screen(dd, file, column, limit, min_score, types, as_json, as_csv):
         raise click.UsageError("give --json or --csv, not both")
     name = getattr(file, "name", "<stdin>")
     found = screen_file(name, data=file.read(), column=column, limit=limit, min_score=min_score, datadir=dd,
-                        types=types or None)
+                        types=types or None, born_column=born_column)
+    for n, e in enumerate(found, 1):
+        if e.get("note"):
+            click.echo(f"{name}: row {n}: {e['note']}", err=True)
     if as_json:
         output_json(found)
         return
