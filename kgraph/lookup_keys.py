@@ -103,6 +103,11 @@ def query_keys(query: str, readings: Iterable[str] = ()) -> list[tuple[str, str]
         keys += [(f"ident:{v}", "identifier") for v in ident_variants(text)]
         if _CYRILLIC.search(text):  # read by sound above (РА- is RA-); by look here (ЕР- is EP-)
             keys += [(f"ident:{v}", "identifier") for v in ident_variants(text.translate(_LATIN_LOOKALIKES))]
-    keys += [(f"name:{k}", "name") for text in (q, *readings) for k in name_keys(text)]
+    names = [k for text in (q, *readings) for k in name_keys(text)]
+    # a name the query writes in two words and the lists in one (Sovcom bank: SOVCOMBANK): the query's words
+    # joined are a listed word's key. Not the other way round: a query's word as a listed name's words joined
+    # found AH LI KO for David Ali, and scored it 0.81
+    names += ["n:" + k[2:] for k in names if k.startswith("j:")]
+    keys += [(f"name:{k}", "name") for k in names]
     seen: set[str] = set()
     return [(k, kind) for k, kind in keys if not (k in seen or seen.add(k))]

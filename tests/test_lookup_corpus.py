@@ -95,6 +95,9 @@ def real_graph(tmp_path_factory):
     ("ПАО «Объединенная авиастроительная корпорация»", 36431),  # 0.27 before
     ("ГК «Ростех»", 17260),                              # STATE CORPORATION ROSTEC: nothing before
     ("«Хазар Си Шиппинг Лайнс»", 25450),
+    # a name the query writes in two words and the list in one (INDUSTRIAL BANK came first, 0.57)
+    ("Sovcom bank", 34737),                  # SOVCOMBANK OPEN JOINT STOCK COMPANY
+    ("Rosoboron export", 18782),             # ROSOBORONEKSPORT OAO
     # Chinese, Japanese and Korean names of bodies: each found a person by one syllable, a vessel or nothing
     ("珠海振戎公司", 27063),                 # ZHUHAI ZHENRONG COMPANY LIMITED (ZHU, Hailun at 0.18 before)
     ("中国精密机械进出口总公司", 9753),      # CHINA NATIONAL PRECISION MACHINERY IMPORT/EXPORT CORPORATION
