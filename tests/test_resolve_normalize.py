@@ -496,6 +496,13 @@ def test_initials_and_acronyms():
     assert compare_texts("J. Smith", "John Smith") >= 0.75
 
 
+def test_two_words_spell_one_unless_both_are_short():
+    assert compare_texts("Good Will Trading", "Goodwill Trading", person=False) == 1.0
+    assert compare_texts("Kim Jongun", "KIM Jong Un") == 1.0
+    # AH LI (an alias of LI, Cheng Yu) spelt Ali: David Ali scored 0.81 on it
+    assert compare_texts("David Ali", "AH LI KO") < 0.5
+
+
 def test_a_given_name_of_the_other_gender_or_with_a_letter_before_it_is_another_name():
     # yente's synthetic negatives: Antonia Rodriguez was Antonio RODRIGUEZ (0.84), Anna Ibrahim was
     # Ibrahim AL-BANNA (0.88): one edit apart, 0.86 and 0.8 alike as words

@@ -298,7 +298,9 @@ class Name:
         n = len(words)
         for i in range(n - 1):
             wi = words[i]
-            if wi.kind == WORD and words[i + 1].kind == WORD:
+            # two words that spell one (Good Will, Goodwill); two short ones spell too many: AH LI (an
+            # alias of LI, Cheng Yu) met Ali, and David Ali scored 0.81 on it
+            if wi.kind == WORD and words[i + 1].kind == WORD and len(wi.text) + len(words[i + 1].text) >= 5:
                 compounds.setdefault(wi.key + words[i + 1].key, i)
             if wi.kind != WORD:
                 continue
