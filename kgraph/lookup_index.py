@@ -285,6 +285,9 @@ def lookup(
         # 1961): scored for people as the query, the date weighed against theirs
         hints = split_query(q)
         pq = hints.name if hints.title or hints.born else q
+        # a Korean name in Russian letters read letter by letter ("kim chen yn") is a poorer reading than the
+        # Korean one: a person it meets scores READING_FACTOR of that (YIN CHEIN was an alert for Ким Чен Ын)
+        literal = READING_FACTOR if korean_readings(pq) else 1.0
         korean = korean_readings(pq) + hangul_readings(pq)
         romanised = korean + chinese_readings(pq) + ukrainian_readings(pq)
         # a name in a script that writes few vowels is matched as its letters read (حماس: "hmas"): why says so
@@ -386,6 +389,8 @@ def lookup(
             best, matched = score_names(q, ordered, cap, person=person)
             if person and pq != q:
                 best, matched = max((best, matched), score_names(pq, ordered, cap, person=True), key=lambda s: s[0])
+            if person:
+                best *= literal
             how = None
             for text, note in (readings if r[1] not in LITERAL_TYPES else []) + romanised:
                 score, name = score_names(text, ordered, cap, person=person, characters=syllables.get(text))

@@ -264,3 +264,9 @@ def test_a_year_of_birth_tells_two_namesakes_apart(real_graph):
         kgraph.lookup("Putin", limit=1, datadir=real_graph)[0]["score"]
     hit = kgraph.lookup("Пригожин Евгений Викторович, 01.06.1961 г.р.", limit=1, datadir=real_graph)[0]
     assert (hit["id"], hit["score"]) == ("ofac-21171", 1.0)
+
+
+def test_a_korean_name_in_russian_letters_read_letter_by_letter_raises_no_alert(real_graph):
+    # "kim chen yn" met YUN, Cheng's alias YIN CHEIN at 0.80: the Korean reading (KIM, Jong Un) is the one
+    hits = kgraph.lookup("Ким Чен Ын", limit=3, datadir=real_graph)
+    assert hits[0]["id"] == "ofac-20157" and all(h["score"] < 0.8 for h in hits[1:]), hits
