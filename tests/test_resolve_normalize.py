@@ -183,6 +183,11 @@ def test_same_characters_in_chinese_or_japanese_are_compared_as_characters():
         (["S.A.", "SA"], "jsc"),
         (["FZE", "FZCO", "Free Zone Establishment"], "fze"),
         (["ЧВК", "PMC", "Private Military Company", "Частная военная компания", "Chastnaya Voennaya Kompaniya"], "pmc"),
+        # the other jurisdictions of the lists: Turkey, Bulgaria, Czechia, Albania, Hungary, Iran, Malaysia
+        (["Limited Şirketi", "Ltd. Şti.", "LTD STI", "EOOD", "OOD", "s.r.o.", "Sh.p.k.", "Kft."], "llc"),
+        (["Anonim Şirketi", "A.Ş."], "jsc"),
+        (["PJS", "Sahami Khas"], "cjsc"),
+        (["Sdn. Bhd.", "Sendirian Berhad"], "ltd"),
     ],
 )
 def test_company_forms_map_to_one_compare_form(variants, form):
@@ -494,6 +499,16 @@ def test_initials_and_acronyms():
     # a family name met only by the other's middle initial, whose own family name is left: two people
     assert compare_texts("Louise Sjöberg", "Louise S. Nkomo") < 0.75
     assert compare_texts("J. Smith", "John Smith") >= 0.75
+
+
+def test_a_form_written_as_a_names_word_may_be_is_no_form():
+    # Burmese U, a French Do, an Arabic Sal: no legal form (Estonia's OU, d.o.o. as DOO and Lebanon's S.A.L.
+    # are left out of the forms for them), and JC (Jean-Claude) no Japanese YK
+    for name in ("U Win Myint", "Jean Do", "Mohammad Sal", "JC Juncker"):
+        assert all(t.kind != FORM for t in analyze(name).tokens), name
+    assert compare_texts("JC Juncker", "Jean-Claude Juncker") == 1.0
+    # a Turkish company's boilerplate (Sanayi ve Ticaret, industry and trade) counts for little
+    assert compare_texts("Baslam Petrol A.Ş.", "BASLAM PETROL SANAYI VE TICARET ANONIM SIRKETI", person=False) > 0.7
 
 
 def test_two_words_spell_one_unless_both_are_short():

@@ -15,16 +15,29 @@ FORMS: dict[str, list[str]] = {
             "obshestvo s ogranichennoi otvetstvennostiu", "tovarystvo z obmezhenoyu vidpovidalnistyu",
             "tovaristvo z obmezhenoyu vidpovidalnistyu", "gesellschaft mit beschrankter haftung", "gmbh", "mbh",
             "sp z oo", "spzoo", "srl", "sarl", "societatea cu raspundere limitata", "sociedad de responsabilidad limitada",
-            "sl", "ltda", "mchj", "llp", "limited liability partnership"],
-    "ltd": ["ltd", "limited", "pte", "pty", "private limited", "pvt", "co ltd"],
+            "sl", "ltda", "mchj", "llp", "limited liability partnership",
+            # the limited companies of the lists' other jurisdictions: Bulgaria (EOOD, OOD), Czechia and Slovakia
+            # (s.r.o.), the former Yugoslavia (d.o.o.), Hungary (Kft.), Lithuania (UAB), Denmark (ApS), Portugal
+            # (Lda.), Albania (Sh.p.k.), Turkey (Limited Sirketi, Ltd. Sti.), Chile (EIRL), Japan (Yugen Kaisha).
+            # Not those a name's word may be, by its key: Estonia's OU (Burmese Oo), Latvia's SIA, Kazakhstan's
+            # TOO, the d.o.o. written DOO (Do), Japan's YK
+            "eood", "ood", "sro", "s r o", "d o o", "kft", "uab", "aps", "lda", "shpk", "sh p k", "sh pk",
+            "limited sirketi", "ltd sti", "limited sti", "ltd sirketi", "eirl", "yugen kaisha"],
+    "ltd": ["ltd", "limited", "pte", "pty", "private limited", "pvt", "co ltd", "sdn bhd", "sendirian berhad", "bhd",
+            "berhad"],
     "jsc": ["jsc", "ao", "joint stock company", "jointstock company", "joint stock co", "aktsionernoe obshchestvo",
             "aktsionernoye obshchestvo", "aktsionerne tovarystvo", "ag", "aktiengesellschaft", "ad", "as", "a s", "ab",
-            "spa", "sa", "societe anonyme", "sociedad anonima", "sa de cv", "nv", "oyj", "jsco", "akts obshch"],
+            "spa", "sa", "societe anonyme", "sociedad anonima", "sa de cv", "nv", "oyj", "jsco", "akts obshch",
+            # Venezuela's Compania Anonima, Turkey's Anonim Sirketi, Japan's Kabushiki Kaisha (not S.A.L., C.A. and
+            # K.K.: Sal, Ka and Ko are names' words too)
+            "compania anonima", "anonim sirketi", "kabushiki kaisha"],
     "ojsc": ["ojsc", "oao", "open joint stock company", "otkrytoe aktsionernoe obshchestvo", "otkrytoye aktsionernoye obshchestvo"],
     "pjsc": ["pjsc", "pao", "public joint stock company", "publichnoe aktsionernoe obshchestvo",
              "publichnoye aktsionernoye obshchestvo", "publichne aktsionerne tovarystvo", "plc", "public limited company"],
     "cjsc": ["cjsc", "zao", "closed joint stock company", "zakrytoe aktsionernoe obshchestvo",
-             "zakrytoye aktsionernoye obshchestvo", "private joint stock company", "pryvatne aktsionerne tovarystvo"],
+             "zakrytoye aktsionernoye obshchestvo", "private joint stock company", "pryvatne aktsionerne tovarystvo",
+             # Iran's private joint stock company (sherkat-e sahami-ye khass), Hungary's Zrt.
+             "pjs", "sahami khas", "sahami khass", "zrt"],
     "fsue": ["fgup", "fsue", "federal state unitary enterprise", "federalnoe gosudarstvennoe unitarnoe predpriyatie",
              "federalnoye gosudarstvennoye unitarnoye predpriyatiye"],
     "sue": ["gup", "sue", "state unitary enterprise", "gosudarstvennoe unitarnoe predpriyatie", "mup", "dp",
@@ -34,8 +47,8 @@ FORMS: dict[str, list[str]] = {
             "autonomous nonprofit organization"],
     "inc": ["inc", "incorporated"],
     "corp": ["corp", "corporation"],
-    "co": ["co", "company", "kompaniya", "kompaniia", "kompaniia"],
-    "lp": ["lp", "l p", "limited partnership", "kg", "gmbh and co kg", "co kg"],
+    "co": ["co", "company", "kompaniya", "kompaniia", "kompaniia", "sirketi", "sherkat"],
+    "lp": ["lp", "l p", "limited partnership", "kg", "gmbh and co kg", "co kg", "scs", "cv"],
     "bv": ["bv", "bvba"],
     "fze": ["fze", "free zone establishment", "fzc", "fzco", "free zone company", "fz llc", "fzllc", "dmcc"],
     "sas": ["sas"],
@@ -80,13 +93,16 @@ TITLES = {"mr", "mrs", "ms", "dr", "prof", "sheikh", "shaikh", "sheik", "haji", 
            "capt", "sir", "mullah", "mawlawi", "maulawi", "maulvi", "qari", "gospodin", "gospozha"}
 PARTICLES = {"al", "el", "bin", "ben", "ibn", "abu", "abd", "de", "del", "della", "da", "dos", "das", "do", "la", "le",
               "van", "von", "der", "den", "ter", "di", "du", "y", "e", "i", "a", "of", "the", "and", "for", "in", "on",
-              "at", "und", "et", "pour", "im", "na", "po", "pri", "s", "z", "v", "imeni", "im"}
+              "at", "und", "et", "ve", "pour", "im", "na", "po", "pri", "s", "z", "v", "imeni", "im"}
 GENERIC = {"group", "holding", "holdings", "international", "trading", "enterprise", "enterprises", "industries",
             "industrial", "services", "service", "organization", "organisation", "organizatsiya", "firm", "firma",
             "kompanii", "gruppa", "grupa", "gruppe", "mezhdunarodnaya", "torgovyy", "dom", "zavod", "plant",
             "foundation", "fund", "association", "society", "center", "centre", "tsentr",
             # a ship's prefix (motor vessel, motor tanker) describes it: "MV Hellenic Spirit" is "Hellenic Spirit"
-            "mv", "mt"}
+            "mv", "mt",
+            # the boilerplate of a Turkish company's name: Sanayi ve Ticaret (industry and trade), Dis Ticaret
+            # (foreign trade), Ithalat Ihracat (import export)
+            "sanayi", "sanayii", "ticaret", "ticareti", "dis", "ithalat", "ihracat"}
 #: generic words that, added to an organisation's name, name another body: "Rosneft Trading" is Rosneft's
 #: trader, a "Torgovyy Dom" a manufacturer's sales house, a "Foundation" not the firm that endowed it
 #: ("Group", "Holding" or "International" added to a name still name the same firm)
