@@ -74,8 +74,9 @@ INDEX_NAME = "lookup.sqlite"
 #: ejectives without a mark, and Hebrew letters as the Arabic ones, resolve.transliteration; format 11 files
 #: websites and the domains of email addresses, ids.web_address_key; format 12 reads a Persian word's last he
 #: after a consonant as h too, resolve.arabic; format 13 keeps people's dates of birth, lookup_hints; format 14 knows the legal forms of Turkey,
-#: Bulgaria, Czechia, Albania, Hungary, Iran and Malaysia, and Turkish boilerplate as generic words).
-INDEX_FORMAT = 14
+#: Bulgaria, Czechia, Albania, Hungary, Iran and Malaysia, and Turkish boilerplate as generic words; format 15
+#: files a person's names with no word read as a legal form, name_keys(person=True)).
+INDEX_FORMAT = 15
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
 #: candidates scored per query at most (the best keys are fetched first)

@@ -103,7 +103,8 @@ def query_keys(query: str, readings: Iterable[str] = ()) -> list[tuple[str, str]
         keys += [(f"ident:{v}", "identifier") for v in ident_variants(text)]
         if _CYRILLIC.search(text):  # read by sound above (РА- is RA-); by look here (ЕР- is EP-)
             keys += [(f"ident:{v}", "identifier") for v in ident_variants(text.translate(_LATIN_LOOKALIKES))]
-    names = [k for text in (q, *readings) for k in name_keys(text)]
+    # ... and as a person's name, none of whose words is a legal form (Ko Ko Oo)
+    names = [k for text in (q, *readings) for k in name_keys(text)] + name_keys(q, person=True)
     # a name the query writes in two words and the lists in one (Sovcom bank: SOVCOMBANK): the query's words
     # joined are a listed word's key. Not the other way round: a query's word as a listed name's words joined
     # found AH LI KO for David Ali, and scored it 0.81

@@ -11,8 +11,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Iterable
 
-from .lookup_index import (INDEX_FORMAT, INDEX_NAME, INDEX_RELS, LOOKUP_NAMES, STORE_ONLY, TAIL_NAMED, _TAIL_NAME,
-                           _dumps, _first, _loads, _summary_parts)
+from .lookup_index import (INDEX_FORMAT, INDEX_NAME, INDEX_RELS, LITERAL_TYPES, LOOKUP_NAMES, STORE_ONLY, TAIL_NAMED,
+                           _TAIL_NAME, _dumps, _first, _loads, _summary_parts)
 from .lookup_keys import ident_variants as _ident_variants
 from .lookup_spelling import word_skeleton
 
@@ -63,7 +63,7 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
     path = Path(build_dir) / INDEX_NAME
     if path.exists():
         path.unlink()
-    keys_of: dict[str, list[str]] = {}  # name -> its keys: names repeat across records and clusters
+    keys_of: dict[tuple[str, bool], list[str]] = {}  # name -> its keys: names repeat across records and clusters
     con = sqlite3.connect(path)
     try:
         # a small page cache, and the index sorts' runs in a temporary file: a 256 MB cache with
@@ -121,11 +121,13 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
                     for v in _ident_variants(name):
                         keys.setdefault(f"ident:{v}", ("identifier", name))
                     continue
-                found = keys_of.get(name)
+                # a person's name has no legal form (KO, Tae Hun; OO, Ko Ko): its keys are its every word's
+                person = ntype in LITERAL_TYPES
+                found = keys_of.get((name, person))
                 if found is None:
                     # keys_of is this build's cache: the analyser's own would keep 100k parsed names
                     # alive beside the store's load
-                    found = keys_of[name] = [f"name:{k}" for k in name_keys(name, cached=False)]
+                    found = keys_of[name, person] = [f"name:{k}" for k in name_keys(name, cached=False, person=person)]
                 for k in found:
                     keys.setdefault(k, ("name", name))
             key_batch += [(k, nid, kind, label) for k, (kind, label) in keys.items()]

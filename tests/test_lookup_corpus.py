@@ -270,3 +270,19 @@ def test_a_korean_name_in_russian_letters_read_letter_by_letter_raises_no_alert(
     # "kim chen yn" met YUN, Cheng's alias YIN CHEIN at 0.80: the Korean reading (KIM, Jong Un) is the one
     hits = kgraph.lookup("Ким Чен Ын", limit=3, datadir=real_graph)
     assert hits[0]["id"] == "ofac-20157" and all(h["score"] < 0.8 for h in hits[1:]), hits
+
+
+def test_every_twentieth_listed_person_and_body_is_found_by_its_own_name(real_graph):
+    """A listed name typed as the list writes it finds its entity at (nearly) 1.0. OO, Ko Ko was found by
+    nothing (each of its words read as a legal form, Co. or OOO), KO, Tae Hun scored 0.91."""
+    import sqlite3
+
+    con = sqlite3.connect(real_graph / "graph" / "current" / "lookup.sqlite")
+    rows = con.execute("SELECT id, caption FROM node WHERE type IN ('Person', 'Organization') ORDER BY id").fetchall()
+    con.close()
+    missed = []
+    for nid, caption in rows[::20] + [r for r in rows if r[1] in ("OO, Ko Ko", "KO, Tae Hun")]:
+        hits = {h["id"]: h["score"] for h in kgraph.lookup(caption, limit=10, datadir=real_graph)}
+        if hits.get(nid, 0) < 0.95:
+            missed.append((caption, hits.get(nid)))
+    assert len(rows) > 10_000 and not missed, missed

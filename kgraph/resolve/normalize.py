@@ -461,17 +461,18 @@ def analyze(text: str) -> Name:
     return names[0] if names else Name(text, [])
 
 
-def name_keys(text: str, *, cached: bool = True) -> list[str]:
+def name_keys(text: str, *, cached: bool = True, person: bool = False) -> list[str]:
     """Index keys of a name: the romanisation-insensitive keys of its identifying tokens,
     plus the joined form (for word joining/splitting). Legal forms and aviation
     words give no key; numbers do. ``cached=False`` analyses the name without
-    filing it in :func:`analyze_all`'s cache, for a caller that keeps its own.
+    filing it in :func:`analyze_all`'s cache, for a caller that keeps its own;
+    ``person``: a person's name, none of whose words is a legal form (uncached).
 
-    >>> name_keys("Aviacon Zitotrans JSC")
-    ['n:aviakon', 'n:sitotrans', 'j:aviakonsitotrans']
+    >>> name_keys("Aviacon Zitotrans JSC"), name_keys("OO, Ko Ko"), name_keys("OO, Ko Ko", person=True)
+    (['n:aviakon', 'n:sitotrans', 'j:aviakonsitotrans'], [], ['n:o', 'n:ko', 'j:okoko'])
     """
     out: list[str] = []
-    for name in (analyze_all if cached else analyze_all.__wrapped__)(text):
+    for name in (_analyze(text, False) if person else analyze_all(text) if cached else analyze_all.__wrapped__(text)):
         for t in name.words:
             if t.kind in (PARTICLE, AVIATION):
                 continue

@@ -48,21 +48,23 @@ _DIGRAPH_INITIAL = re.compile(r"(?<![^\W\d_])((?:[Yy][aeou]|[ZKSCzksc]h|[Tt]s)\.
 def analyze_listed_person(text: str) -> tuple[Name, ...]:
     """:func:`.normalize.analyze_all` of a person's name as a list writes it, "FAMILY, Given" or "Given
     FAMILY": the words before the comma, or in capitals among others that are not, are marked ``family``. A
-    family name has no short form: DAR is not Darrell, MANSOOR not Mans.
+    family name has no short form: DAR is not Darrell, MANSOOR not Mans. No word is a legal form (KO is no
+    Co.: :func:`analyze_as_person`).
 
     >>> [(t.text, t.family) for t in analyze_listed_person("DAR, Muhammad Harris")[0].words]
     [('dar', True), ('muhammad', False), ('harris', False)]
     >>> [t.family for t in analyze_listed_person("Muhammad Harris DAR")[0].words]
     [False, False, True]
     """
-    names = _analyze(text, True)
+    # no word of a person's name is a legal form: KO (KO, Tae Hun) is no Co., Oo (Tin Aung Myint Oo) no OOO
+    names = _analyze(text, False)
     if "," in text:
         head = text.split(",", 1)[0]
     else:
         words = _LETTERS_ONLY.findall(text)
         capitals = [w for w in words if w.isupper() and len(w) > 1]
         head = " ".join(capitals) if capitals and len(capitals) < len(words) else ""
-    family = {t.text for name in _analyze(head, True) for t in name.tokens} if head.strip() else set()
+    family = {t.text for name in _analyze(head, False) for t in name.tokens} if head.strip() else set()
     for name in names:  # tokens of their own: _analyze is not cached
         for t in name.tokens:
             t.family = t.text in family
