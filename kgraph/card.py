@@ -160,8 +160,8 @@ Q_COUNTRY_NAMES = "MATCH (c:Country) WHERE c.code IN $codes RETURN c.code, c.cap
 def scripts_of(text: str) -> list[str]:
     """Unicode scripts a name is written in: ``['Cyrillic']`` for ``Авиакон``.
 
-    >>> scripts_of("Авиакон Zitotrans")
-    ['Cyrillic', 'Latin']
+    >>> scripts_of("Авиакон Zitotrans"), scripts_of("珠海振戎公司"), scripts_of("マハン航空")
+    (['Cyrillic', 'Latin'], ['Han'], ['Han', 'Katakana'])
     """
     found = []
     for ch in text:
@@ -170,6 +170,8 @@ def scripts_of(text: str) -> list[str]:
                 script = unicodedata.name(ch).split(" ")[0].title()
             except ValueError:
                 continue
+            if script == "Cjk":  # CJK UNIFIED IDEOGRAPH-73E0: the Han characters of Chinese and Japanese
+                script = "Han"
             if script not in found:
                 found.append(script)
     return sorted(found)

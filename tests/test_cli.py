@@ -722,6 +722,14 @@ def test_the_documented_examples_of_cards_and_identifiers_run(module):
     assert result.attempted and not result.failed
 
 
+def test_a_names_scripts_are_named_as_unicode_names_them():
+    from kgraph.card import scripts_of
+
+    # Han characters were "Cjk", from the first word of their character names
+    assert [scripts_of(n) for n in ("珠海振戎公司", "マハン航空", "Πούτιν", "პუტინი", "조선")] == [
+        ["Han"], ["Han", "Katakana"], ["Greek"], ["Georgian"], ["Hangul"]]
+
+
 def test_a_program_card_says_who_it_lists_and_a_flight_card_its_aircraft_and_ends(demo):
     root, _ = demo
     program = kgraph.show("program-us-ofac-russia-eo14024", datadir=root)
