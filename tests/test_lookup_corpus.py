@@ -286,3 +286,9 @@ def test_every_twentieth_listed_person_and_body_is_found_by_its_own_name(real_gr
         if hits.get(nid, 0) < 0.95:
             missed.append((caption, hits.get(nid)))
     assert len(rows) > 10_000 and not missed, missed
+
+
+def test_a_name_in_arabic_script_meets_its_french_spelling(real_graph):
+    # French writes ش as ch: CHAM WINGS AIRLINES scored 0.69 for أجنحة الشام, its name in Arabic
+    hit = kgraph.lookup("أجنحة الشام", limit=1, datadir=real_graph)[0]
+    assert hit["name"] == "CHAM WINGS AIRLINES" and hit["score"] > 0.8, hit

@@ -206,6 +206,8 @@ def reads_as(written: str, latin: str) -> bool:
     (True, True, True)
     >>> reads_as("qaani", "ghani"), reads_as("ghsan", "qassan"), reads_as("far", "fafar")
     (True, True, False)
+    >>> reads_as("sham", "cham"), reads_as("jmal", "djamal")
+    (True, True)
     """
     w, lat = _letters(written), _letters(latin)
     if _consonants(w) != _consonants(lat):
@@ -235,8 +237,9 @@ def same_consonants(written: str, latin: str) -> bool:
 
 
 def _letters(text: str) -> str:
-    # Persian says ق as gh (قاآنی, Ghaani or Qaani; قاسم, Ghasem or Qasem): one consonant, either way written
-    return text.replace("gh", "q").translate(_CLASSES)
+    # Persian says ق as gh (قاآنی, Ghaani or Qaani; قاسم, Ghasem or Qasem): one consonant, either way written;
+    # French writes ش as ch and ج as dj (CHAM WINGS for أجنحة الشام, Djamel for جمال)
+    return text.replace("gh", "q").replace("dj", "j").replace("ch", "sh").translate(_CLASSES)
 
 
 def _consonants(text: str) -> str:
