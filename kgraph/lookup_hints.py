@@ -1,4 +1,5 @@
-"""What a lookup query says about a person besides the name: a title before it and a date or year of birth.
+"""What a lookup query says besides a name: a person's title before it and date or year of birth, an
+operator's aircraft model beside it (:func:`model_reading`).
 
 Analysts type what they have: "President Putin", "Mr. Deripaska", "генерал Герасимов", "Prigozhin 1961",
 "Khoroshev DOB 17.04.1993", "Пригожин 01.06.1961 г.р.". Read as part of the name, a title is a word the
@@ -19,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["QueryHints", "split_query", "born_agreement", "with_birth"]
+__all__ = ["QueryHints", "split_query", "born_agreement", "with_birth", "model_reading"]
 
 #: words a person's name is written after, in the languages of the lists' subjects: honorifics, offices and
 #: ranks (several in a row: Major General, Prime Minister)
@@ -143,3 +144,31 @@ def with_birth(score: float, agreement: str | None) -> float:
     if agreement == "other":
         return score * 2 / 3
     return score
+
+
+#: makers a model is written after (Boeing 737, Airbus A340, ATR 72)
+_MAKERS = frozenset("airbus boeing ilyushin antonov tupolev embraer atr bombardier sukhoi mcdonnell douglas "
+                    "ил ан ту".split())
+
+
+def model_reading(query: str) -> tuple[str, str] | None:
+    """The query without the aircraft model written beside a name, and the note saying so: "Aviacon Il-76"
+    is Aviacon's Il-76s, and the model is no word of the operator's name (it scored 0.48 for it). A model
+    is a word with letters and digits that :func:`kgraph.refdata.models.model_family` reads (Il-76TD, A340,
+    B747, Ту-204), with its maker before it; None when the query has none, or nothing else.
+
+    >>> model_reading("Aviacon Il-76"), model_reading("Mahan Air Airbus A340-600")
+    (('Aviacon', 'Il-76 as an aircraft model'), ('Mahan Air', 'Airbus A340-600 as an aircraft model'))
+    >>> model_reading("Fund 737"), model_reading("Il-76"), model_reading("Falcon Aviation")
+    (None, None, None)
+    """
+    from .refdata.models import model_family
+
+    words = _WORD.findall(query)
+    for i, w in enumerate(words):
+        if any(c.isdigit() for c in w) and any(c.isalpha() for c in w) and model_family(w):
+            start = i - 1 if i and words[i - 1].lower() in _MAKERS else i
+            rest = words[:start] + words[i + 1:]
+            if rest and any(any(c.isalpha() for c in r) for r in rest):
+                return " ".join(rest), f"{' '.join(words[start:i + 1])} as an aircraft model"
+    return None

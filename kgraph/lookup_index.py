@@ -259,7 +259,7 @@ def lookup(
                                    korean_readings, ukrainian_readings)
     from .resolve.person_names import names_a_son
     from .resolve.translation import translated_readings
-    from .lookup_hints import born_agreement, split_query, with_birth
+    from .lookup_hints import born_agreement, model_reading, split_query, with_birth
 
     dd = DataDir.of(datadir)
     path = dd.require_graph() / INDEX_NAME
@@ -283,6 +283,8 @@ def lookup(
         # an adjective read as its noun, an English word spelt back or a word read in English names no person
         # (Ходорковский is no "khodorkov", Марин no "marine"); a Korean or Chinese name may
         readings = adjective_readings(q) + english_readings(q) + translated_readings(q)
+        # an operator with the model of its aircraft beside it (Aviacon Il-76): the name without the model
+        readings += [model_reading(q)] if model_reading(q) else []
         # a person's name without the title before it and the date of birth in it (President Putin, Prigozhin
         # 1961): scored for people as the query, the date weighed against theirs
         hints = split_query(q)

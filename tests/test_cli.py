@@ -983,3 +983,13 @@ def test_screen_weighs_a_column_of_dates_of_birth(family_graph, tmp_path):
     assert f"{sheet}: row 3: date of birth 'unknown' not read as a date" in result.stderr
     result = kg(family_graph, "screen", str(sheet), "--born-column", "2")
     assert result.exit_code != 0 and "needs the column of names (--column)" in result.output
+
+
+def test_an_operator_with_its_aircrafts_model_beside_it_is_read_without_the_model(demo):
+    root, _ = demo
+    # the model was a word the operator's name lacks: 0.48
+    hit = json.loads(kg(root, "lookup", "Aviacon Il-76", "--json").output)[0]
+    assert (hit["id"], hit["score"]) == ("ofac-40181", 0.95)
+    assert hit["why"] == ["name 'AVIACON AIR CARGO', reading Il-76 as an aircraft model"]
+    assert kg(root, "lookup", "Aviacon Il-76").output.splitlines()[-1] == (
+        "ofac-40181's aircraft: kgraph show ofac-40181; every Il-76: kgraph query aircraft-of-model --param family=Il-76")

@@ -61,7 +61,9 @@ def lookup(dd, query, limit, types, as_json):
     words find no name is tried on the names spelt nearly as them (Prigozin:
     PRIGOZHIN; why says "a near spelling"). A query that finds nothing but
     reads as an aircraft model (Ил-76, Boeing 737) is pointed to the library
-    query that lists that model's aircraft.
+    query that lists that model's aircraft; a name with a model beside it
+    (Aviacon Il-76, Mahan Air A340) is read without it, scored and said as
+    the readings above, and pointed to the operator's card and that query.
 
     Each hit shows its type, names, lists and programs, score and why it
     matched. An identifier, id or record matches exactly (score 1); a name
@@ -111,6 +113,16 @@ def lookup(dd, query, limit, types, as_json):
         table.add_row(f"{h['score']:.2f}", h["id"], h["type"], name, escape("; ".join(h["programs"])),
                       escape("; ".join(h["why"][:2])))
     Console().print(table)
+    from ..lookup_hints import model_reading
+
+    read = model_reading(query)
+    if read and hits[0]["type"] != "Airplane":
+        # an operator's aircraft of that model: on its card; every aircraft of the model: a library query
+        from ..refdata.models import model_family
+
+        family = model_family(read[1].removesuffix(" as an aircraft model"))
+        click.echo(f"{hits[0]['id']}'s aircraft: kgraph show {hits[0]['id']}; every {family}: "
+                   f"kgraph query aircraft-of-model --param family={shlex.quote(family)}")
 
 
 @click.command()
