@@ -56,7 +56,9 @@ def analyze_listed_person(text: str) -> tuple[Name, ...]:
     >>> [t.family for t in analyze_listed_person("Muhammad Harris DAR")[0].words]
     [False, False, True]
     """
-    # no word of a person's name is a legal form: KO (KO, Tae Hun) is no Co., Oo (Tin Aung Myint Oo) no OOO
+    # no word of a person's name is a legal form: KO (KO, Tae Hun) is no Co., Oo (Tin Aung Myint Oo) no OOO;
+    # its dotted letters are initials, one each, as a query's are (AL-DAJANI, Leila N.S. scored 0.96 for itself)
+    text = _INITIALISM.sub(lambda m: m.group(1).replace(".", ". "), text)
     names = _analyze(text, False)
     if "," in text:
         head = text.split(",", 1)[0]
