@@ -12,6 +12,8 @@ date of birth against the query's.
 QueryHints(name='Putin', title='President', born=None)
 >>> split_query("Prigozhin DOB 01.06.1961"), split_query("Пригожин 1961 г.р.").born
 (QueryHints(name='Prigozhin', title=None, born='1961-06-01'), '1961')
+>>> split_query("John B. Smith b. 1961")  # B. is an initial; "b." beside the date says what it is
+QueryHints(name='John B. Smith', title=None, born='1961')
 >>> split_query("General Petroleum Corporation").name, split_query("Plant 1945").born  # a title needs a name after it
 ('Petroleum Corporation', '1945')
 """
@@ -20,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["QueryHints", "split_query", "born_agreement", "with_birth", "model_reading"]
+__all__ = ["QueryHints", "split_query", "born_agreement", "with_birth", "model_reading", "model_in"]
 
 #: words a person's name is written after, in the languages of the lists' subjects: honorifics, offices and
 #: ranks (several in a row: Major General, Prime Minister)
@@ -75,6 +77,10 @@ def _date(words: list[str], i: int) -> tuple[str | None, int]:
     return None, 0
 
 
+def _born_word(word: str) -> bool:
+    return word.rstrip(".,:").lower() in _BORN_WORDS
+
+
 def split_query(query: str) -> QueryHints:
     """The query's name without the title before it and the date of birth in it (each None when absent).
 
@@ -88,12 +94,16 @@ def split_query(query: str) -> QueryHints:
     i = 0
     while i < len(words):
         date, n = _date(words, i) if born is None else (None, 0)
-        if date:
-            born, i = date, i + n
-            continue
-        if words[i].rstrip(".,:").lower() not in _BORN_WORDS:
+        if not date:
             kept.append(words[i])
-        i += 1
+            i += 1
+            continue
+        born, i = date, i + n
+        # the words around the date that say what it is (born, DOB, г.р.); elsewhere a B. is an initial
+        while kept and _born_word(kept[-1]):
+            kept.pop()
+        while i < len(words) and _born_word(words[i]):
+            i += 1
     if born is None or not any(any(c.isalpha() for c in w) for w in kept):
         kept, born = [w for w in words], None
     name = " ".join(kept)
@@ -153,14 +163,25 @@ _MAKERS = frozenset("airbus boeing ilyushin antonov tupolev embraer atr bombardi
 
 def model_reading(query: str) -> tuple[str, str] | None:
     """The query without the aircraft model written beside a name, and the note saying so: "Aviacon Il-76"
-    is Aviacon's Il-76s, and the model is no word of the operator's name (it scored 0.48 for it). A model
-    is a word with letters and digits that :func:`kgraph.refdata.models.model_family` reads (Il-76TD, A340,
-    B747, Ту-204), with its maker before it; None when the query has none, or nothing else.
+    is Aviacon's Il-76s, and the model is no word of the operator's name (it scored 0.48 for it); None when
+    the query has no model (:func:`model_in`), or nothing else.
 
     >>> model_reading("Aviacon Il-76"), model_reading("Mahan Air Airbus A340-600")
     (('Aviacon', 'Il-76 as an aircraft model'), ('Mahan Air', 'Airbus A340-600 as an aircraft model'))
     >>> model_reading("Fund 737"), model_reading("Il-76"), model_reading("Falcon Aviation")
     (None, None, None)
+    """
+    found = model_in(query)
+    return (found[0], f"{found[1]} as an aircraft model") if found else None
+
+
+def model_in(query: str) -> tuple[str, str] | None:
+    """(the query's other words, the model as written) for a query with an aircraft model beside a name: a
+    word with letters and digits that :func:`kgraph.refdata.models.model_family` reads (Il-76TD, A340, B747,
+    Ту-204), with its maker before it.
+
+    >>> model_in("Mahan Air Airbus A340-600")
+    ('Mahan Air', 'Airbus A340-600')
     """
     from .refdata.models import model_family
 
@@ -170,5 +191,5 @@ def model_reading(query: str) -> tuple[str, str] | None:
             start = i - 1 if i and words[i - 1].lower() in _MAKERS else i
             rest = words[:start] + words[i + 1:]
             if rest and any(any(c.isalpha() for c in r) for r in rest):
-                return " ".join(rest), f"{' '.join(words[start:i + 1])} as an aircraft model"
+                return " ".join(rest), " ".join(words[start:i + 1])
     return None

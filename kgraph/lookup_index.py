@@ -73,9 +73,10 @@ INDEX_NAME = "lookup.sqlite"
 #: ya's i as u, the plural in -iyun; format 10 reads Greek and Armenian letter pairs, Georgian and Armenian
 #: ejectives without a mark, and Hebrew letters as the Arabic ones, resolve.transliteration; format 11 files
 #: websites and the domains of email addresses, ids.web_address_key; format 12 reads a Persian word's last he
-#: after a consonant as h too, resolve.arabic; format 13 keeps people's dates of birth, lookup_hints; format 14 knows the legal forms of Turkey,
-#: Bulgaria, Czechia, Albania, Hungary, Iran and Malaysia, and Turkish boilerplate as generic words; format 15
-#: files a person's names with no word read as a legal form, name_keys(person=True)).
+#: after a consonant as h too, resolve.arabic; format 13 keeps people's dates of birth, lookup_hints; format 14
+#: knows the legal forms of Turkey, Bulgaria, Czechia, Albania, Hungary, Iran and Malaysia, and Turkish
+#: boilerplate as generic words; format 15 files a person's names with no word read as a legal form,
+#: name_keys(person=True)).
 INDEX_FORMAT = 15
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
@@ -284,15 +285,16 @@ def lookup(
         # (Ходорковский is no "khodorkov", Марин no "marine"); a Korean or Chinese name may
         readings = adjective_readings(q) + english_readings(q) + translated_readings(q)
         # an operator with the model of its aircraft beside it (Aviacon Il-76): the name without the model
-        readings += [model_reading(q)] if model_reading(q) else []
+        readings += [model] if (model := model_reading(q)) else []
         # a person's name without the title before it and the date of birth in it (President Putin, Prigozhin
         # 1961): scored for people as the query, the date weighed against theirs
         hints = split_query(q)
         pq = hints.name if hints.title or hints.born else q
         # a Korean name in Russian letters read letter by letter ("kim chen yn") is a poorer reading than the
         # Korean one: a person it meets scores READING_FACTOR of that (YIN CHEIN was an alert for Ким Чен Ын)
-        literal = READING_FACTOR if korean_readings(pq) else 1.0
-        korean = korean_readings(pq) + hangul_readings(pq)
+        in_russian = korean_readings(pq)
+        literal = READING_FACTOR if in_russian else 1.0
+        korean = in_russian + hangul_readings(pq)
         romanised = korean + chinese_readings(pq) + ukrainian_readings(pq)
         # a name in a script that writes few vowels is matched as its letters read (حماس: "hmas"): why says so
         abjad = tokenize(q) if ABJAD_SCRIPTS.search(q) else []
@@ -355,7 +357,8 @@ def lookup(
         for i in range(0, len(ids), 900):
             chunk = ids[i : i + 900]
             for r in con.execute(
-                f"SELECT id, type, caption, names, sources, programs, sanctioned, summary, born FROM node WHERE id IN ({','.join('?' * len(chunk))})",
+                "SELECT id, type, caption, names, sources, programs, sanctioned, summary, born FROM node "
+                f"WHERE id IN ({','.join('?' * len(chunk))})",
                 chunk,
             ):
                 rows[r[0]] = r
@@ -403,7 +406,8 @@ def lookup(
                     h["literal"] = _nearest_first(text, ordered)[1]
             if best <= 0:
                 continue
-            born = person and hints.born and born_agreement(hints.born, _loads(r[8]) if r[8] else [])
+            listed_born = _loads(r[8]) if person and hints.born and r[8] else []
+            born = person and hints.born and born_agreement(hints.born, listed_born)
             if born:
                 best = with_birth(best, born)
             h["score"] = best
@@ -413,7 +417,7 @@ def lookup(
             h["why"].append(f"{also.get(matched, 'name')} {matched!r}" + (f", reading {how}" if how else read_as)
                             + (", a near spelling" if nid in near else ", spelt with other vowels" if nid in other_vowels
                                else "")
-                            + (f", born {' or '.join(_loads(r[8]))}" + (", as the query says" if born == "same" else
+                            + (f", born {' or '.join(listed_born)}" + (", as the query says" if born == "same" else
                                                                        f", not {hints.born}") if born else ""))
         out.append({
             "id": nid,

@@ -983,6 +983,9 @@ def test_screen_weighs_a_column_of_dates_of_birth(family_graph, tmp_path):
     assert f"{sheet}: row 3: date of birth 'unknown' not read as a date" in result.stderr
     result = kg(family_graph, "screen", str(sheet), "--born-column", "2")
     assert result.exit_code != 0 and "needs the column of names (--column)" in result.output
+    result = kg(family_graph, "screen", str(sheet), "--column", "Name", "--born-column", "Birthday")
+    assert result.exit_code == 1 and result.output.strip().splitlines()[-1] == (
+        f"Error: {sheet}: no column 'Birthday' (the header has: Name, Date of birth)")
 
 
 def test_an_operator_with_its_aircrafts_model_beside_it_is_read_without_the_model(demo):

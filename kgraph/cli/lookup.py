@@ -113,14 +113,14 @@ def lookup(dd, query, limit, types, as_json):
         table.add_row(f"{h['score']:.2f}", h["id"], h["type"], name, escape("; ".join(h["programs"])),
                       escape("; ".join(h["why"][:2])))
     Console().print(table)
-    from ..lookup_hints import model_reading
+    from ..lookup_hints import model_in
 
-    read = model_reading(query)
-    if read and hits[0]["type"] != "Airplane":
+    found = model_in(query)
+    if found and hits[0]["type"] != "Airplane":
         # an operator's aircraft of that model: on its card; every aircraft of the model: a library query
         from ..refdata.models import model_family
 
-        family = model_family(read[1].removesuffix(" as an aircraft model"))
+        family = model_family(found[1].split()[-1])
         click.echo(f"{hits[0]['id']}'s aircraft: kgraph show {hits[0]['id']}; every {family}: "
                    f"kgraph query aircraft-of-model --param family={shlex.quote(family)}")
 
