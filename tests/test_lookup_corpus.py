@@ -294,3 +294,19 @@ def test_a_name_in_arabic_script_meets_its_french_spelling(real_graph):
     # French writes ش as ch: CHAM WINGS AIRLINES scored 0.69 for أجنحة الشام, its name in Arabic
     hit = kgraph.lookup("أجنحة الشام", limit=1, datadir=real_graph)[0]
     assert hit["name"] == "CHAM WINGS AIRLINES" and hit["score"] > 0.8, hit
+
+
+@pytest.mark.parametrize("query, uid", [
+    ("Said Jan 'Abdulsalam", 12562),         # listed Said Jan 'ABD AL-SALAM
+    ("Abd al-Rahman, Mohamad Iqbal", 7329),  # ABDURRAHMAN, Mohamad Iqbal
+    ("Dieman Abd al-Kadir IZZAT", 9591),     # Dieman Abdulkadir IZZAT
+    ("Abd al-Wahab Noor ABDI", 40220),       # Abdulwahab Noor ABDI
+    ("Maher Abdul Aziz MUTREB", 26087),      # Maher Abdulaziz MUTREB
+    ("Ezedin Abdulaziz KHALIL", 12841),      # Ezedin Abdel Aziz KHALIL
+    ("Muhammad Abdulamir Farhat", 21563),    # Muhammad 'Abd-al-Amir FARHAT
+    ("Абдурахман Ясин", 6931),               # Abdul Rahman YASIN
+    ("Abdullah Azzam", 13168),               # ABDALLAH AZZAM BRIGADES
+])
+def test_a_servant_of_name_in_another_spelling_finds_the_listed_person_first(real_graph, query, uid):
+    hits = kgraph.lookup(query, limit=3, datadir=real_graph)
+    assert hits and hits[0]["id"] == f"ofac-{uid}", [(h["id"], h["name"], h["score"]) for h in hits]

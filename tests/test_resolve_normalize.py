@@ -609,7 +609,7 @@ def test_resolve_and_the_lookup_index_leave_the_name_caches_empty(tmp_path):
 
 
 @pytest.mark.parametrize("module", ["normalize", "transliteration", "names", "words", "index", "readings", "aircraft", "arabic",
-                                    "translation", "translation_cjk", "person_names"])
+                                    "translation", "translation_cjk", "person_names", "theophoric"])
 def test_the_documented_examples_of_name_matching_run(module):
     import doctest
     import importlib
@@ -676,3 +676,36 @@ def test_a_fathers_name_in_a_chain_of_son_of_counts_as_a_patronymic():
     assert words == {"usama": False, "bin": False, "muhammad": True, "awad": True, "ladin": False}
     assert compare_texts("Osama bin Laden", "Usāma bin Muhammad ibn Awad ibn Lādin") >= 0.75  # 0.71 before
     assert not any(t.patronymic for t in analyze("Hamza bin Laden").words)
+
+
+@pytest.mark.parametrize("spelling", ["Abdul Rahman Yasin", "Abdulrahman Yasin", "Abdurrahman Yasin", "Abdel-Rahman Yasin",
+                                      "Abd ar-Rahman Yasin", "Abdurakhman Yasin", "Абдурахман Ясин", "عبد الرحمن ياسين"])
+def test_a_servant_of_name_is_one_name_however_it_is_written(spelling):
+    # Abd al-Rahman: the lists' particles "abd al" against a word "abdul" or "abdulrahman" met at 0.5-0.8
+    assert compare_texts(spelling, "Abd al-Rahman Yasin") >= 0.95
+    assert name_keys(spelling)[0] in ("n:abdrahman", "n:abdrhmn", "n:abdrahman")
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Abdullah Azzam", "Abd Allah Azzam"), ("Abdallah Azzam", "Абдулла Аззам"), ("Abdel Kader Saleh", "Abdelkader Saleh"),
+    ("Abdelilah Himich", "Abdul Ilah Himich"), ("Maher Abdulaziz Mutreb", "Maher Abdel Aziz Mutreb"),
+    ("Muhammad Abd-al-Amir Farhat", "Muhammad Abdulamir Farhat"), ("Abdullahi Hussein", "Abdullah Hussein"),
+])
+def test_spellings_of_one_servant_of_name_meet(a, b):
+    assert compare_texts(a, b) >= 0.95
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Abdul Hamid Karimi", "Abdul Ghani Karimi"),           # two names sharing "Abdul", not one misspelt
+    ("Abd al-Rahim Karimi", "Abdulrahman Karimi"),
+    ("FIROUZABADI, Hassan", "FIROUZABADI, Abdolhassan"),    # Hassan is not Abd al-Hassan
+    ("FIROUZABADI, Hassan", "FIROUZABADI, Abd al-Hassan"),  # 1.0 when "abd al" were particles passed over
+    ("Rahman Yasin", "Abdul Rahman Yasin"), ("Rahman Yasin", "Abd al-Rahman Yasin"),
+])
+def test_another_servant_of_name_or_the_bare_name_is_another_name(a, b):
+    assert compare_texts(a, b) < 0.5
+
+
+@pytest.mark.parametrize("word", ["Abdulkadyrov", "Abdullayev", "Abdollahi", "Abdali", "Abdurakhmanov", "Abdoulaye"])
+def test_a_word_that_only_begins_with_abd_is_read_as_it_is(word):
+    assert texts(word) == [word.lower()]

@@ -31,6 +31,7 @@ from .normalize import (AVIATION, GENERIC, NUMBER, OTHER_BODY_KEYS, PARTICLE, WO
                         analyze_syllables)
 from .person_names import analyze_as_person, analyze_listed_person
 from .tables import FORM_FAMILY, SON_OF as _SON_OF
+from .theophoric import servant_apart
 from .arabic import reads_as
 from .words import _HAS_VOWEL, _NS, _same_key, token_similarity
 
@@ -107,6 +108,8 @@ def _align(a: list[Token], b: list[Token]) -> tuple[list[tuple[int, int, float]]
     cands = []
     for i, ta in enumerate(a):
         for j, tb in enumerate(b):
+            if ta.servant is not tb.servant:
+                continue  # an Abd name is no other word (.theophoric): Abdolhassan is not Hassan
             if ta.text == tb.text:
                 cands.append((ACRONYM_SCORE if ta.initials or tb.initials else 1.0, i, j))
             elif ta.kind != NUMBER and _same_key(ta, tb):
@@ -152,6 +155,8 @@ def _weak_pairs(a, b, used_a, used_b):
                 continue
             if ta.abjad and tb.abjad and min(len(ta.text), len(tb.text)) < 4:
                 continue  # three letters of Arabic script are three consonants or so: عارف Arif is not آصف Asif
+            if ta.servant or tb.servant:
+                continue  # compared by the name they are made with, in _align: Abd al-Hamid is no typo of Abd al-Ghani
             if vowel_a != (tb.abjad or bool(_HAS_VOWEL.search(tb.text))):
                 continue
             s = _NS(ta.text, tb.text)
@@ -254,6 +259,7 @@ def _score(a: Name, b: Name, explain: list | None = None, person: bool = True, q
         if wb is b.words:
             wa = _merge_compounds(b, a, person_initials)
         pairs, used_a, used_b = _align(wa, wb)
+        pairs += servant_apart(wa, wb, used_a, used_b, token_similarity)
         if len(used_a) < len(wa) and len(used_b) < len(wb):
             pairs += _weak_pairs(wa, wb, used_a, used_b)
         if person_initials:

@@ -36,6 +36,7 @@ import unicodedata
 
 from anyascii import anyascii
 
+from .theophoric import servant_names
 from .transliteration import CJK_CHARACTERS as _CJK, CYRILLIC_LETTERS as _CYR, transliterate
 from .tables import (
     AVIATION_CYRILLIC as _AVIATION_CYRILLIC,
@@ -246,10 +247,11 @@ class Token:
     meets no word of another length but its own (成 cheng is neither Chen nor
     the first syllable of Chengyu); of one length, another romanisation may be
     it (张 zhang, CHANG). ``initials`` marks words read as the initials they
-    begin with, to meet an acronym (People's Liberation Army: PLA).
+    begin with, to meet an acronym (People's Liberation Army: PLA). ``servant`` marks an Arabic "servant
+    of" name written as one word (``abdrahman``, :mod:`.theophoric`).
     """
 
-    __slots__ = ("text", "key", "kind", "weight", "abjad", "patronymic", "syllable", "family", "initials")
+    __slots__ = ("text", "key", "kind", "weight", "abjad", "patronymic", "syllable", "family", "initials", "servant")
 
     def __init__(self, text: str, kind: str = WORD, key: str | None = None, weight: float | None = None):
         self.text = text
@@ -261,6 +263,7 @@ class Token:
         self.syllable = False
         self.family = False
         self.initials = False
+        self.servant = False
 
     def __repr__(self) -> str:
         return f"Token({self.text!r}, {self.kind})"
@@ -320,7 +323,9 @@ class Name:
         return f"Name({self.raw!r}, {[t.text for t in self.tokens]})"
 
 
-def _classify(toks: list[str], cyrillic: bool, syllabic: bool = False, forms: bool = True) -> list[Token]:
+def _classify(toks: list[str], cyrillic: bool, syllabic: bool = False, forms: bool = True, inverted: bool = False
+              ) -> list[Token]:
+    toks, servants = servant_names(toks, inverted) if not syllabic else (toks, frozenset())
     keys = [phonetic(t) for t in toks]
     out: list[Token] = []
     i = 0
@@ -397,6 +402,7 @@ def _classify(toks: list[str], cyrillic: bool, syllabic: bool = False, forms: bo
     for i, tok in enumerate(out):
         if tok.kind != WORD:
             continue
+        tok.servant = tok.text in servants
         if len(tok.text) == 1:
             # a single-letter word is an initial: it counts less
             tok.weight = 0.5
@@ -442,7 +448,7 @@ def _analyze(text: str, forms: bool) -> tuple[Name, ...]:
         syllabic = "".join(_CJK.findall(text))
     out = []
     for toks in tokenize(text):
-        tokens = _classify(toks, cyrillic, syllabic is not None, forms)
+        tokens = _classify(toks, cyrillic, syllabic is not None, forms, "," in text)
         for t in tokens:
             t.abjad = abjad
             t.syllable = syllabic is not None
