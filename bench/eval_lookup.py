@@ -12,10 +12,11 @@ from the corpus's OFAC SDN file (2024) and Canada's list in a temporary data dir
   the treated and of the untreated name, lists a gold node first / among its first ten;
 * **press spellings**: :data:`PRESS_SPELLINGS`, listed names as the press writes them (Osama bin Laden
   for BIN LADIN, Usama; Хезболла for HIZBALLAH): recall@1 and recall@5 of the OFAC entity;
-* **servant-of spellings**: listed people and bodies with an Arabic "servant of" name (Abd al-Rahman,
-  ABDUL AZIZ, Abdelkader: an Abd, the article and one of God's names), written the four other ways the
-  lists and the press write it (Abdul X, Abd al-X, Abdel X, AbdulX, Abd-el-X): the share found first (or
-  tied first) per spelling, over every k-th such name (:data:`SERVANT_SAMPLE`);
+* **written otherwise**: listed people and bodies whose names have a word other lists and the press write
+  otherwise (:data:`WRITTEN_OTHERWISE`): an Arabic "servant of" name (Abd al-Rahman, ABDUL AZIZ,
+  Abdelkader) written the five ways (Abdul X, Abd al-X, Abdel X, AbdulX, Abd-el-X), Muhammad as Mohd
+  and Md., Abu as Abou: the share found first (or tied first), over every k-th such name
+  (:data:`WRITTEN_SAMPLE`);
 * **negatives**: yente's synthetic true negatives (``yente_validation_negatives_*.csv``, built to look
   plausible while naming no listed person): the share whose first person hit scores 0.8 or more (a
   false alert for a screener who keeps such hits: ``kgraph screen --min-score 0.8``), and the lookup
@@ -170,46 +171,58 @@ def press_spellings(dd: Path, show_misses: bool) -> None:
         print(f"    missed: {query!r} (ofac-{uid}; first hit {first[0] if first else 'none'})")
 
 
-#: Abd, its article and a name of four letters or more, as a list writes it ('ABD AL-RAHMAN, Abdul Aziz, Abdelkader)
-_SERVANT = re.compile(r"(?<![^\W_])'?abd(?:[- ]?(?:al|el|ul|ol)[- ]?'?|(?:ul|el) )([^\W\d_]{4,})(?![^\W_])", re.I)
-SERVANT_FORMS = {"Abdul X": "Abdul {}", "Abd al-X": "Abd al-{}", "Abdel X": "Abdel {}", "AbdulX": "Abdul{}",
-                 "Abd-el-X": "Abd-el-{}"}
-#: how many listed Abd names servant_spellings writes the other ways (every k-th of them, in id order)
-SERVANT_SAMPLE = 200
+#: words of listed names written the ways other lists, registers and the press write them: (what, the word as
+#: a listed name has it, its other spellings ({} is the name an Abd is made with, capitalised or not as the
+#: spelling's first letter shows: Abdul{} is Abdulrahman))
+WRITTEN_OTHERWISE = [
+    ("servant-of names",  # Abd, its article and a name of four letters or more ('ABD AL-RAHMAN, Abdul Aziz, Abdelkader)
+     re.compile(r"(?<![^\W_])'?abd(?:[- ]?(?:al|el|ul|ol)[- ]?'?|(?:ul|el) )([^\W\d_]{4,})(?![^\W_])", re.I),
+     {"Abdul X": "Abdul {X}", "Abd al-X": "Abd al-{X}", "Abdel X": "Abdel {X}", "AbdulX": "Abdul{x}",
+      "Abd-el-X": "Abd-el-{X}"}),
+    ("Muhammad abbreviated",  # as Malaysia's and Singapore's registers (Mohd) and Bangladesh's (Md.) write it
+     re.compile(r"(?<![^\W_])(?:muhammad|mohammad|mohammed|mohamed)(?![^\W_])", re.I), {"Mohd": "Mohd", "Md.": "Md."}),
+    ("Abu in French", re.compile(r"(?<![^\W_])abu(?![^\W_])", re.I), {"Abou": "Abou"}),
+]
+#: how many listed names of each kind are written the other ways (every k-th of them, in id order)
+WRITTEN_SAMPLE = 200
 
 
-def servant_spellings(dd: Path, show_misses: bool) -> None:
+def written_otherwise(dd: Path, show_misses: bool) -> None:
     import sqlite3
 
     con = sqlite3.connect(dd / "graph" / "current" / INDEX_NAME)
-    cases = []
-    for nid, names in con.execute("SELECT id, names FROM node WHERE type IN ('Person', 'Organization') ORDER BY id"):
-        for name in _names(names)[0]:
-            m = _SERVANT.search(name)
-            if m and m.group(1).lower() not in ("lahi", "llah"):  # Abdul-Lahi is Abdullahi: no article, no name
-                cases.append((nid, name, m))
-                break
+    nodes = [(nid, _names(names)[0]) for nid, names in
+             con.execute("SELECT id, names FROM node WHERE type IN ('Person', 'Organization') ORDER BY id")]
     con.close()
-    picked = cases[:: max(1, len(cases) // SERVANT_SAMPLE)]
-    found: dict[str, list[int]] = {form: [0, 0] for form in SERVANT_FORMS}
-    misses = []
-    for nid, name, m in picked:
-        x = m.group(1)[0].upper() + m.group(1)[1:].lower()
-        for form, spelling in SERVANT_FORMS.items():
-            query = name[: m.start()] + spelling.format(x if " " in spelling or "-" in spelling else x.lower()) + name[m.end():]
-            if query.lower() == name.lower():
-                continue
-            hits = kgraph.lookup(query, limit=5, datadir=dd)
-            first = bool(hits) and any(h["id"] == nid and h["score"] >= hits[0]["score"] for h in hits)
-            found[form][0] += first
-            found[form][1] += 1
-            if not first:
-                misses.append((query, name, hits[0]["name"] if hits else None))
-    hit, n = sum(v[0] for v in found.values()), sum(v[1] for v in found.values())
-    print(f"servant-of spellings: {len(picked)} of {len(cases)} listed Abd names, {n} queries   "
-          f"first {hit / n:.3f} ({hit}/{n})   " + ", ".join(f"{f} {a}/{b}" for f, (a, b) in found.items()))
-    for query, name, first in misses if show_misses else ():
-        print(f"    missed: {query!r} (listed {name!r}; first hit {first!r})")
+    for what, pattern, forms in WRITTEN_OTHERWISE:
+        cases = []
+        for nid, names in nodes:
+            for name in names:
+                m = pattern.search(name)
+                # Abdul-Lahi is Abdullahi: no article, and no name an Abd is made with
+                if m and not (m.groups() and m.group(1).lower() in ("lahi", "llah")):
+                    cases.append((nid, name, m))
+                    break
+        picked = cases[:: max(1, len(cases) // WRITTEN_SAMPLE)]
+        found: dict[str, list[int]] = {form: [0, 0] for form in forms}
+        misses = []
+        for nid, name, m in picked:
+            x = m.group(1).lower() if m.groups() else ""
+            for form, spelling in forms.items():
+                query = name[: m.start()] + spelling.format(x=x, X=x.capitalize()) + name[m.end():]
+                if query.lower() == name.lower():
+                    continue
+                hits = kgraph.lookup(query, limit=5, datadir=dd)
+                first = bool(hits) and any(h["id"] == nid and h["score"] >= hits[0]["score"] for h in hits)
+                found[form][0] += first
+                found[form][1] += 1
+                if not first:
+                    misses.append((query, name, hits[0]["name"] if hits else None))
+        hit, n = sum(v[0] for v in found.values()), sum(v[1] for v in found.values())
+        print(f"{what}: {len(picked)} of {len(cases)} listed names, {n} queries   found first {hit / n:.3f} "
+              f"({hit}/{n})   " + ", ".join(f"{f} {a}/{b}" for f, (a, b) in found.items()))
+        for query, name, first in misses if show_misses else ():
+            print(f"    missed: {query!r} (listed {name!r}; first hit {first!r})")
 
 
 def negatives(corpus: Path, dd: Path) -> None:
@@ -243,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"built the corpus graph in {time.perf_counter() - t:.1f} s")
         positives(args.corpus, dd, args.misses)
         press_spellings(dd, args.misses)
-        servant_spellings(dd, args.misses)
+        written_otherwise(dd, args.misses)
         negatives(args.corpus, dd)
     return 0
 

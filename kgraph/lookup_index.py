@@ -77,8 +77,9 @@ INDEX_NAME = "lookup.sqlite"
 #: knows the legal forms of Turkey, Bulgaria, Czechia, Albania, Hungary, Iran and Malaysia, and Turkish
 #: boilerplate as generic words; format 15 files a person's names with no word read as a legal form,
 #: name_keys(person=True); format 16 reads an Arabic "servant of" name (Abdul Rahman, Abdurrahman, Abd
-#: al-Rahman) as abd and the name it is made with, resolve.theophoric).
-INDEX_FORMAT = 16
+#: al-Rahman) as abd and the name it is made with, resolve.theophoric; format 17 reads Mohd and Md. as Muhammad,
+#: and Abou as the particle Abu).
+INDEX_FORMAT = 17
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
 #: candidates scored per query at most (the best keys are fetched first)

@@ -306,6 +306,8 @@ def test_a_name_in_arabic_script_meets_its_french_spelling(real_graph):
     ("Muhammad Abdulamir Farhat", 21563),    # Muhammad 'Abd-al-Amir FARHAT
     ("Абдурахман Ясин", 6931),               # Abdul Rahman YASIN
     ("Abdullah Azzam", 13168),               # ABDALLAH AZZAM BRIGADES
+    ("ABDALLAH, Md. Yusif", 10047),          # ABDALLAH, Muhammad Yusif: Md. as Bangladesh writes Muhammad
+    ("Abou FIRAS", 10380),                   # ABU FIRAS, an alias of AL-RAWI, Fawzi Mutlaq: Abu as French writes it
 ])
 def test_a_servant_of_name_in_another_spelling_finds_the_listed_person_first(real_graph, query, uid):
     hits = kgraph.lookup(query, limit=3, datadir=real_graph)

@@ -709,3 +709,17 @@ def test_another_servant_of_name_or_the_bare_name_is_another_name(a, b):
 @pytest.mark.parametrize("word", ["Abdulkadyrov", "Abdullayev", "Abdollahi", "Abdali", "Abdurakhmanov", "Abdoulaye"])
 def test_a_word_that_only_begins_with_abd_is_read_as_it_is(word):
     assert texts(word) == [word.lower()]
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Mohd Said Bukhaytan", "Muhammad Said Bukhaytan"), ("Muhd Nor Azman", "Muhammad Nor Azman"),
+    ("Md. Shahidul Islam", "Mohammed Shahidul Islam"), ("RAHMAN, Md. Mizanur", "RAHMAN, Muhammad Mizanur"),
+    ("Abou Salim", "Abu Salim"), ("AL-RAWI, Abou Firas", "AL-RAWI, Abu Firas"),
+])
+def test_muhammad_abbreviated_and_abu_in_french_are_those_names(a, b):
+    assert compare_texts(a, b) >= 0.95
+
+
+def test_md_is_muhammad_only_first_or_in_a_name_written_family_given():
+    assert texts("Ali Md") == ["ali", "md"]
+    assert texts("Md. Ali") == ["muhammad", "ali"] == texts("Mohd Ali")

@@ -39,6 +39,7 @@ from anyascii import anyascii
 from .theophoric import servant_names
 from .transliteration import CJK_CHARACTERS as _CJK, CYRILLIC_LETTERS as _CYR, transliterate
 from .tables import (
+    ABBREVIATED_NAMES as _ABBREVIATED,
     AVIATION_CYRILLIC as _AVIATION_CYRILLIC,
     AVIATION_WORDS as _AVIATION,
     CYRILLIC_FORMS as _CYRILLIC_FORMS,
@@ -325,6 +326,10 @@ class Name:
 
 def _classify(toks: list[str], cyrillic: bool, syllabic: bool = False, forms: bool = True, inverted: bool = False
               ) -> list[Token]:
+    if not syllabic:
+        toks = [_ABBREVIATED.get(t, t) for t in toks]
+        if len(toks) > 1 and "md" in toks and (toks[0] == "md" or inverted):  # Md. Ali; RAHMAN, Md. Mizanur
+            toks = ["muhammad" if t == "md" else t for t in toks]
     toks, servants = servant_names(toks, inverted) if not syllabic else (toks, frozenset())
     keys = [phonetic(t) for t in toks]
     out: list[Token] = []

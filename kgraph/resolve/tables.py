@@ -91,7 +91,7 @@ AVIATION_CYRILLIC = ["авиакомпания", "авіакомпанія", "а
 # honorifics only: words that are also given names (Amir, Sayed, Imam) or org words (General) are not here
 TITLES = {"mr", "mrs", "ms", "dr", "prof", "sheikh", "shaikh", "sheik", "haji", "hajji", "president", "colonel",
            "capt", "sir", "mullah", "mawlawi", "maulawi", "maulvi", "qari", "gospodin", "gospozha"}
-PARTICLES = {"al", "el", "bin", "ben", "ibn", "abu", "abd", "de", "del", "della", "da", "dos", "das", "do", "la", "le",
+PARTICLES = {"al", "el", "bin", "ben", "ibn", "abu", "abou", "abd", "de", "del", "della", "da", "dos", "das", "do", "la", "le",
               "van", "von", "der", "den", "ter", "di", "du", "y", "e", "i", "a", "of", "the", "and", "for", "in", "on",
               "at", "und", "et", "ve", "pour", "im", "na", "po", "pri", "s", "z", "v", "imeni", "im"}
 GENERIC = {"group", "holding", "holdings", "international", "trading", "enterprise", "enterprises", "industries",
@@ -117,6 +117,9 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 ROMAN = re.compile(r"^(?=[ivxlc]{1,7}$)(c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 SON_OF = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "walad"})
+#: a given name as registers and passports abbreviate it: Malaysia's and Singapore's Mohd, Muhd (and Bangladesh's
+#: Md., read so only first, or in a name written FAMILY, Given: MD is also a company's initials)
+ABBREVIATED_NAMES = {"mohd": "muhammad", "muhd": "muhammad", "mhd": "muhammad"}
 PATRONYMIC = re.compile(r"(?:ovich|evich|ovych|evych|ovitch|ovna|evna|ivna|ichna|inichna|ogly|oglu|kyzy|qizi)$")
 PATRONYMIC_WEIGHT = 0.5
 LEET = str.maketrans("0134579", "oieastg")
