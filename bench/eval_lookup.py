@@ -15,7 +15,7 @@ from the corpus's OFAC SDN file (2024) and Canada's list in a temporary data dir
 * **written otherwise**: listed people and bodies whose names have a word other lists and the press write
   otherwise (:data:`WRITTEN_OTHERWISE`): an Arabic "servant of" name (Abd al-Rahman, ABDUL AZIZ,
   Abdelkader) written the five ways (Abdul X, Abd al-X, Abdel X, AbdulX, Abd-el-X), Muhammad as Mohd
-  and Md., Abu as Abou: the share found first (or tied first), over every k-th such name
+  and Md., Abu as Abou, a kunya in one word (Abubakar): the share found first (or tied first), over every k-th such name
   (:data:`WRITTEN_SAMPLE`);
 * **negatives**: yente's synthetic true negatives (``yente_validation_negatives_*.csv``, built to look
   plausible while naming no listed person): the share whose first person hit scores 0.8 or more (a
@@ -179,9 +179,12 @@ WRITTEN_OTHERWISE = [
      re.compile(r"(?<![^\W_])'?abd(?:[- ]?(?:al|el|ul|ol)[- ]?'?|(?:ul|el) )([^\W\d_]{4,})(?![^\W_])", re.I),
      {"Abdul X": "Abdul {X}", "Abd al-X": "Abd al-{X}", "Abdel X": "Abdel {X}", "AbdulX": "Abdul{x}",
       "Abd-el-X": "Abd-el-{X}"}),
-    ("Muhammad abbreviated",  # as Malaysia's and Singapore's registers (Mohd) and Bangladesh's (Md.) write it
-     re.compile(r"(?<![^\W_])(?:muhammad|mohammad|mohammed|mohamed)(?![^\W_])", re.I), {"Mohd": "Mohd", "Md.": "Md."}),
+    ("Muhammad as Mohd",  # as Malaysia's and Singapore's registers write it
+     re.compile(r"(?<![^\W_])(?:muhammad|mohammad|mohammed|mohamed)(?![^\W_])", re.I), {"Mohd": "Mohd"}),
+    ("Muhammad as Md.",  # as Bangladesh's write it: the first given name, first or after the family name's comma
+     re.compile(r"(?:^|(?<=, ))(?:muhammad|mohammad|mohammed|mohamed)(?= )", re.I), {"Md.": "Md."}),
     ("Abu in French", re.compile(r"(?<![^\W_])abu(?![^\W_])", re.I), {"Abou": "Abou"}),
+    ("kunya in one word", re.compile(r"(?<![^\W_])abu[ -]([^\W\d_]{3,})(?![^\W_])", re.I), {"AbuX": "Abu{x}"}),
 ]
 #: how many listed names of each kind are written the other ways (every k-th of them, in id order)
 WRITTEN_SAMPLE = 200

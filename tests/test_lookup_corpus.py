@@ -308,7 +308,9 @@ def test_a_name_in_arabic_script_meets_its_french_spelling(real_graph):
     ("Abdullah Azzam", 13168),               # ABDALLAH AZZAM BRIGADES
     ("ABDALLAH, Md. Yusif", 10047),          # ABDALLAH, Muhammad Yusif: Md. as Bangladesh writes Muhammad
     ("Abou FIRAS", 10380),                   # ABU FIRAS, an alias of AL-RAWI, Fawzi Mutlaq: Abu as French writes it
+    ("Abufiras", 10380),                     # ... and the kunya in one word
+    ("Abumusab Al-barnawi", 23846),          # AL-BARNAWI, Abu Musab
 ])
-def test_a_servant_of_name_in_another_spelling_finds_the_listed_person_first(real_graph, query, uid):
+def test_a_name_written_as_other_lists_and_registers_write_it_finds_the_listed_person_first(real_graph, query, uid):
     hits = kgraph.lookup(query, limit=3, datadir=real_graph)
     assert hits and hits[0]["id"] == f"ofac-{uid}", [(h["id"], h["name"], h["score"]) for h in hits]

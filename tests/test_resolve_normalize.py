@@ -715,11 +715,16 @@ def test_a_word_that_only_begins_with_abd_is_read_as_it_is(word):
     ("Mohd Said Bukhaytan", "Muhammad Said Bukhaytan"), ("Muhd Nor Azman", "Muhammad Nor Azman"),
     ("Md. Shahidul Islam", "Mohammed Shahidul Islam"), ("RAHMAN, Md. Mizanur", "RAHMAN, Muhammad Mizanur"),
     ("Abou Salim", "Abu Salim"), ("AL-RAWI, Abou Firas", "AL-RAWI, Abu Firas"),
+    ("Abubakar Ba'asyir", "BA'ASYIR, Abu Bakar"),  # a kunya in one word
 ])
-def test_muhammad_abbreviated_and_abu_in_french_are_those_names(a, b):
+def test_muhammad_abbreviated_abu_in_french_and_a_kunya_in_one_word_are_those_names(a, b):
     assert compare_texts(a, b) >= 0.95
 
 
+def test_a_kunya_is_filed_as_one_word_too():
+    assert "n:abubakar" in name_keys("Abu Bakar Shekau") and "n:abubakar" in name_keys("Abubakar Shekau")
+
+
 def test_md_is_muhammad_only_first_or_in_a_name_written_family_given():
-    assert texts("Ali Md") == ["ali", "md"]
+    assert texts("Ali Md") == ["ali", "md"] == texts("ALI, Ahmed Md")[::2]  # a doctor's title after a name
     assert texts("Md. Ali") == ["muhammad", "ali"] == texts("Mohd Ali")

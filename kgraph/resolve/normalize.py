@@ -302,9 +302,10 @@ class Name:
         n = len(words)
         for i in range(n - 1):
             wi = words[i]
-            # two words that spell one (Good Will, Goodwill); two short ones spell too many: AH LI (an
-            # alias of LI, Cheng Yu) met Ali, and David Ali scored 0.81 on it
-            if wi.kind == WORD and words[i + 1].kind == WORD and len(wi.text) + len(words[i + 1].text) >= 5:
+            # two words that spell one (Good Will, Goodwill; the kunya Abu Bakar, Abubakar); two short ones spell
+            # too many: AH LI (an alias of LI, Cheng Yu) met Ali, and David Ali scored 0.81 on it
+            if (wi.kind == WORD or wi.text in ("abu", "abou")) and words[i + 1].kind == WORD \
+                    and len(wi.text) + len(words[i + 1].text) >= 5:
                 compounds.setdefault(wi.key + words[i + 1].key, i)
             if wi.kind != WORD:
                 continue
@@ -317,8 +318,7 @@ class Name:
                     break
                 initials += wj.text[0]
                 acronyms.setdefault(initials, (i, j - i + 1))
-        self.compounds = compounds
-        self.acronyms = acronyms
+        self.compounds, self.acronyms = compounds, acronyms
 
     def __repr__(self) -> str:
         return f"Name({self.raw!r}, {[t.text for t in self.tokens]})"
@@ -326,10 +326,9 @@ class Name:
 
 def _classify(toks: list[str], cyrillic: bool, syllabic: bool = False, forms: bool = True, inverted: bool = False
               ) -> list[Token]:
-    if not syllabic:
-        toks = [_ABBREVIATED.get(t, t) for t in toks]
-        if len(toks) > 1 and "md" in toks and (toks[0] == "md" or inverted):  # Md. Ali; RAHMAN, Md. Mizanur
-            toks = ["muhammad" if t == "md" else t for t in toks]
+    if not syllabic:  # Md. Ali, RAHMAN, Md. Mizanur: Muhammad (John Smith MD, SMITH, John MD: a doctor)
+        toks = ["muhammad" if t == "md" and (i == 0 or inverted) and i < len(toks) - 1 else _ABBREVIATED.get(t, t)
+                for i, t in enumerate(toks)]
     toks, servants = servant_names(toks, inverted) if not syllabic else (toks, frozenset())
     keys = [phonetic(t) for t in toks]
     out: list[Token] = []
@@ -490,6 +489,9 @@ def name_keys(text: str, *, cached: bool = True, person: bool = False) -> list[s
             k = "n:" + t.key
             if k not in out:
                 out.append(k)
+        for k, i in name.compounds.items():  # the kunya Abu Bakar as one word (Abubakar), as compounds read it
+            if name.words[i].kind == PARTICLE and "n:" + k not in out:
+                out.append("n:" + k)
         if name.joined and len(name.words) > 1:
             k = "j:" + name.joined
             if k not in out:

@@ -118,7 +118,7 @@ ROMAN = re.compile(r"^(?=[ivxlc]{1,7}$)(c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$
 ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 SON_OF = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "walad"})
 #: a given name as registers and passports abbreviate it: Malaysia's and Singapore's Mohd, Muhd (and Bangladesh's
-#: Md., read so only first, or in a name written FAMILY, Given: MD is also a company's initials)
+#: Md., read so only first, or before another word of a name written FAMILY, Given: after a name it is a title)
 ABBREVIATED_NAMES = {"mohd": "muhammad", "muhd": "muhammad", "mhd": "muhammad"}
 PATRONYMIC = re.compile(r"(?:ovich|evich|ovych|evych|ovitch|ovna|evna|ivna|ichna|inichna|ogly|oglu|kyzy|qizi)$")
 PATRONYMIC_WEIGHT = 0.5
