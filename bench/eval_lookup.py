@@ -16,7 +16,8 @@ from the corpus's OFAC SDN file (2024) and Canada's list in a temporary data dir
   otherwise (:data:`WRITTEN_OTHERWISE`): an Arabic "servant of" name (Abd al-Rahman, ABDUL AZIZ,
   Abdelkader) written the five ways (Abdul X, Abd al-X, Abdel X, AbdulX, Abd-el-X), Muhammad as Mohd
   and Md., Abu as Abou, a kunya in one word (Abubakar): the share found first (or tied first), over every k-th such name
-  (:data:`WRITTEN_SAMPLE`);
+  (:data:`WRITTEN_SAMPLE`); and listed Russians as French and German papers write them (Tchirikov,
+  Tschirikow for CHIRIKOV);
 * **negatives**: yente's synthetic true negatives (``yente_validation_negatives_*.csv``, built to look
   plausible while naming no listed person): the share whose first person hit scores 0.8 or more (a
   false alert for a screener who keeps such hits: ``kgraph screen --min-score 0.8``), and the lookup
@@ -186,6 +187,19 @@ WRITTEN_OTHERWISE = [
     ("Abu in French", re.compile(r"(?<![^\W_])abu(?![^\W_])", re.I), {"Abou": "Abou"}),
     ("kunya in one word", re.compile(r"(?<![^\W_])abu[ -]([^\W\d_]{3,})(?![^\W_])", re.I), {"AbuX": "Abu{x}"}),
 ]
+#: a Russian name's English romanisation as French and German papers write it (one pass, longest first)
+_RUSSIAN_IN = {
+    "French": {"shch": "chtch", "zh": "j", "ch": "tch", "sh": "ch", "u": "ou", "iy": "i", "y": "i"},
+    "German": {"shch": "schtsch", "zh": "sch", "kh": "ch", "ch": "tsch", "sh": "sch", "v": "w", "iy": "i", "y": "j"},
+}
+
+
+def _russian_in(language: str, name: str) -> str:
+    table = _RUSSIAN_IN[language]
+    pattern = re.compile("|".join(sorted(table, key=len, reverse=True)))
+    return " ".join(pattern.sub(lambda m: table[m.group(0)], w.lower()).capitalize() for w in name.split())
+
+
 #: how many listed names of each kind are written the other ways (every k-th of them, in id order)
 WRITTEN_SAMPLE = 200
 
@@ -228,6 +242,38 @@ def written_otherwise(dd: Path, show_misses: bool) -> None:
             print(f"    missed: {query!r} (listed {name!r}; first hit {first!r})")
 
 
+def russian_elsewhere(dd: Path, show_misses: bool) -> None:
+    """Listed Russians (a family name, a given name and a patronymic) as French and German papers write
+    their given and family names (Oleg Tchirikov, Oleg Tschirikow for CHIRIKOV, Oleg Sergeyevich)."""
+    import sqlite3
+
+    con = sqlite3.connect(dd / "graph" / "current" / INDEX_NAME)
+    cases = []
+    for nid, names in con.execute("SELECT id, names FROM node WHERE type = 'Person' ORDER BY id"):
+        for name in _names(names)[0]:
+            m = re.fullmatch(r"([A-Z][A-Z-]+), ([A-Z][a-z]+) [A-Z][a-z]+(?:ovich|evich|ovna|evna)", name)
+            if m:
+                cases.append((nid, name, f"{m.group(2)} {m.group(1)}"))
+                break
+    con.close()
+    picked = cases[:: max(1, len(cases) // WRITTEN_SAMPLE)]
+    for language in _RUSSIAN_IN:
+        hit, n, misses = 0, 0, []
+        for nid, name, plain in picked:
+            query = _russian_in(language, plain)
+            if query.lower() == plain.lower():
+                continue
+            hits = kgraph.lookup(query, limit=5, datadir=dd)
+            first = bool(hits) and any(h["id"] == nid and h["score"] >= hits[0]["score"] for h in hits)
+            hit, n = hit + first, n + 1
+            if not first:
+                misses.append((query, name, hits[0]["name"] if hits else None))
+        print(f"Russian names in {language}: {len(picked)} of {len(cases)} listed, {n} queries   found first "
+              f"{hit / n:.3f} ({hit}/{n})")
+        for query, name, first in misses if show_misses else ():
+            print(f"    missed: {query!r} (listed {name!r}; first hit {first!r})")
+
+
 def negatives(corpus: Path, dd: Path) -> None:
     for part in ("us", "global"):
         names = rows(corpus / "groundtruth" / f"yente_validation_negatives_{part}.csv")
@@ -260,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         positives(args.corpus, dd, args.misses)
         press_spellings(dd, args.misses)
         written_otherwise(dd, args.misses)
+        russian_elsewhere(dd, args.misses)
         negatives(args.corpus, dd)
     return 0
 

@@ -310,6 +310,8 @@ def test_a_name_in_arabic_script_meets_its_french_spelling(real_graph):
     ("Abou FIRAS", 10380),                   # ABU FIRAS, an alias of AL-RAWI, Fawzi Mutlaq: Abu as French writes it
     ("Abufiras", 10380),                     # ... and the kunya in one word
     ("Abumusab Al-barnawi", 23846),          # AL-BARNAWI, Abu Musab
+    ("Oleg Tchirikov", 24649),               # CHIRIKOV, Oleg Sergeyevich, as French papers write him
+    ("Alexei Tschernjak", 35487),            # CHERNYAK, Alexey Yuryevich, as German papers do
 ])
 def test_a_name_written_as_other_lists_and_registers_write_it_finds_the_listed_person_first(real_graph, query, uid):
     hits = kgraph.lookup(query, limit=3, datadir=real_graph)

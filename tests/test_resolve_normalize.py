@@ -728,3 +728,15 @@ def test_a_kunya_is_filed_as_one_word_too():
 def test_md_is_muhammad_only_first_or_in_a_name_written_family_given():
     assert texts("Ali Md") == ["ali", "md"] == texts("ALI, Ahmed Md")[::2]  # a doctor's title after a name
     assert texts("Md. Ali") == ["muhammad", "ali"] == texts("Mohd Ali")
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Oleg Tchirikov", "CHIRIKOV, Oleg Sergeyevich"),     # French tch for ch: no consonant before another name
+    ("Alexei Tschernjak", "CHERNYAK, Alexey Yuryevich"),  # German tsch for ch (read as sch, then t, before)
+])
+def test_a_russian_name_as_french_and_german_papers_write_it(a, b):
+    assert compare_texts(a, b) >= 0.9
+
+
+def test_a_consonant_before_a_name_still_makes_another_name_of_one_key():
+    assert compare_texts("Ghassan Khalil", "KHALIL, Hassan") < 0.5  # gh is h in the key, and Ghassan is not Hassan

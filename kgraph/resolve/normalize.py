@@ -147,6 +147,7 @@ def tokenize(text: str) -> list[list[str]]:
 # -- romanisation-insensitive key -------------------------------------------
 
 _PHONETIC_RULES = [
+    (re.compile(r"tsch"), "C"),  # German for ch (Tschernjak, Chernyak), before its sch
     (re.compile(r"shch|sch|szcz"), "S"),
     (re.compile(r"tch|tsch|cz(?=[aeiouy])"), "C"),
     (re.compile(r"dzh|dsch|dj"), "J"),
