@@ -15,7 +15,8 @@ from the corpus's OFAC SDN file (2024) and Canada's list in a temporary data dir
 * **written otherwise**: listed people and bodies whose names have a word other lists and the press write
   otherwise (:data:`WRITTEN_OTHERWISE`): an Arabic "servant of" name (Abd al-Rahman, ABDUL AZIZ,
   Abdelkader) written the five ways (Abdul X, Abd al-X, Abdel X, AbdulX, Abd-el-X), Muhammad as Mohd
-  and Md., Abu as Abou, a kunya in one word (Abubakar): the share found first (or tied first), over every k-th such name
+  and Md., Abu as Abou, a kunya in one word (Abubakar), a Persian given name of two in one word or two
+  (Mohammadreza, Gholam Hossein): the share found first (or tied first), over every k-th such name
   (:data:`WRITTEN_SAMPLE`); and listed Russians as French and German papers write them (Tchirikov,
   Tschirikow for CHIRIKOV);
 * **negatives**: yente's synthetic true negatives (``yente_validation_negatives_*.csv``, built to look
@@ -172,9 +173,11 @@ def press_spellings(dd: Path, show_misses: bool) -> None:
         print(f"    missed: {query!r} (ofac-{uid}; first hit {first[0] if first else 'none'})")
 
 
+_GIVEN_TWO = (r"(?<![^\W_])(mohammad|mohammed|ali|gholam|hamid|amir|abol|abdol)(?:{sep})"
+              r"(reza|hossein|hosein|hassan|ali|akbar|javad|mehdi|taghi|bagher|jafar|sadegh|fazl|ghasem)(?![^\W_])")
 #: words of listed names written the ways other lists, registers and the press write them: (what, the word as
-#: a listed name has it, its other spellings ({} is the name an Abd is made with, capitalised or not as the
-#: spelling's first letter shows: Abdul{} is Abdulrahman))
+#: a listed name has it, its other spellings ({x} is the name an Abd is made with, capitalised or not as the
+#: spelling's first letter shows: Abdul{x} is Abdulrahman; {y} is a second name))
 WRITTEN_OTHERWISE = [
     ("servant-of names",  # Abd, its article and a name of four letters or more ('ABD AL-RAHMAN, Abdul Aziz, Abdelkader)
      re.compile(r"(?<![^\W_])'?abd(?:[- ]?(?:al|el|ul|ol)[- ]?'?|(?:ul|el) )([^\W\d_]{4,})(?![^\W_])", re.I),
@@ -186,6 +189,9 @@ WRITTEN_OTHERWISE = [
      re.compile(r"(?:^|(?<=, ))(?:muhammad|mohammad|mohammed|mohamed)(?= )", re.I), {"Md.": "Md."}),
     ("Abu in French", re.compile(r"(?<![^\W_])abu(?![^\W_])", re.I), {"Abou": "Abou"}),
     ("kunya in one word", re.compile(r"(?<![^\W_])abu[ -]([^\W\d_]{3,})(?![^\W_])", re.I), {"AbuX": "Abu{x}"}),
+    # Persian given names of two (Mohammad Reza, Gholamhossein): one word in one list, two in another
+    ("two given names in one word", re.compile(_GIVEN_TWO.format(sep="[ -]"), re.I), {"XY": "{X}{y}"}),
+    ("one given name in two words", re.compile(_GIVEN_TWO.format(sep=""), re.I), {"X Y": "{X} {Y}"}),
 ]
 #: a Russian name's English romanisation as French and German papers write it (one pass, longest first)
 _RUSSIAN_IN = {
@@ -224,9 +230,9 @@ def written_otherwise(dd: Path, show_misses: bool) -> None:
         found: dict[str, list[int]] = {form: [0, 0] for form in forms}
         misses = []
         for nid, name, m in picked:
-            x = m.group(1).lower() if m.groups() else ""
+            x, y = [*(g.lower() for g in m.groups()), "", ""][:2]
             for form, spelling in forms.items():
-                query = name[: m.start()] + spelling.format(x=x, X=x.capitalize()) + name[m.end():]
+                query = name[: m.start()] + spelling.format(x=x, X=x.capitalize(), y=y, Y=y.capitalize()) + name[m.end():]
                 if query.lower() == name.lower():
                     continue
                 hits = kgraph.lookup(query, limit=5, datadir=dd)
