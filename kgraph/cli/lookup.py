@@ -57,7 +57,13 @@ def lookup(dd, query, limit, types, as_json):
     ZHUHAI ZHENRONG COMPANY LIMITED; 조선광선은행: KOREA KWANGSON BANKING
     CORP), scored and said as the readings above, never for a person.
     Greek, Armenian, Georgian and Hebrew names are read as the lists
-    romanise them (Πούτιν, Պուտին, פוטין: PUTIN). A query whose
+    romanise them (Πούτιν, Պուտին, פוטין: PUTIN). An Arabic "servant of"
+    name is one name however it is written (Abdul Rahman, Abd al-Rahman,
+    Abdurrahman, Абдурахман: YASIN, Abdul Rahman), and not the bare name
+    after it (Hassan is not Abd al-Hassan); Mohd and Md. are Muhammad, Abou is
+    Abu, a kunya is found in one word (Abubakar: BA'ASYIR, Abu Bakar), and a
+    Russian name as French and German papers write it (Tchirikov, Tschirikow:
+    CHIRIKOV, Oleg). A query whose
     words find no name is tried on the names spelt nearly as them (Prigozin:
     PRIGOZHIN; why says "a near spelling"). A query that finds nothing but
     reads as an aircraft model (Ил-76, Boeing 737) is pointed to the library

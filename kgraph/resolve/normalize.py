@@ -149,7 +149,7 @@ def tokenize(text: str) -> list[list[str]]:
 _PHONETIC_RULES = [
     (re.compile(r"tsch"), "C"),  # German for ch (Tschernjak, Chernyak), before its sch
     (re.compile(r"shch|sch|szcz"), "S"),
-    (re.compile(r"tch|tsch|cz(?=[aeiouy])"), "C"),
+    (re.compile(r"tch|cz(?=[aeiouy])"), "C"),
     (re.compile(r"dzh|dsch|dj"), "J"),
     (re.compile(r"zh"), "J"),
     (re.compile(r"sh|sz"), "S"),

@@ -91,8 +91,8 @@ AVIATION_CYRILLIC = ["авиакомпания", "авіакомпанія", "а
 # honorifics only: words that are also given names (Amir, Sayed, Imam) or org words (General) are not here
 TITLES = {"mr", "mrs", "ms", "dr", "prof", "sheikh", "shaikh", "sheik", "haji", "hajji", "president", "colonel",
            "capt", "sir", "mullah", "mawlawi", "maulawi", "maulvi", "qari", "gospodin", "gospozha"}
-PARTICLES = {"al", "el", "bin", "ben", "ibn", "abu", "abou", "abd", "de", "del", "della", "da", "dos", "das", "do", "la", "le",
-              "van", "von", "der", "den", "ter", "di", "du", "y", "e", "i", "a", "of", "the", "and", "for", "in", "on",
+PARTICLES = {"al", "el", "bin", "ben", "ibn", "abu", "abou", "abd", "de", "del", "della", "da", "dos", "das", "do", "la",
+              "le", "van", "von", "der", "den", "ter", "di", "du", "y", "e", "i", "a", "of", "the", "and", "for", "in", "on",
               "at", "und", "et", "ve", "pour", "im", "na", "po", "pri", "s", "z", "v", "imeni", "im"}
 GENERIC = {"group", "holding", "holdings", "international", "trading", "enterprise", "enterprises", "industries",
             "industrial", "services", "service", "organization", "organisation", "organizatsiya", "firm", "firma",
