@@ -18,7 +18,7 @@ from the corpus's OFAC SDN file (2024) and Canada's list in a temporary data dir
   and Md., Abu as Abou, a kunya in one word (Abubakar), a Persian given name of two in one word or two
   (Mohammadreza, Gholam Hossein): the share found first (or tied first), over every k-th such name
   (:data:`WRITTEN_SAMPLE`); and listed Russians as French and German papers write them (Tchirikov,
-  Tschirikow for CHIRIKOV);
+  Tschirikow for CHIRIKOV) and with their given name as Ukraine writes it (Mykola for Nikolai);
 * **negatives**: yente's synthetic true negatives (``yente_validation_negatives_*.csv``, built to look
   plausible while naming no listed person): the share whose first person hit scores 0.8 or more (a
   false alert for a screener who keeps such hits: ``kgraph screen --min-score 0.8``), and the lookup
@@ -200,7 +200,23 @@ _RUSSIAN_IN = {
 }
 
 
+#: a Russian given name as the lists write it -> the Ukrainian one as Ukraine's romanisation (2010) writes it
+_UKRAINIAN_GIVEN = {
+    "aleksandr": "Oleksandr", "alexander": "Oleksandr", "aleksey": "Oleksii", "alexey": "Oleksii", "aleksei": "Oleksii",
+    "sergey": "Serhii", "sergei": "Serhii", "yevgeniy": "Yevhen", "evgeny": "Yevhen", "evgeniy": "Yevhen",
+    "nikolai": "Mykola", "nikolay": "Mykola", "igor": "Ihor", "oleg": "Oleh", "andrey": "Andrii", "andrei": "Andrii",
+    "vladimir": "Volodymyr", "dmitry": "Dmytro", "dmitriy": "Dmytro", "vasily": "Vasyl", "vasiliy": "Vasyl",
+    "mikhail": "Mykhailo", "grigory": "Hryhorii", "grigoriy": "Hryhorii", "gennady": "Hennadii", "gennadiy": "Hennadii",
+    "georgy": "Heorhii", "georgiy": "Heorhii", "pavel": "Pavlo", "konstantin": "Kostiantyn", "maksim": "Maksym",
+    "maxim": "Maksym", "nikita": "Mykyta", "kirill": "Kyrylo", "yelena": "Olena", "elena": "Olena",
+    "tatyana": "Tetiana", "irina": "Iryna", "svetlana": "Svitlana", "natalya": "Nataliia", "galina": "Halyna",
+}
+
+
 def _russian_in(language: str, name: str) -> str:
+    if language == "Ukrainian":  # the given name only: the family name stays as the lists write it
+        given, family = name.split(" ", 1)
+        return f"{_UKRAINIAN_GIVEN.get(given.lower(), given)} {family.capitalize()}"
     table = _RUSSIAN_IN[language]
     pattern = re.compile("|".join(sorted(table, key=len, reverse=True)))
     return " ".join(pattern.sub(lambda m: table[m.group(0)], w.lower()).capitalize() for w in name.split())
@@ -263,8 +279,8 @@ def russian_elsewhere(dd: Path, show_misses: bool) -> None:
                 break
     con.close()
     picked = cases[:: max(1, len(cases) // WRITTEN_SAMPLE)]
-    for language in _RUSSIAN_IN:
-        hit, n, misses = 0, 0, []
+    for language in (*_RUSSIAN_IN, "Ukrainian"):
+        hit, alerts, n, misses = 0, 0, 0, []
         for nid, name, plain in picked:
             query = _russian_in(language, plain)
             if query.lower() == plain.lower():
@@ -272,10 +288,12 @@ def russian_elsewhere(dd: Path, show_misses: bool) -> None:
             hits = kgraph.lookup(query, limit=5, datadir=dd)
             first = bool(hits) and any(h["id"] == nid and h["score"] >= hits[0]["score"] for h in hits)
             hit, n = hit + first, n + 1
+            alerts += first and hits[0]["score"] >= ALERT_SCORE
             if not first:
                 misses.append((query, name, hits[0]["name"] if hits else None))
-        print(f"Russian names in {language}: {len(picked)} of {len(cases)} listed, {n} queries   found first "
-              f"{hit / n:.3f} ({hit}/{n})")
+        what = "with a Ukrainian given name" if language == "Ukrainian" else f"in {language}"
+        print(f"Russian names {what}: {len(picked)} of {len(cases)} listed, {n} queries   found first "
+              f"{hit / n:.3f} ({hit}/{n}), scoring {ALERT_SCORE} or more {alerts}")
         for query, name, first in misses if show_misses else ():
             print(f"    missed: {query!r} (listed {name!r}; first hit {first!r})")
 

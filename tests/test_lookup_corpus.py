@@ -312,6 +312,8 @@ def test_a_name_in_arabic_script_meets_its_french_spelling(real_graph):
     ("Abumusab Al-barnawi", 23846),          # AL-BARNAWI, Abu Musab
     ("Oleg Tchirikov", 24649),               # CHIRIKOV, Oleg Sergeyevich, as French papers write him
     ("Alexei Tschernjak", 35487),            # CHERNYAK, Alexey Yuryevich, as German papers do
+    ("Mykola Patrushev", 24309),             # PATRUSHEV, Nikolai, his given name as Ukraine writes it
+    ("Serhii Shoigu", 35173),                # SHOIGU, Sergei
 ])
 def test_a_name_written_as_other_lists_and_registers_write_it_finds_the_listed_person_first(real_graph, query, uid):
     hits = kgraph.lookup(query, limit=3, datadir=real_graph)

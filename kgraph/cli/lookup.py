@@ -63,7 +63,8 @@ def lookup(dd, query, limit, types, as_json):
     after it (Hassan is not Abd al-Hassan); Mohd and Md. are Muhammad, Abou is
     Abu, a kunya is found in one word (Abubakar: BA'ASYIR, Abu Bakar), and a
     Russian name as French and German papers write it (Tchirikov, Tschirikow:
-    CHIRIKOV, Oleg). A query whose
+    CHIRIKOV, Oleg) or with its given name as Ukraine writes it (Mykola
+    Patrushev: PATRUSHEV, Nikolai). A query whose
     words find no name is tried on the names spelt nearly as them (Prigozin:
     PRIGOZHIN; why says "a near spelling"). A query that finds nothing but
     reads as an aircraft model (Ил-76, Boeing 737) is pointed to the library

@@ -39,7 +39,7 @@ from anyascii import anyascii
 from .theophoric import servant_names
 from .transliteration import CJK_CHARACTERS as _CJK, CYRILLIC_LETTERS as _CYR, transliterate
 from .tables import (
-    ABBREVIATED_NAMES as _ABBREVIATED,
+    GIVEN_NAME_FORMS as _GIVEN_FORMS,
     AVIATION_CYRILLIC as _AVIATION_CYRILLIC,
     AVIATION_WORDS as _AVIATION,
     CYRILLIC_FORMS as _CYRILLIC_FORMS,
@@ -327,8 +327,8 @@ class Name:
 
 def _classify(toks: list[str], cyrillic: bool, syllabic: bool = False, forms: bool = True, inverted: bool = False
               ) -> list[Token]:
-    if not syllabic:  # Md. Ali, RAHMAN, Md. Mizanur: Muhammad (John Smith MD, SMITH, John MD: a doctor)
-        toks = ["muhammad" if t == "md" and (i == 0 or inverted) and i < len(toks) - 1 else _ABBREVIATED.get(t, t)
+    if not syllabic:  # Mohd, Mykola (.tables); Md. Ali, RAHMAN, Md. Mizanur: Muhammad (John Smith MD: a doctor)
+        toks = ["muhammad" if t == "md" and (i == 0 or inverted) and i < len(toks) - 1 else _GIVEN_FORMS.get(t, t)
                 for i, t in enumerate(toks)]
     toks, servants = servant_names(toks, inverted) if not syllabic else (toks, frozenset())
     keys = [phonetic(t) for t in toks]

@@ -117,9 +117,27 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 ROMAN = re.compile(r"^(?=[ivxlc]{1,7}$)(c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 SON_OF = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "walad"})
-#: a given name as registers and passports abbreviate it: Malaysia's and Singapore's Mohd, Muhd (and Bangladesh's
-#: Md., read so only first, or before another word of a name written FAMILY, Given: after a name it is a title)
-ABBREVIATED_NAMES = {"mohd": "muhammad", "muhd": "muhammad", "mhd": "muhammad"}
+#: given names read as one form: as registers and passports abbreviate them (Malaysia's and Singapore's Mohd, Muhd;
+#: Bangladesh's Md. is read so only first, or before another word of a name written FAMILY, Given: after a name
+#: it is a title), and Ukrainian ones as Russian names are romanised (Ukraine's register and press write Mykola
+#: Patrushev and Serhii Shoigu, the other lists PATRUSHEV, Nikolai and SHOIGU, Sergei). Only those whose
+#: romanisation-insensitive key differs (Viktor, Yurii, Anatolii are the Russian names' already); not Petro
+#: (PetroVietnam) nor Hanna (an Arabic John)
+GIVEN_NAME_FORMS = {
+    "mohd": "muhammad", "muhd": "muhammad", "mhd": "muhammad",
+    "yevhen": "yevgeniy", "ievhen": "yevgeniy", "yevgen": "yevgeniy", "ievgen": "yevgeniy", "serhii": "sergey",
+    "serhiy": "sergey", "sergii": "sergey", "sergiy": "sergey", "mykola": "nikolay", "ihor": "igor", "oleh": "oleg",
+    "oleksandr": "aleksandr", "olexandr": "aleksandr", "oleksander": "aleksandr", "oleksii": "aleksey",
+    "oleksiy": "aleksey", "olexiy": "aleksey", "andrii": "andrey", "andriy": "andrey", "volodymyr": "vladimir",
+    "dmytro": "dmitriy", "vasyl": "vasiliy", "mykhailo": "mikhail", "mykhaylo": "mikhail", "hryhorii": "grigoriy",
+    "hryhoriy": "grigoriy", "hennadii": "gennadiy", "hennadiy": "gennadiy", "heorhii": "georgiy", "heorhiy": "georgiy",
+    "pavlo": "pavel", "kostiantyn": "konstantin", "kostyantyn": "konstantin", "kyrylo": "kirill", "danylo": "daniil",
+    "fedir": "fedor", "tymofii": "timofey", "tymofiy": "timofey", "illia": "ilya", "illya": "ilya", "maksym": "maksim",
+    "mykyta": "nikita", "yakiv": "yakov", "yosyp": "iosif", "bohdan": "bogdan", "olena": "elena", "nataliia": "natalya",
+    "tetiana": "tatyana", "tetyana": "tatyana", "kateryna": "ekaterina", "iryna": "irina", "mariia": "mariya",
+    "yuliia": "yuliya", "svitlana": "svetlana", "viktoriia": "viktoriya", "halyna": "galina", "liudmyla": "lyudmila",
+    "lyudmyla": "lyudmila", "larysa": "larisa", "valentyna": "valentina",
+}
 PATRONYMIC = re.compile(r"(?:ovich|evich|ovych|evych|ovitch|ovna|evna|ivna|ichna|inichna|ogly|oglu|kyzy|qizi)$")
 PATRONYMIC_WEIGHT = 0.5
 LEET = str.maketrans("0134579", "oieastg")
