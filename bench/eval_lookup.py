@@ -226,6 +226,12 @@ def _russian_in(language: str, name: str) -> str:
 WRITTEN_SAMPLE = 200
 
 
+def _found_first(dd: Path, query: str, nid: str) -> tuple[bool, list[dict]]:
+    """Whether a lookup of ``query`` lists node ``nid`` first (or tied first), and its hits."""
+    hits = kgraph.lookup(query, limit=5, datadir=dd)
+    return bool(hits) and any(h["id"] == nid and h["score"] >= hits[0]["score"] for h in hits), hits
+
+
 def written_otherwise(dd: Path, show_misses: bool) -> None:
     import sqlite3
 
@@ -248,11 +254,11 @@ def written_otherwise(dd: Path, show_misses: bool) -> None:
         for nid, name, m in picked:
             x, y = [*(g.lower() for g in m.groups()), "", ""][:2]
             for form, spelling in forms.items():
-                query = name[: m.start()] + spelling.format(x=x, X=x.capitalize(), y=y, Y=y.capitalize()) + name[m.end():]
+                written = spelling.format(x=x, X=x.capitalize(), y=y, Y=y.capitalize())
+                query = name[: m.start()] + written + name[m.end():]
                 if query.lower() == name.lower():
                     continue
-                hits = kgraph.lookup(query, limit=5, datadir=dd)
-                first = bool(hits) and any(h["id"] == nid and h["score"] >= hits[0]["score"] for h in hits)
+                first, hits = _found_first(dd, query, nid)
                 found[form][0] += first
                 found[form][1] += 1
                 if not first:
@@ -266,7 +272,8 @@ def written_otherwise(dd: Path, show_misses: bool) -> None:
 
 def russian_elsewhere(dd: Path, show_misses: bool) -> None:
     """Listed Russians (a family name, a given name and a patronymic) as French and German papers write
-    their given and family names (Oleg Tchirikov, Oleg Tschirikow for CHIRIKOV, Oleg Sergeyevich)."""
+    their given and family names (Oleg Tchirikov, Oleg Tschirikow for CHIRIKOV, Oleg Sergeyevich), and with
+    their given name as Ukraine romanises it (Oleh Chirikov)."""
     import sqlite3
 
     con = sqlite3.connect(dd / "graph" / "current" / INDEX_NAME)
@@ -285,8 +292,7 @@ def russian_elsewhere(dd: Path, show_misses: bool) -> None:
             query = _russian_in(language, plain)
             if query.lower() == plain.lower():
                 continue
-            hits = kgraph.lookup(query, limit=5, datadir=dd)
-            first = bool(hits) and any(h["id"] == nid and h["score"] >= hits[0]["score"] for h in hits)
+            first, hits = _found_first(dd, query, nid)
             hit, n = hit + first, n + 1
             alerts += first and hits[0]["score"] >= ALERT_SCORE
             if not first:

@@ -28,6 +28,8 @@ rare) stay as they are.
 (['abdaziz'], ['abdaziz'], ['abdilah'], ['abdilah'], ['abdamir'])
 >>> words("rahman", "yasin", "abdul"), servant_names(["rahman", "yasin", "abdul"], inverted=True)[0]
 (['rahman', 'yasin', 'abdul'], ['abdrahman', 'yasin'])
+>>> servant_names(["karimi", "ali", "abdul"], inverted=True)[0], words("abdul", "karimi"), words("abdul", "hadi")
+(['karimi', 'ali', 'abdul'], ['abdul', 'karimi'], ['abdhadi'])
 >>> words("adbul", "rahman"), words("abudl", "salam"), words("adb", "al", "hamid"), words("abu", "salam"), words("abid", "hamid")
 (['abdrahman'], ['abdsalam'], ['abdhamid'], ['abu', 'salam'], ['abid', 'hamid'])
 >>> words("abdi", "abd", "al", "wahab"), words("abdolreza"), words("abdulvahap")
@@ -52,7 +54,7 @@ SERVANT_OF = (
     "matin", "hamid", "muhyi", "hayy", "qayyum", "wajid", "wahid", "ahad", "samad", "qadir", "muqtadir", "awwal",
     "zahir", "batin", "barr", "tawwab", "rauf", "ghani", "mughni", "nur", "hadi", "badi", "baqi", "warith", "rashid",
     "sabur", "jalal", "jamal", "ilah", "rabbuh", "rabbih", "mannan", "munim", "muhsin", "sattar", "nasir",
-    "muttalib", "nabi", "rasul", "husayn", "hasan", "zahra", "amir", "rida", "mahdi", "latif", "mutaal", "salih",
+    "muttalib", "nabi", "rasul", "husayn", "hasan", "zahra", "amir", "rida", "mahdi", "mutaal", "salih",
     # spellings whose consonants are too few to be read by them inside a word (wahab: "hb"), Persian and
     # Turkish ones (Abdolreza, Abdoljavad, Abdulvahap) and Egypt's Mongy for Mun'im
     "wahab", "rab", "rabb", "nour", "noor", "reza", "ridha", "reda", "hossein", "javad", "jawad", "vahab", "vahap",
@@ -115,8 +117,9 @@ def _name_in(rest: str, joined: bool) -> str | None:
             return "allah"
         if c in _WORDS:  # as spelt here (ilah, hayy: their keys are too short to be told apart)
             return c
+        # a name and -i is a family name ("of Karim": Abdul Karimi is Abdul of the Karimi family): as spelt here only
         k = _key(c)
-        if len(k) >= (3 if joined else 2) and k in keys:
+        if len(k) >= (3 if joined else 2) and k in keys and not c.endswith("i"):
             return c
     return None
 
@@ -146,9 +149,10 @@ def servant_names(toks: list[str], inverted: bool = False) -> tuple[list[str], f
         return toks, frozenset()
     last = toks[-1]
     if inverted and len(toks) > 2 and (last == "abd" or last in _JOINED):
-        # the name first ("RAHMAN YASIN, ABDUL"), or after its article ("AL-RAHMAN ... AL-QADULI, 'ABD")
+        # the name first ("RAHMAN YASIN, ABDUL"), or after its article ("AL-RAHMAN ... AL-QADULI, 'ABD"), as it
+        # is spelt here: a family name alike (KARIMI, Ali Abdul) is no Abd al-Karim cut in two
         first = 1 if toks[0] in _SUN_ARTICLES and last == "abd" else 0
-        if _name_in(toks[first], False) is not None:
+        if toks[first] in _WORDS or toks[first] in _ALLAH:
             toks = [last, *toks[:-1]]
     out: list[str] = []
     made: set[str] = set()
@@ -192,7 +196,8 @@ def servant_apart(a: list, b: list, used_a: set[int], used_b: set[int], similari
         for i, t in enumerate(x):
             if i in ux or not t.servant:
                 continue
-            halves = [j for j, u in enumerate(y) if j not in uy and not u.servant and (u.text == "abd" or u.text in _JOINED)]
+            halves = [j for j, u in enumerate(y)
+                      if j not in uy and not u.servant and (u.text == "abd" or u.text in _JOINED)]
             if not halves:
                 continue
             name = Token(t.text[3:])
