@@ -752,6 +752,7 @@ def test_a_consonant_before_a_name_still_makes_another_name_of_one_key():
 @pytest.mark.parametrize("a, b", [
     ("Mykola Patrushev", "PATRUSHEV, Nikolai Platonovich"), ("Serhii Shoigu", "SHOIGU, Sergei Kuzhugetovich"),
     ("Yevhen Prigozhin", "PRIGOZHIN, Yevgeniy Viktorovich"), ("Сергій Шойгу", "Сергей Шойгу"),
+    ("Патрушев Микола Платонович", "PATRUSHEV, Nikolai Platonovich"),  # no Ukrainian letter: read as Russian
     ("Oleksii Oleksandrovych DYKIY", "Aleksey Aleksandrovich DIKIY"),  # OFAC's and Canada's, merged now
 ])
 def test_a_ukrainian_given_name_is_the_russian_one(a, b):

@@ -137,6 +137,9 @@ GIVEN_NAME_FORMS = {
     "tetiana": "tatyana", "tetyana": "tatyana", "kateryna": "ekaterina", "iryna": "irina", "mariia": "mariya",
     "yuliia": "yuliya", "svitlana": "svetlana", "viktoriia": "viktoriya", "halyna": "galina", "liudmyla": "lyudmila",
     "lyudmyla": "lyudmila", "larysa": "larisa", "valentyna": "valentina",
+    # ... and as Russian letters read them, when a name has no letter only Ukrainian has (Микола Патрушев)
+    "mikola": "nikolay", "dmitro": "dmitriy", "mikhaylo": "mikhail", "mikhailo": "mikhail", "vasil": "vasiliy",
+    "kirilo": "kirill", "mikita": "nikita", "katerina": "ekaterina",
 }
 PATRONYMIC = re.compile(r"(?:ovich|evich|ovych|evych|ovitch|ovna|evna|ivna|ichna|inichna|ogly|oglu|kyzy|qizi)$")
 PATRONYMIC_WEIGHT = 0.5
