@@ -356,6 +356,8 @@ def _lone_short_words(a: Name, b: Name) -> tuple[str, str] | None:
             min(len(ia[0].text), len(ib[0].text)) <= LONE_WORD_MAX and \
             not any(t.kind == NUMBER for t in (*a.words, *b.words)):
         ta, tb = ia[0], ib[0]
+        if ta.key in b.compounds or tb.key in a.compounds:  # a kunya in one word: Abuanas is ABU ANAS
+            return None
         # a word read from Arabic script is written short (حماس, "hmas"): as written, it is its reading
         if ta.abjad != tb.abjad and reads_as(*((ta.text, tb.text) if ta.abjad else (tb.text, ta.text))):
             return None

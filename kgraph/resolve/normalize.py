@@ -307,7 +307,8 @@ class Name:
             # too many: AH LI (an alias of LI, Cheng Yu) met Ali, and David Ali scored 0.81 on it
             if (wi.kind == WORD or wi.text in ("abu", "abou")) and words[i + 1].kind == WORD \
                     and len(wi.text) + len(words[i + 1].text) >= 5:
-                compounds.setdefault(wi.key + words[i + 1].key, i)
+                k = words[i + 1].key  # a kunya's letter they meet at once, as a key writes a doubled one: Abuusamah
+                compounds.setdefault(wi.key + (k[1:] if wi.kind == PARTICLE and wi.key[-1:] == k[:1] else k), i)
             if wi.kind != WORD:
                 continue
             initials = wi.text[0]
@@ -330,7 +331,7 @@ def _classify(toks: list[str], cyrillic: bool, syllabic: bool = False, forms: bo
     if not syllabic:  # Mohd, Mykola (.tables); Md. Ali, RAHMAN, Md. Mizanur: Muhammad (John Smith MD: a doctor)
         toks = ["muhammad" if t == "md" and (i == 0 or inverted) and i < len(toks) - 1 else _GIVEN_FORMS.get(t, t)
                 for i, t in enumerate(toks)]
-    toks, servants = servant_names(toks, inverted) if not syllabic else (toks, frozenset())
+    toks, servants = (toks, frozenset()) if syllabic else servant_names(toks, inverted)
     keys = [phonetic(t) for t in toks]
     out: list[Token] = []
     i = 0
