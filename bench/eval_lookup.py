@@ -19,6 +19,9 @@ from the corpus's OFAC SDN file (2024) and Canada's list in a temporary data dir
   (Mohammadreza, Gholam Hossein): the share found first (or tied first), over every k-th such name
   (:data:`WRITTEN_SAMPLE`); and listed Russians as French and German papers write them (Tchirikov,
   Tschirikow for CHIRIKOV) and with their given name as Ukraine writes it (Mykola for Nikolai);
+* **Belarusians**: :data:`BELARUSIANS`, Belarus's officials, listed by OFAC in Belarusian romanisation
+  (NAUMAU, Uladzimir), as the press and other lists write them from Russian (Vladimir Naumov): the share
+  found first, and found first scoring 0.8 or more;
 * **negatives**: yente's synthetic true negatives (``yente_validation_negatives_*.csv``, built to look
   plausible while naming no listed person): the share whose first person hit scores 0.8 or more (a
   false alert for a screener who keeps such hits: ``kgraph screen --min-score 0.8``), and the lookup
@@ -97,6 +100,32 @@ PRESS_SPELLINGS = [
     ("ლაშა შუშანაშვილი", 13165), ("Տիգրան Խաչատուրով", 36961), ("Σεργκέι Λαβρόφ", 35233),
     ("Βλαντιμίρ Πούτιν", 35096), ("ולדימיר פוטין", 35096), ("חסן נסראללה", 2686),
 ]
+#: Belarus's officials, whom OFAC lists as Belarus romanises its language (NAUMAU, Uladzimir Uladzimiravich),
+#: as the UK's and Canada's lists and the press write them, from Russian (Vladimir Naumov, Владимир Наумов), and
+#: a few in Belarusian letters; each with the OFAC UID of the person (checked by hand against the 2024 SDN.CSV)
+BELARUSIANS = [
+    ("Aleksandr Grigoryevich Lukashenko", 9760), ("Лукашенко Александр Григорьевич", 9760), ("Лукашенко А.Г.", 9760),
+    ("Аляксандр Лукашэнка", 9760), ("Viktor Lukashenko", 9797), ("Виктор Александрович Лукашенко", 9797),
+    ("Dmitry Lukashenko", 32615), ("Galina Lukashenko", 35748), ("Галина Родионовна Лукашенко", 35748),
+    ("Viktor Golovanov", 9761), ("Виктор Голованов", 9761), ("Alexander Zimovsky", 9762),
+    ("Александр Зимовский", 9762), ("Stepan Sukhorenko", 9766), ("Dmitry Pavlichenko", 9768),
+    ("Дмитрий Павличенко", 9768), ("Viktor Sheiman", 9769), ("Виктор Шейман", 9769), ("Lidia Yermoshina", 9770),
+    ("Лидия Ермошина", 9770), ("Лідзія Ярмошына", 9770), ("Natalya Petkevich", 9771), ("Наталья Петкевич", 9771),
+    ("Vladimir Naumov", 9898), ("Владимир Наумов", 9898), ("Уладзімір Навумаў", 9898), ("Yuri Karayev", 29642),
+    ("Юрий Караев", 29642), ("Alexander Barsukov", 29662), ("Александр Барсуков", 29662), ("Ivan Kubrakov", 29663),
+    ("Иван Кубраков", 29663), ("Dmitry Balaba", 29664), ("Yuri Nazarenko", 29671), ("Vadim Ipatov", 29674),
+    ("Вадим Ипатов", 29674), ("Alexander Astreiko", 30517), ("Gennady Kazakevich", 30545),
+    ("Геннадий Казакевич", 30545), ("Nikolai Karpenkov", 31674), ("Николай Карпенков", 31674),
+    ("Mikhail Grib", 31831), ("Olga Doroshenko", 31911), ("Svetlana Katsuba", 31915), ("Marina Rakhmanova", 31947),
+    ("Natalya Eismont", 31949), ("Наталья Эйсмонт", 31949), ("Natalya Kochanova", 31950),
+    ("Наталья Кочанова", 31950), ("Ivan Tertel", 32277), ("Иван Тертель", 32277), ("Іван Тэртэль", 32277),
+    ("Nikolai Vorobei", 32612), ("Dmitry Gora", 32675), ("Konstantin Bychek", 32677), ("Oleg Gaidukevich", 32741),
+    ("Олег Гайдукевич", 32741), ("Leonid Churo", 32742), ("Alexei Avramenko", 32747), ("Алексей Авраменко", 32747),
+    ("Artyom Sikorsky", 32751), ("Anatoly Lapo", 33172), ("Sergei Azemsha", 32717), ("Roman Podlinev", 33174),
+    ("Alexander Shakutin", 46070), ("Александр Шакутин", 46070), ("Alexander Zaitsev", 34781),
+    ("Alexei Rymashevsky", 34770), ("Alexander Shatrov", 34774), ("Dmitry Mikhaltsov", 48602),
+    ("Igor Karpenko", 34945), ("Elena Baldovskaya", 34946), ("Elena Kuntsevich", 34948),
+]
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -171,6 +200,22 @@ def press_spellings(dd: Path, show_misses: bool) -> None:
     print(f"press spellings: {n} queries   recall@1 {at1 / n:.3f} ({at1}/{n})   recall@5 {at5 / n:.3f} ({at5}/{n})")
     for query, uid, first in misses if show_misses else ():
         print(f"    missed: {query!r} (ofac-{uid}; first hit {first[0] if first else 'none'})")
+
+
+def belarusians(dd: Path, show_misses: bool) -> None:
+    hit = alerts = 0
+    misses = []
+    for query, uid in BELARUSIANS:
+        first, hits = _found_first(dd, query, f"ofac-{uid}")
+        hit += first
+        alerts += first and hits[0]["score"] >= ALERT_SCORE
+        if not first:
+            misses.append((query, uid, hits[0]["name"] if hits else None))
+    n = len(BELARUSIANS)
+    print(f"Belarusians as Russian writes them: {n} queries   found first {hit / n:.3f} ({hit}/{n}), scoring "
+          f"{ALERT_SCORE} or more {alerts}")
+    for query, uid, first in misses if show_misses else ():
+        print(f"    missed: {query!r} (ofac-{uid}; first hit {first!r})")
 
 
 _GIVEN_TWO = (r"(?<![^\W_])(mohammad|mohammed|ali|gholam|hamid|amir|abol|abdol)(?:{sep})"
@@ -337,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
         press_spellings(dd, args.misses)
         written_otherwise(dd, args.misses)
         russian_elsewhere(dd, args.misses)
+        belarusians(dd, args.misses)
         negatives(args.corpus, dd)
     return 0
 

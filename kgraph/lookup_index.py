@@ -81,8 +81,10 @@ INDEX_NAME = "lookup.sqlite"
 #: and Abou as the particle Abu; format 18 files a kunya as one word too, Abu Bakar under abubakar; format 19
 #: reads German tsch as ch; format 20 reads Ukrainian given names as the Russian ones, Mykola as Nikolay; format
 #: 21 those read from Russian letters too, Микола as Nikolay; format 22 files a kunya whose name begins with
-#: the particle's last letter with that letter once, Abu Usamah under abusama).
-INDEX_FORMAT = 22
+#: the particle's last letter with that letter once, Abu Usamah under abusama; format 23 files a name in
+#: Belarusian romanisation under its Russian reading too, NAUMAU, Uladzimir under naumov, and a patronymic made
+#: of a known given name under the Russian one, Oleksandrovych under aleksandrovich, resolve.east_slavic).
+INDEX_FORMAT = 23
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
 #: candidates scored per query at most (the best keys are fetched first)

@@ -54,6 +54,8 @@ WEAK_PAIR_VALUE = 0.75
 WEAK_PAIR_EDITS = 2
 #: score multiplier when each name has a word the other lacks (a substitution, not an addition)
 CONFLICT = 0.7
+#: in names that pair their patronymics, two other words paired at less than this are two names
+FAMILY_MIN = 0.8
 #: score multiplier when both names carry legal forms of different families (LLC vs JSC, ANO vs LLC)
 FORM_MISMATCH = 0.8
 
@@ -213,6 +215,12 @@ def _patronymic_flip(a: list[Token], b: list[Token], pairs) -> bool:
     return False
 
 
+def _family_unlike(a: list[Token], b: list[Token], pairs) -> bool:
+    """Whether two names pair their patronymics, and two other words, not initials, less than FAMILY_MIN alike."""
+    return any(a[i].patronymic and b[j].patronymic for i, j, _ in pairs) and \
+        any(s < FAMILY_MIN and not a[i].patronymic and len(a[i].text) > 1 < len(b[j].text) for i, j, s in pairs)
+
+
 def _extra_cost(t: Token, person: bool, factor: float) -> float:
     """What a word found in one name only costs: its weight times ``factor``, except in an organisation's name,
     where a generic word that names another body costs a whole word ("Rosneft Trading" is not Rosneft) and
@@ -321,6 +329,12 @@ def _score(a: Name, b: Name, explain: list | None = None, person: bool = True, q
             score *= CONFLICT
             if explain is not None:
                 explain.append(("conflict", [t.text for t in left_a], [t.text for t in left_b], CONFLICT))
+        if person and _family_unlike(wa, wb, pairs):
+            # given name and patronymic are shared by thousands (Yuri Aleksandrovich): what is left names the
+            # person, and words only somewhat alike there are two names (PRONKO, PROTSENKO: 0.75 alike)
+            score *= CONFLICT
+            if explain is not None:
+                explain.append(("family", None, None, CONFLICT))
         if a.sonof and b.sonof and _patronymic_flip(wa, wb, pairs):
             score *= CONFLICT
             if explain is not None:

@@ -36,6 +36,7 @@ import unicodedata
 
 from anyascii import anyascii
 
+from .east_slavic import belarusian_reading, russian_patronymic
 from .theophoric import servant_names
 from .transliteration import CJK_CHARACTERS as _CJK, CYRILLIC_LETTERS as _CYR, transliterate
 from .tables import (
@@ -61,27 +62,9 @@ from .tables import (
     TITLES as _TITLES,
 )
 
-__all__ = [
-    "Token",
-    "Name",
-    "WORD",
-    "NUMBER",
-    "FORM",
-    "AVIATION",
-    "PARTICLE",
-    "GENERIC",
-    "OTHER_BODY_KEYS",
-    "fold",
-    "skeleton",
-    "ABJAD_SCRIPTS",
-    "transliterate",
-    "phonetic",
-    "tokenize",
-    "analyze",
-    "analyze_all",
-    "analyze_syllables",
-    "name_keys",
-]
+__all__ = ["Token", "Name", "WORD", "NUMBER", "FORM", "AVIATION", "PARTICLE", "GENERIC", "OTHER_BODY_KEYS", "fold",
+           "skeleton", "ABJAD_SCRIPTS", "transliterate", "phonetic", "tokenize", "analyze", "analyze_all",
+           "analyze_syllables", "name_keys"]
 
 # token classes
 WORD, NUMBER, FORM, AVIATION, PARTICLE, GENERIC = "word", "number", "form", "aviation", "particle", "generic"
@@ -139,8 +122,9 @@ def tokenize(text: str) -> list[list[str]]:
     out = []
     for form in transliterate(fold(text)):
         toks = _ascii_tokens(form)
-        if toks and toks not in out:
-            out.append(toks)
+        for reading in (toks, belarusian_reading(toks)):  # Alyaksandr Lukashenka is Aleksandr Lukashenko too
+            if reading and reading not in out:
+                out.append(reading)
     return out
 
 
@@ -329,8 +313,8 @@ class Name:
 def _classify(toks: list[str], cyrillic: bool, syllabic: bool = False, forms: bool = True, inverted: bool = False
               ) -> list[Token]:
     if not syllabic:  # Mohd, Mykola (.tables); Md. Ali, RAHMAN, Md. Mizanur: Muhammad (John Smith MD: a doctor)
-        toks = ["muhammad" if t == "md" and (i == 0 or inverted) and i < len(toks) - 1 else _GIVEN_FORMS.get(t, t)
-                for i, t in enumerate(toks)]
+        toks = ["muhammad" if t == "md" and (i == 0 or inverted) and i < len(toks) - 1 else
+                _GIVEN_FORMS.get(t) or russian_patronymic(t) for i, t in enumerate(toks)]
     toks, servants = (toks, frozenset()) if syllabic else servant_names(toks, inverted)
     keys = [phonetic(t) for t in toks]
     out: list[Token] = []

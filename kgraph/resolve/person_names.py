@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 
+from .east_slavic import russian_family_name
 from .normalize import _INITIALISM, Name, _analyze, analyze
 from .tables import SON_OF
 
@@ -67,6 +68,7 @@ def analyze_listed_person(text: str) -> tuple[Name, ...]:
         capitals = [w for w in words if w.isupper() and len(w) > 1]
         head = " ".join(capitals) if capitals and len(capitals) < len(words) else ""
     family = {t.text for name in _analyze(head, False) for t in name.tokens} if head.strip() else set()
+    family |= {russian_family_name(t) for t in family}  # in the Belarusian reading (NAUMAU: naumov)
     for name in names:  # tokens of their own: _analyze is not cached
         for t in name.tokens:
             t.family = t.text in family

@@ -141,7 +141,9 @@ def token_similarity(a: Token, b: Token) -> float:
         s = 0.0
     else:
         short, long_ = (a.text, b.text) if la < lb else (b.text, a.text)
-        if len(short) >= 3 and long_.startswith(short) and not family:
+        if a.patronymic != b.patronymic and long_.startswith(short) and len(long_) >= len(short) + 3:
+            s = 0.0  # a name and the patronymic made of it: Ivan Petrov is not Sergei Ivanovich Petrov
+        elif len(short) >= 3 and long_.startswith(short) and not family:
             # a truncation or short form: "Ben" / "Benjamin", "Abd" / "Abdul", "Int" / "International"; a
             # family name as a list writes it has none (DAR is no Darrell)
             s = max(PREFIX_SIM, _NS(a.text, b.text))

@@ -1,0 +1,185 @@
+"""Belarusian names as the Russian ones they are elsewhere, and patronymics by the name they are made of.
+
+Belarus's officials are listed by OFAC as Belarus romanises its own language, ``LUKASHENKA, Alyaksandr
+Ryhorovich`` and ``NAUMAU, Uladzimir Uladzimiravich``, and written by the UK's and Canada's lists and by the
+press from Russian: *Alexander Grigoryevich Lukashenko*, *Vladimir Naumov*. Word by word the two differ in
+ways a fuzzy comparison does not forgive: the given names (Uladzimir, Vladimir; Siarhei, Sergei; Volha,
+Olga), the family name's ending (Belarusian ў, written u or w, where Russian has v: Naumau, Naumov;
+Zimousky, Zimovsky; -enka for -enko), h for g (Halavanau, Golovanov), dz and ts for soft d and t
+(Tsertsel, Tertel). *Vladimir Naumov* found nothing, *Alexander Lukashenko* scored 0.76.
+
+:func:`belarusian_reading` gives a name in Belarusian romanisation (one with a Belarusian given name or
+patronymic, :data:`BELARUSIAN_GIVEN_NAMES`) a second reading, in Russian: its given names from the table, its
+other words by :func:`russian_family_name`. The name's own reading stays; the other is one more, as an Arabic
+name's readings are.
+
+:func:`russian_patronymic` writes a patronymic made of a known given name with that name in Russian and
+one ending, whatever the language: Ryhoravich (Belarusian), Hryhorovych (Ukrainian), Grigoryevich and
+Grigorievich are one word. Before, they met only as far as they were spelt alike.
+
+>>> belarusian_reading(["naumau", "uladzimir", "uladzimiravich"])
+['naumov', 'vladimir', 'uladzimiravich']
+>>> belarusian_reading(["lukashenka", "alyaksandr", "ryhorovich"]), belarusian_reading(["naumov", "vladimir"])
+(['lukashenko', 'aleksandr', 'ryhorovich'], None)
+>>> [russian_patronymic(w) for w in ("ryhoravich", "hryhorovych", "grigoryevich", "mikalaeuna", "abramovich")]
+['grigorovich', 'grigorovich', 'grigorovich', 'nikolaevna', 'abramovich']
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from .tables import GIVEN_NAME_FORMS
+
+__all__ = ["belarusian_reading", "russian_family_name", "russian_patronymic", "BELARUSIAN_GIVEN_NAMES"]
+
+#: Belarusian given names as Belarus romanises them (passports, OFAC, the EU) and as Russian letters read
+#: Belarusian spelling (Сяргей: syargey), with the Russian name's romanisation. Read so only in a name read as
+#: Belarusian (:func:`belarusian_reading`), and a few do not make a name Belarusian alone (:data:`_NOT_ALONE`)
+BELARUSIAN_GIVEN_NAMES = {
+    **dict.fromkeys(("aliaksandr", "alyaksandr", "aliaksandar", "aliaksander", "alaksandr"), "aleksandr"),
+    **dict.fromkeys(("aliaksandra", "alyaksandra"), "aleksandra"),
+    **dict.fromkeys(("uladzimir", "uladzimer", "uladzimier"), "vladimir"),
+    **dict.fromkeys(("siarhei", "siarhey", "syarhei", "syarhey", "siarhiej", "siarhej", "siargei", "syargey"),
+                    "sergey"),
+    **dict.fromkeys(("dzmitry", "dzmitriy", "dzmitri", "dzmitryi", "dzmitryy", "dzmitrij", "zmitser", "zmicier"),
+                    "dmitriy"),
+    **dict.fromkeys(("ihar", "igar"), "igor"),
+    **dict.fromkeys(("mikalai", "mikalay", "mikalaj"), "nikolay"),
+    **dict.fromkeys(("yauhen", "yauheni", "yauheniy", "jauhien", "iauhen", "yaugen", "yauhien"), "yevgeniy"),
+    **dict.fromkeys(("yauhenia", "yauheniya"), "yevgeniya"),
+    **dict.fromkeys(("henadz", "hienadz", "genadz", "henadzi", "henadzy", "gienadz"), "gennadiy"),
+    **dict.fromkeys(("viktar", "wiktar"), "viktor"),
+    **dict.fromkeys(("aleh", "aleg"), "oleg"),
+    "raman": "roman",
+    **dict.fromkeys(("kanstantsin", "kanstantin", "kanstancin", "kanstantsyn"), "konstantin"),
+    **dict.fromkeys(("leanid", "lieanid", "lyeanid"), "leonid"),
+    **dict.fromkeys(("piatro", "pyatro", "piotr", "piatr", "pyatr"), "petr"),
+    "vadzim": "vadim",
+    "volha": "olga",
+    **dict.fromkeys(("natallia", "natallya", "natalla"), "natalya"),
+    **dict.fromkeys(("sviatlana", "svyatlana", "sviatlana"), "svetlana"),
+    "maryna": "marina", "alena": "elena", "halina": "galina", "hleb": "gleb", "paval": "pavel", "kiryl": "kirill",
+    **dict.fromkeys(("lidziya", "lidzija", "lidzia"), "lidiya"),
+    **dict.fromkeys(("stsiapan", "stiapan", "stsyapan", "styapan"), "stepan"),
+    **dict.fromkeys(("artsiom", "artsem", "artsyom"), "artem"),
+    **dict.fromkeys(("anatol", "anatoli"), "anatoliy"),
+    **dict.fromkeys(("aliaksei", "aliaksey", "alyaksei", "alyaksey", "aliaksiej", "aliaksej"), "aleksey"),
+    **dict.fromkeys(("uladzislau", "uladzislaw", "uladzislav"), "vladislav"),
+    **dict.fromkeys(("tatsiana", "tatsyana", "tatstsyana", "tatciana", "tacciana"), "tatyana"),
+    **dict.fromkeys(("valiantsin", "valyantsin"), "valentin"),
+    **dict.fromkeys(("valiantsina", "valyantsina"), "valentina"),
+    **dict.fromkeys(("yahor", "yagor"), "egor"),
+    **dict.fromkeys(("vital", "vitali"), "vitaliy"),
+    **dict.fromkeys(("ryhor", "rygor"), "grigoriy"),
+    "barys": "boris",
+    **dict.fromkeys(("katsiaryna", "katsyaryna", "katsiarina"), "ekaterina"),
+    "aksana": "oksana",
+    **dict.fromkeys(("nadzeya", "nadzeja", "nadzieja", "nadzeia"), "nadezhda"),
+    "stanislau": "stanislav", "yaraslau": "yaroslav",
+    **dict.fromkeys(("viachaslau", "vyachaslau"), "vyacheslav"),
+    **dict.fromkeys(("fiodar", "fedar", "fyodar"), "fedor"),
+    "ihnat": "ignat", "arkadz": "arkadiy", "radzivon": "rodion", "yakau": "yakov", "branislau": "bronislav",
+    **dict.fromkeys(("dzianis", "dzyanis"), "denis"),
+    "veranika": "veronika",
+}
+
+#: Belarusian given names that are others' too: Raman an Indian name, Alena a Czech one, Halina a Polish one, Vital
+#: an English word; they are read as Russian in a name that is Belarusian by another word
+_NOT_ALONE = frozenset({"raman", "alena", "halina", "vital", "anatol", "aleg", "paval"})
+#: a Belarusian patronymic's ending (Uladzimiravich, Radzivonawna, Mikalaeuna): the name is read as Belarusian
+_BELARUSIAN_PATRONYMIC = re.compile(r"(?:avich|auna|awna|euna|ewna)$")
+#: a patronymic's ending, in Russian, Ukrainian and Belarusian romanisations: what is before it is the given
+#: name it is made of, without its last i/y/j (Sergeyevich, Serhiyovych: serge, serh); ``other`` an ending
+#: only Belarusian or Ukrainian writes (Ivanauna, Yanukovych), put in Russian whatever the name
+_PATRONYMIC_SPLIT = re.compile(r"^([a-z]{3,}?)[iyj]*(?:(?:[iy]?[oe])(?:vich|vitch|vna)|"
+                               r"(?P<other>(?:[iy]?[oe])(?:vych|wich|una|wna)|a(?:vich|una|wna)|y?ivna))$")
+#: given names whose vowel falls out of their patronymic (Pavel, Pavlovich; Belarusian Paval, Paulavich)
+_STEM_OF = {"pavel": "pavl", "paval": "pavl", "paul": "pavl", "pavlo": "pavl"}
+_VOWEL_END = re.compile(r"[aeiou]$")
+
+
+def _stem(name: str) -> str:
+    """A given name as its patronymic begins: Sergey serge, Dmitriy dmitr, Petro petr, Stanislau stanislav."""
+    name = _STEM_OF.get(name) or re.sub(r"(?<=[a-z]{3})(?:[iy]+j?|j|o)$", "", name)
+    return re.sub(r"au$", "av", name)
+
+
+@functools.lru_cache(maxsize=1)
+def _stems() -> dict[str, str]:
+    """The key of the stem of every spelling of a given name the tables know -> the Russian name's stem."""
+    from .normalize import phonetic
+
+    out: dict[str, str] = {}
+    for spelling, russian in (*GIVEN_NAME_FORMS.items(), *BELARUSIAN_GIVEN_NAMES.items(), *_STEM_OF.items()):
+        if spelling not in ("mohd", "muhd", "mhd"):
+            out.setdefault(phonetic(_stem(spelling)), _stem(russian))
+            out.setdefault(phonetic(_stem(russian)), _stem(russian))
+    return out
+
+
+def russian_patronymic(word: str) -> str:
+    """A patronymic made of a given name the tables know, written with the Russian name and one ending
+    (-ovich, -evich after a vowel; -ovna, -evna), one with a Belarusian or Ukrainian ending with the Russian
+    one; any other word as it is (Abramovich, a family name, too).
+
+    >>> russian_patronymic("oleksandrovych"), russian_patronymic("aliaksandrauna"), russian_patronymic("sergeevich")
+    ('aleksandrovich', 'aleksandrovna', 'sergeevich')
+    >>> russian_patronymic("ivanauna"), russian_patronymic("yanukovych"), russian_patronymic("paulavich")
+    ('ivanovna', 'yanukovich', 'pavlovich')
+    """
+    m = _PATRONYMIC_SPLIT.match(word)
+    if m is None:
+        return word
+    from .normalize import phonetic
+
+    stem = _stems().get(phonetic(_stem(m.group(1))))
+    if stem is None:
+        if not m.group("other"):
+            return word
+        stem = m.group(1)
+    vowel = bool(_VOWEL_END.search(stem))
+    if word.endswith("na"):
+        return stem + ("evna" if vowel else "ovna")
+    return stem + ("evich" if vowel else "ovich")
+
+
+# Belarusian spelling -> Russian, in order, for a word of a name read as Belarusian that is not a given name
+_FAMILY_RULES = [
+    (re.compile(r"enka$"), "enko"),  # Лукашэнка, Лукашенко
+    (re.compile(r"(?<=[a-z]{3})(?<!s)ka$"), "ko"),  # Астрэйка, Астрейко; not -ska (Kalinowska)
+    # ў, written u or w: Навумаў (Naumau), Наумов; Зімоўскі (Zimousky), Зимовский; Аўраменка, Авраменко
+    (re.compile(r"(?<=[a-z]{2})[aou][uw]$"), "ov"),
+    (re.compile(r"(?<=[a-z]{2})e[uw]$"), "ev"),
+    (re.compile(r"(?<=[a-z])[aou][uw](?=sk)"), "ov"),
+    (re.compile(r"(?<=[a-z])e[uw](?=sk)"), "ev"),
+    (re.compile(r"^au(?=[bcdfgklmnprstvz])"), "av"),
+    (re.compile(r"(?<=[bcdfghklmnprstvz])ava$"), "ova"),  # Рахманава, Рахманова
+    (re.compile(r"(?<![kszc])h"), "g"),  # Галаванаў (Halavanau), Голованов; not kh, sh, ch, zh
+    (re.compile(r"dz(?!h)"), "d"),  # дзеканне: Давыдзька, Давыдько
+    (re.compile(r"ts(?=[iey])"), "t"),  # цеканне: Тэрцэль (Tsertsel), Тертель
+    (re.compile(r"(?<=[bcdfgklmnprstvz])[iy]a"), "e"),  # Пяткевіч (Piatkevich), Петкевич
+    (re.compile(r"^[iy]a"), "ye"),  # Ярмошына, Ермошина
+]
+
+
+def russian_family_name(word: str) -> str:
+    """A word of a name read as Belarusian written as Russian writes it.
+
+    >>> [russian_family_name(w) for w in ("naumau", "zimousky", "halavanau", "tsertsel", "piatkevich", "yarmoshina")]
+    ['naumov', 'zimovsky', 'galavanov', 'tertel', 'petkevich', 'yermoshina']
+    """
+    if _BELARUSIAN_PATRONYMIC.search(word) or russian_patronymic(word) != word:
+        return word  # a patronymic, read by russian_patronymic
+    for pattern, rep in _FAMILY_RULES:
+        word = pattern.sub(rep, word)
+    return word
+
+
+def belarusian_reading(toks: list[str]) -> list[str] | None:
+    """The words of a name in Belarusian romanisation as Russian's: None for a name with no Belarusian
+    given name nor patronymic, or one that reads the same."""
+    if not any(t in BELARUSIAN_GIVEN_NAMES and t not in _NOT_ALONE or _BELARUSIAN_PATRONYMIC.search(t) for t in toks):
+        return None
+    out = [BELARUSIAN_GIVEN_NAMES.get(t) or russian_family_name(t) for t in toks]
+    return out if out != toks else None
