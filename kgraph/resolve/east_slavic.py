@@ -31,7 +31,7 @@ import re
 
 from .tables import GIVEN_NAME_FORMS
 
-__all__ = ["belarusian_reading", "russian_family_name", "russian_patronymic", "BELARUSIAN_GIVEN_NAMES"]
+__all__ = ["belarusian_reading", "russian_family_name", "russian_patronymic", "BELARUSIAN_GIVEN_NAMES", "PATRONYMIC_ENDS"]
 
 #: Belarusian given names as Belarus romanises them (passports, OFAC, the EU) and as Russian letters read
 #: Belarusian spelling (Сяргей: syargey), with the Russian name's romanisation. Read so only in a name read as
@@ -87,8 +87,11 @@ BELARUSIAN_GIVEN_NAMES = {
 #: Belarusian given names that are others' too: Raman an Indian name, Alena a Czech one, Halina a Polish one, Vital
 #: an English word; they are read as Russian in a name that is Belarusian by another word
 _NOT_ALONE = frozenset({"raman", "alena", "halina", "vital", "anatol", "aleg", "paval"})
+_MARKS = frozenset(BELARUSIAN_GIVEN_NAMES) - _NOT_ALONE
 #: a Belarusian patronymic's ending (Uladzimiravich, Radzivonawna, Mikalaeuna): the name is read as Belarusian
-_BELARUSIAN_PATRONYMIC = re.compile(r"(?:avich|auna|awna|euna|ewna)$")
+_BELARUSIAN_PATRONYMIC = ("avich", "auna", "awna", "euna", "ewna")
+#: how every patronymic :data:`_PATRONYMIC_SPLIT` reads ends (most words do not: no regular expression for them)
+PATRONYMIC_ENDS = ("ich", "ych", "itch", "na")
 #: a patronymic's ending, in Russian, Ukrainian and Belarusian romanisations: what is before it is the given
 #: name it is made of, without its last i/y/j (Sergeyevich, Serhiyovych: serge, serh); ``other`` an ending
 #: only Belarusian or Ukrainian writes (Ivanauna, Yanukovych), put in Russian whatever the name
@@ -128,7 +131,7 @@ def russian_patronymic(word: str) -> str:
     >>> russian_patronymic("ivanauna"), russian_patronymic("yanukovych"), russian_patronymic("paulavich")
     ('ivanovna', 'yanukovich', 'pavlovich')
     """
-    m = _PATRONYMIC_SPLIT.match(word)
+    m = _PATRONYMIC_SPLIT.match(word) if word.endswith(PATRONYMIC_ENDS) else None
     if m is None:
         return word
     from .normalize import phonetic
@@ -169,7 +172,7 @@ def russian_family_name(word: str) -> str:
     >>> [russian_family_name(w) for w in ("naumau", "zimousky", "halavanau", "tsertsel", "piatkevich", "yarmoshina")]
     ['naumov', 'zimovsky', 'galavanov', 'tertel', 'petkevich', 'yermoshina']
     """
-    if _BELARUSIAN_PATRONYMIC.search(word) or russian_patronymic(word) != word:
+    if word.endswith(_BELARUSIAN_PATRONYMIC) or russian_patronymic(word) != word:
         return word  # a patronymic, read by russian_patronymic
     for pattern, rep in _FAMILY_RULES:
         word = pattern.sub(rep, word)
@@ -179,7 +182,7 @@ def russian_family_name(word: str) -> str:
 def belarusian_reading(toks: list[str]) -> list[str] | None:
     """The words of a name in Belarusian romanisation as Russian's: None for a name with no Belarusian
     given name nor patronymic, or one that reads the same."""
-    if not any(t in BELARUSIAN_GIVEN_NAMES and t not in _NOT_ALONE or _BELARUSIAN_PATRONYMIC.search(t) for t in toks):
+    if _MARKS.isdisjoint(toks) and not any(t.endswith(_BELARUSIAN_PATRONYMIC) for t in toks):
         return None
     out = [BELARUSIAN_GIVEN_NAMES.get(t) or russian_family_name(t) for t in toks]
     return out if out != toks else None

@@ -36,7 +36,7 @@ import unicodedata
 
 from anyascii import anyascii
 
-from .east_slavic import belarusian_reading, russian_patronymic
+from .east_slavic import PATRONYMIC_ENDS, belarusian_reading, russian_patronymic
 from .theophoric import servant_names
 from .transliteration import CJK_CHARACTERS as _CJK, CYRILLIC_LETTERS as _CYR, transliterate
 from .tables import (
@@ -314,7 +314,8 @@ def _classify(toks: list[str], cyrillic: bool, syllabic: bool = False, forms: bo
               ) -> list[Token]:
     if not syllabic:  # Mohd, Mykola (.tables); Md. Ali, RAHMAN, Md. Mizanur: Muhammad (John Smith MD: a doctor)
         toks = ["muhammad" if t == "md" and (i == 0 or inverted) and i < len(toks) - 1 else
-                _GIVEN_FORMS.get(t) or russian_patronymic(t) for i, t in enumerate(toks)]
+                _GIVEN_FORMS.get(t) or (russian_patronymic(t) if t.endswith(PATRONYMIC_ENDS) else t)
+                for i, t in enumerate(toks)]
     toks, servants = (toks, frozenset()) if syllabic else servant_names(toks, inverted)
     keys = [phonetic(t) for t in toks]
     out: list[Token] = []
