@@ -18,7 +18,8 @@ from the corpus's OFAC SDN file (2024) and Canada's list in a temporary data dir
   and Md., Abu as Abou, a kunya in one word (Abubakar), a Persian given name of two in one word or two
   (Mohammadreza, Gholam Hossein): the share found first (or tied first), over every k-th such name
   (:data:`WRITTEN_SAMPLE`); and listed Russians as French and German papers write them (Tchirikov,
-  Tschirikow for CHIRIKOV) and with their given name as Ukraine writes it (Mykola for Nikolai);
+  Tschirikow for CHIRIKOV), with their given name as Ukraine writes it (Mykola for Nikolai), and with
+  both as Ukraine romanises them from its letters (Yevhen Pryhozhyn for PRIGOZHIN);
 * **Belarusians**: :data:`BELARUSIANS`, Belarus's officials, listed by OFAC in Belarusian romanisation
   (NAUMAU, Uladzimir), as the press and other lists write them from Russian (Vladimir Naumov): the share
   found first, and found first scoring 0.8 or more;
@@ -259,8 +260,13 @@ _UKRAINIAN_GIVEN = {
 
 
 def _russian_in(language: str, name: str) -> str:
-    if language == "Ukrainian":  # the given name only: the family name stays as the lists write it
+    if language in ("Ukrainian", "Ukraine's romanisation"):
         given, family = name.split(" ", 1)
+        family = family.lower()
+        if language != "Ukrainian":  # the given name only: the family name stays as the lists write it
+            # ... or as Ukraine writes it from its letters: г is h, и y (Пригожин: Pryhozhyn), -ий -yi
+            family = re.sub(r"(?<=[bcdfgklmnprstvzh])i(?![aeiouy])", "y", family.replace("g", "h"))
+            family = re.sub(r"(?:iy|yy)$", "yi", family)
         return f"{_UKRAINIAN_GIVEN.get(given.lower(), given)} {family.capitalize()}"
     table = _RUSSIAN_IN[language]
     pattern = re.compile("|".join(sorted(table, key=len, reverse=True)))
@@ -317,8 +323,9 @@ def written_otherwise(dd: Path, show_misses: bool) -> None:
 
 def russian_elsewhere(dd: Path, show_misses: bool) -> None:
     """Listed Russians (a family name, a given name and a patronymic) as French and German papers write
-    their given and family names (Oleg Tchirikov, Oleg Tschirikow for CHIRIKOV, Oleg Sergeyevich), and with
-    their given name as Ukraine romanises it (Oleh Chirikov)."""
+    their given and family names (Oleg Tchirikov, Oleg Tschirikow for CHIRIKOV, Oleg Sergeyevich), with
+    their given name as Ukraine romanises it (Oleh Chirikov), and with both as Ukraine romanises them from
+    its letters (Oleh Chyrykov; Yevhen Pryhozhyn for PRIGOZHIN)."""
     import sqlite3
 
     con = sqlite3.connect(dd / "graph" / "current" / INDEX_NAME)
@@ -331,7 +338,7 @@ def russian_elsewhere(dd: Path, show_misses: bool) -> None:
                 break
     con.close()
     picked = cases[:: max(1, len(cases) // WRITTEN_SAMPLE)]
-    for language in (*_RUSSIAN_IN, "Ukrainian"):
+    for language in (*_RUSSIAN_IN, "Ukrainian", "Ukraine's romanisation"):
         hit, alerts, n, misses = 0, 0, 0, []
         for nid, name, plain in picked:
             query = _russian_in(language, plain)

@@ -83,8 +83,9 @@ INDEX_NAME = "lookup.sqlite"
 #: 21 those read from Russian letters too, Микола as Nikolay; format 22 files a kunya whose name begins with
 #: the particle's last letter with that letter once, Abu Usamah under abusama; format 23 files a name in
 #: Belarusian romanisation under its Russian reading too, NAUMAU, Uladzimir under naumov, and a patronymic made
-#: of a known given name under the Russian one, Oleksandrovych under aleksandrovich, resolve.east_slavic).
-INDEX_FORMAT = 23
+#: of a known given name under the Russian one, Oleksandrovych under aleksandrovich, resolve.east_slavic; format
+#: 24 a name in Ukrainian romanisation under its reading with g for h too, Pryhozhyn under prigozhin).
+INDEX_FORMAT = 24
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
 #: candidates scored per query at most (the best keys are fetched first)

@@ -816,3 +816,14 @@ def test_names_that_share_given_name_and_patronymic_need_a_family_name_alike():
     # two Canadian records (Ukraine, items 39 and 123), merged at 0.888 once their patronymics were one word
     assert compare_texts("Yuri Aleksandrovich PRONKO", "Yurii Oleksandrovych PROTSENKO") < 0.75
     assert compare_texts("Yuri Aleksandrovich PRONKO", "Yurii Oleksandrovych PRONKO") >= 0.95
+
+
+@pytest.mark.parametrize("ukrainian, russian", [
+    ("Yevhenii Pryhozhyn", "PRIGOZHIN, Yevgeniy Viktorovich"),  # Ukraine writes Russians' names from its letters
+    ("Serhii Shoihu", "SHOIGU, Sergei Kuzhugetovich"),          # г is h
+    ("Shoihu Serhii Kuzhuhetovych", "Sergei Kuzhugetovich Shoigu"),
+    ("Dmytro Medvediev", "MEDVEDEV, Dmitry Anatolievich"),      # є after a consonant
+])
+def test_a_russian_name_in_ukrainian_romanisation_is_the_russian_one(ukrainian, russian):
+    assert compare_texts(ukrainian, russian) >= 0.9
+    assert {k for k in name_keys(ukrainian) if k.startswith("n:")} & set(name_keys(russian)) - {"n:sergei"}

@@ -67,8 +67,10 @@ def lookup(dd, query, limit, types, as_json):
     Patrushev: PATRUSHEV, Nikolai). A Belarusian listed as Belarus
     romanises its language is found by the Russian name the press writes
     (Vladimir Naumov, Ivan Tertel: NAUMAU, Uladzimir; TSERTSEL, Ivan), and
-    the other way round; a patronymic is one word in Russian, Ukrainian and
-    Belarusian (Hryhorovych, Ryhoravich: Grigoryevich). A query whose
+    the other way round, a Russian as Ukraine romanises its letters
+    (Yevhenii Pryhozhyn, Serhii Shoihu: PRIGOZHIN, SHOIGU), and a
+    patronymic is one word in Russian, Ukrainian and Belarusian
+    (Hryhorovych, Ryhoravich: Grigoryevich). A query whose
     words find no name is tried on the names spelt nearly as them (Prigozin:
     PRIGOZHIN; why says "a near spelling"). A query that finds nothing but
     reads as an aircraft model (Ил-76, Boeing 737) is pointed to the library

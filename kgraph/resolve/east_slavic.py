@@ -31,7 +31,7 @@ import re
 
 from .tables import GIVEN_NAME_FORMS
 
-__all__ = ["belarusian_reading", "russian_family_name", "russian_patronymic", "BELARUSIAN_GIVEN_NAMES", "PATRONYMIC_ENDS"]
+__all__ = ["belarusian_reading", "ukrainian_reading", "russian_family_name", "russian_patronymic", "BELARUSIAN_GIVEN_NAMES", "PATRONYMIC_ENDS"]
 
 #: Belarusian given names as Belarus romanises them (passports, OFAC, the EU) and as Russian letters read
 #: Belarusian spelling (Сяргей: syargey), with the Russian name's romanisation. Read so only in a name read as
@@ -147,6 +147,8 @@ def russian_patronymic(word: str) -> str:
     return stem + ("evich" if vowel else "ovich")
 
 
+#: h where Russian has g, in Belarusian and Ukrainian romanisations (г is h); not the h of kh, sh, ch, zh
+_H_FOR_G = re.compile(r"(?<![kszc])h")
 # Belarusian spelling -> Russian, in order, for a word of a name read as Belarusian that is not a given name
 _FAMILY_RULES = [
     (re.compile(r"enka$"), "enko"),  # Лукашэнка, Лукашенко
@@ -158,7 +160,7 @@ _FAMILY_RULES = [
     (re.compile(r"(?<=[a-z])e[uw](?=sk)"), "ev"),
     (re.compile(r"^au(?=[bcdfgklmnprstvz])"), "av"),
     (re.compile(r"(?<=[bcdfghklmnprstvz])ava$"), "ova"),  # Рахманава, Рахманова
-    (re.compile(r"(?<![kszc])h"), "g"),  # Галаванаў (Halavanau), Голованов; not kh, sh, ch, zh
+    (_H_FOR_G, "g"),  # Галаванаў (Halavanau), Голованов
     (re.compile(r"dz(?!h)"), "d"),  # дзеканне: Давыдзька, Давыдько
     (re.compile(r"ts(?=[iey])"), "t"),  # цеканне: Тэрцэль (Tsertsel), Тертель
     (re.compile(r"(?<=[bcdfgklmnprstvz])[iy]a"), "e"),  # Пяткевіч (Piatkevich), Петкевич
@@ -185,4 +187,28 @@ def belarusian_reading(toks: list[str]) -> list[str] | None:
     if _MARKS.isdisjoint(toks) and not any(t.endswith(_BELARUSIAN_PATRONYMIC) for t in toks):
         return None
     out = [BELARUSIAN_GIVEN_NAMES.get(t) or russian_family_name(t) for t in toks]
+    return out if out != toks else None
+
+
+#: how a name is Ukrainian: a given name as Ukraine romanises it (GIVEN_NAME_FORMS' Mykola, Serhii, Yevhenii), a
+#: patronymic with a Ukrainian ending
+_UKRAINIAN_MARKS = frozenset(k for k, v in GIVEN_NAME_FORMS.items() if v != "muhammad")
+_UKRAINIAN_PATRONYMIC = ("ovych", "evych", "ivna")
+#: Ukrainian є after a consonant, where Russian has е: Медведєв (Medvediev), Медведев
+_YE_AFTER_CONSONANT = re.compile(r"(?<=[bcdfgklmnprstvz])ie")
+
+
+def ukrainian_reading(toks: list[str]) -> list[str] | None:
+    """The words of a name in Ukrainian romanisation with Russian's g for h: Ukraine writes Russians' names from
+    its own letters, where г is h (Шойгу: Shoihu, Пригожин: Pryhozhyn). None for a name with no Ukrainian given
+    name nor patronymic, or one that reads the same.
+
+    >>> ukrainian_reading(["yevhenii", "pryhozhyn"]), ukrainian_reading(["dmytro", "medvediev"])
+    (['yevhenii', 'prygozhyn'], ['dmytro', 'medvedev'])
+    >>> ukrainian_reading(["herman", "href"]), ukrainian_reading(["shoihu", "serhii", "kuzhuhetovych"])
+    (None, ['shoigu', 'serhii', 'kuzhugetovych'])
+    """
+    if _UKRAINIAN_MARKS.isdisjoint(toks) and not any(t.endswith(_UKRAINIAN_PATRONYMIC) for t in toks):
+        return None
+    out = [t if t in GIVEN_NAME_FORMS else _YE_AFTER_CONSONANT.sub("e", _H_FOR_G.sub("g", t)) for t in toks]
     return out if out != toks else None

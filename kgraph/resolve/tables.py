@@ -125,7 +125,8 @@ SON_OF = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "walad"})
 #: (PetroVietnam) nor Hanna (an Arabic John)
 GIVEN_NAME_FORMS = {
     "mohd": "muhammad", "muhd": "muhammad", "mhd": "muhammad",
-    "yevhen": "yevgeniy", "ievhen": "yevgeniy", "yevgen": "yevgeniy", "ievgen": "yevgeniy", "serhii": "sergey",
+    "yevhen": "yevgeniy", "ievhen": "yevgeniy", "yevgen": "yevgeniy", "ievgen": "yevgeniy", "yevhenii": "yevgeniy",
+    "yevheniy": "yevgeniy", "ievhenii": "yevgeniy", "yevheniia": "yevgeniya", "olha": "olga", "serhii": "sergey",
     "serhiy": "sergey", "sergii": "sergey", "sergiy": "sergey", "mykola": "nikolay", "ihor": "igor", "oleh": "oleg",
     "oleksandr": "aleksandr", "olexandr": "aleksandr", "oleksander": "aleksandr", "oleksii": "aleksey",
     "oleksiy": "aleksey", "olexiy": "aleksey", "andrii": "andrey", "andriy": "andrey", "volodymyr": "vladimir",
