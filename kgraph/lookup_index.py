@@ -84,8 +84,9 @@ INDEX_NAME = "lookup.sqlite"
 #: the particle's last letter with that letter once, Abu Usamah under abusama; format 23 files a name in
 #: Belarusian romanisation under its Russian reading too, NAUMAU, Uladzimir under naumov, and a patronymic made
 #: of a known given name under the Russian one, Oleksandrovych under aleksandrovich, resolve.east_slavic; format
-#: 24 a name in Ukrainian romanisation under its reading with g for h too, Pryhozhyn under prigozhin).
-INDEX_FORMAT = 24
+#: 24 a name in Ukrainian romanisation under its reading with g for h too, Pryhozhyn under prigozhin; format 25
+#: a Russian name as German writes it under its reading with kh for ch, Chutaew under khutaew, and Pjotr as Petr).
+INDEX_FORMAT = 25
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
 #: candidates scored per query at most (the best keys are fetched first)

@@ -827,3 +827,18 @@ def test_names_that_share_given_name_and_patronymic_need_a_family_name_alike():
 def test_a_russian_name_in_ukrainian_romanisation_is_the_russian_one(ukrainian, russian):
     assert compare_texts(ukrainian, russian) >= 0.9
     assert {k for k in name_keys(ukrainian) if k.startswith("n:")} & set(name_keys(russian)) - {"n:sergei"}
+
+
+@pytest.mark.parametrize("german, russian", [
+    ("Bekchan Barachojew", "BARAKHOYEV, Bekkhan Abdulkhamidovich"),  # German ch for х: 0.83, no key in common
+    ("Michail Mischustin", "MISHUSTIN, Mikhail Vladimirovich"),      # 0.87
+    ("Pjotr Awen", "AVEN, Petr Olegovich"),                          # Пётр: 0.68 before
+])
+def test_a_russian_name_as_german_writes_it_is_the_russian_one(german, russian):
+    assert compare_texts(german, russian) >= 0.9
+
+
+def test_a_name_without_a_german_mark_keeps_its_ch():
+    from kgraph.resolve.east_slavic import german_reading
+
+    assert german_reading(["charles", "taylor"]) is None and german_reading(["sergej", "tschemesow"]) is None

@@ -1,4 +1,5 @@
-"""Belarusian names as the Russian ones they are elsewhere, and patronymics by the name they are made of.
+"""Belarusian names as the Russian ones they are elsewhere, Russian names as Ukraine and Germany write them, and
+patronymics by the name they are made of.
 
 Belarus's officials are listed by OFAC as Belarus romanises its own language, ``LUKASHENKA, Alyaksandr
 Ryhorovich`` and ``NAUMAU, Uladzimir Uladzimiravich``, and written by the UK's and Canada's lists and by the
@@ -31,7 +32,7 @@ import re
 
 from .tables import GIVEN_NAME_FORMS
 
-__all__ = ["belarusian_reading", "ukrainian_reading", "russian_family_name", "russian_patronymic", "BELARUSIAN_GIVEN_NAMES", "PATRONYMIC_ENDS"]
+__all__ = ["belarusian_reading", "ukrainian_reading", "german_reading", "russian_family_name", "russian_patronymic", "BELARUSIAN_GIVEN_NAMES", "PATRONYMIC_ENDS"]
 
 #: Belarusian given names as Belarus romanises them (passports, OFAC, the EU) and as Russian letters read
 #: Belarusian spelling (Сяргей: syargey), with the Russian name's romanisation. Read so only in a name read as
@@ -54,7 +55,7 @@ BELARUSIAN_GIVEN_NAMES = {
     "raman": "roman",
     **dict.fromkeys(("kanstantsin", "kanstantin", "kanstancin", "kanstantsyn"), "konstantin"),
     **dict.fromkeys(("leanid", "lieanid", "lyeanid"), "leonid"),
-    **dict.fromkeys(("piatro", "pyatro", "piotr", "piatr", "pyatr"), "petr"),
+    **dict.fromkeys(("piatro", "pyatro", "piatr", "pyatr"), "petr"),
     "vadzim": "vadim",
     "volha": "olga",
     **dict.fromkeys(("natallia", "natallya", "natalla"), "natalya"),
@@ -211,4 +212,24 @@ def ukrainian_reading(toks: list[str]) -> list[str] | None:
     if _UKRAINIAN_MARKS.isdisjoint(toks) and not any(t.endswith(_UKRAINIAN_PATRONYMIC) for t in toks):
         return None
     out = [t if t in GIVEN_NAME_FORMS else _YE_AFTER_CONSONANT.sub("e", _H_FOR_G.sub("g", t)) for t in toks]
+    return out if out != toks else None
+
+
+#: how a name is a Russian one as German writes it: an ending in -ow, -ew, -owa, -ewa, -owitsch, -ij, or sch
+#: for ш, tsch for ч (Patruschew, Prigoschin, Mischustin, Tschemesow)
+_GERMAN_MARK = re.compile(r"(?:[oe]wa?|witsch|ij)$|sch")
+#: German ch, where Russian has х (kh): not the ch of sch nor tsch
+_GERMAN_CH = re.compile(r"(?<![st])ch")
+
+
+def german_reading(toks: list[str]) -> list[str] | None:
+    """The words of a Russian name as German writes it with kh for its ch (Michail Chodorkowski, Bekchan
+    Barachojew: Mikhail Khodorkovsky, Bekkhan BARAKHOYEV). None for a name with no German mark, or no such ch.
+
+    >>> german_reading(["chusein", "chutaew"]), german_reading(["sergej", "tschemesow"]), german_reading(["chaim"])
+    (['khusein', 'khutaew'], None, None)
+    """
+    if not any(_GERMAN_MARK.search(t) for t in toks):
+        return None
+    out = [_GERMAN_CH.sub("kh", t) for t in toks]
     return out if out != toks else None

@@ -36,7 +36,7 @@ import unicodedata
 
 from anyascii import anyascii
 
-from .east_slavic import PATRONYMIC_ENDS, belarusian_reading, russian_patronymic, ukrainian_reading
+from .east_slavic import PATRONYMIC_ENDS, belarusian_reading, german_reading, russian_patronymic, ukrainian_reading
 from .theophoric import servant_names
 from .transliteration import CJK_CHARACTERS as _CJK, CYRILLIC_LETTERS as _CYR, transliterate
 from .tables import (
@@ -122,8 +122,9 @@ def tokenize(text: str) -> list[list[str]]:
     out = []
     for form in transliterate(fold(text)):
         toks = _ascii_tokens(form)
-        # Alyaksandr Lukashenka is Aleksandr Lukashenko too, and Yevhenii Pryhozhyn Yevgeniy Prigozhin
-        for reading in (toks, belarusian_reading(toks) or ukrainian_reading(toks)):
+        # Alyaksandr Lukashenka is Aleksandr Lukashenko too, Yevhenii Pryhozhyn Yevgeniy Prigozhin, Michail
+        # Chodorkowski Mikhail Khodorkovsky (.east_slavic)
+        for reading in (toks, belarusian_reading(toks) or ukrainian_reading(toks) or german_reading(toks)):
             if reading and reading not in out:
                 out.append(reading)
     return out

@@ -127,6 +127,8 @@ GIVEN_NAME_FORMS = {
     "mohd": "muhammad", "muhd": "muhammad", "mhd": "muhammad",
     "yevhen": "yevgeniy", "ievhen": "yevgeniy", "yevgen": "yevgeniy", "ievgen": "yevgeniy", "yevhenii": "yevgeniy",
     "yevheniy": "yevgeniy", "ievhenii": "yevgeniy", "yevheniia": "yevgeniya", "olha": "olga", "serhii": "sergey",
+    # Пётр, as German (Pjotr), English (Pyotr) and Polish write it, where the lists write Petr
+    "pjotr": "petr", "pyotr": "petr", "piotr": "petr",
     "serhiy": "sergey", "sergii": "sergey", "sergiy": "sergey", "mykola": "nikolay", "ihor": "igor", "oleh": "oleg",
     "oleksandr": "aleksandr", "olexandr": "aleksandr", "oleksander": "aleksandr", "oleksii": "aleksey",
     "oleksiy": "aleksey", "olexiy": "aleksey", "andrii": "andrey", "andriy": "andrey", "volodymyr": "vladimir",
