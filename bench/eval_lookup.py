@@ -20,6 +20,8 @@ from the corpus's OFAC SDN file (2024) and Canada's list in a temporary data dir
   (:data:`WRITTEN_SAMPLE`); and listed Russians as French and German papers write them (Tchirikov,
   Tschirikow for CHIRIKOV), with their given name as Ukraine writes it (Mykola for Nikolai), and with
   both as Ukraine romanises them from its letters (Yevhen Pryhozhyn for PRIGOZHIN);
+* **press abroad**: :data:`PRESS_ABROAD`, Russia's leaders as French and German papers write them (Evgueni
+  Prigojine, Jewgeni Prigoschin): the share found first, and found first scoring 0.8 or more;
 * **Belarusians**: :data:`BELARUSIANS`, Belarus's officials, listed by OFAC in Belarusian romanisation
   (NAUMAU, Uladzimir), as the press and other lists write them from Russian (Vladimir Naumov): the share
   found first, and found first scoring 0.8 or more;
@@ -127,6 +129,32 @@ BELARUSIANS = [
     ("Alexei Rymashevsky", 34770), ("Alexander Shatrov", 34774), ("Dmitry Mikhaltsov", 48602),
     ("Igor Karpenko", 34945), ("Elena Baldovskaya", 34946), ("Elena Kuntsevich", 34948),
 ]
+#: Russia's leaders as French and German papers write them (Le Monde, AFP; Der Spiegel, dpa), with the OFAC UID of
+#: each (checked by hand against the 2024 SDN.CSV, as for PRESS_SPELLINGS)
+PRESS_ABROAD = {
+    "French": [
+        ("Evgueni Prigojine", 21171), ("Sergueï Choïgou", 35173), ("Vladimir Poutine", 35096), ("Sergueï Lavrov", 35233),
+        ("Igor Setchine", 16692), ("Alicher Ousmanov", 35283), ("Guennadi Timtchenko", 16666),
+        ("Dmitri Medvedev", 36407), ("Arkadi Rotenberg", 16669), ("Ramzan Kadyrov", 23343), ("Oleg Deripaska", 24283),
+        ("Viktor Vekselberg", 24306), ("Viktor Ianoukovitch", 16641), ("Alexandre Loukachenko", 9760),
+        ("Nikolaï Patrouchev", 24309), ("Alexandre Bortnikov", 31126), ("Mikhaïl Michoustine", 35282),
+        ("Valeri Guerassimov", 35176), ("Sergueï Tchemezov", 16685), ("Andreï Kostine", 24063),
+        ("Alexeï Mordachov", 37499), ("Sergueï Narychkine", 16691), ("Valentina Matvienko", 16660),
+        ("Viatcheslav Volodine", 16714), ("Sergueï Sobianine", 35217), ("Igor Chouvalov", 35315),
+        ("Anton Silouanov", 35243), ("Elvira Nabioullina", 35797), ("Viktor Zolotov", 24326), ("Piotr Aven", 44290),
+    ],
+    "German": [
+        ("Jewgeni Prigoschin", 21171), ("Sergej Schoigu", 35173), ("Wladimir Putin", 35096), ("Sergej Lawrow", 35233),
+        ("Igor Setschin", 16692), ("Alischer Usmanow", 35283), ("Gennadi Timtschenko", 16666),
+        ("Dmitri Medwedew", 36407), ("Arkadi Rotenberg", 16669), ("Ramsan Kadyrow", 23343), ("Oleg Deripaska", 24283),
+        ("Viktor Wekselberg", 24306), ("Viktor Janukowitsch", 16641), ("Alexander Lukaschenko", 9760),
+        ("Nikolai Patruschew", 24309), ("Alexander Bortnikow", 31126), ("Michail Mischustin", 35282),
+        ("Waleri Gerassimow", 35176), ("Sergej Tschemesow", 16685), ("Andrej Kostin", 24063),
+        ("Alexej Mordaschow", 37499), ("Sergej Naryschkin", 16691), ("Valentina Matwijenko", 16660),
+        ("Wjatscheslaw Wolodin", 16714), ("Sergej Sobjanin", 35217), ("Igor Schuwalow", 35315),
+        ("Anton Siluanow", 35243), ("Elvira Nabiullina", 35797), ("Viktor Solotow", 24326), ("Pjotr Awen", 44290),
+    ],
+}
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -203,18 +231,18 @@ def press_spellings(dd: Path, show_misses: bool) -> None:
         print(f"    missed: {query!r} (ofac-{uid}; first hit {first[0] if first else 'none'})")
 
 
-def belarusians(dd: Path, show_misses: bool) -> None:
+def found_first(dd: Path, what: str, queries: list[tuple[str, int]], show_misses: bool) -> None:
+    """The share of ``queries`` (text, OFAC UID) that find their entity first, and first scoring 0.8 or more."""
     hit = alerts = 0
     misses = []
-    for query, uid in BELARUSIANS:
+    for query, uid in queries:
         first, hits = _found_first(dd, query, f"ofac-{uid}")
         hit += first
         alerts += first and hits[0]["score"] >= ALERT_SCORE
         if not first:
             misses.append((query, uid, hits[0]["name"] if hits else None))
-    n = len(BELARUSIANS)
-    print(f"Belarusians as Russian writes them: {n} queries   found first {hit / n:.3f} ({hit}/{n}), scoring "
-          f"{ALERT_SCORE} or more {alerts}")
+    n = len(queries)
+    print(f"{what}: {n} queries   found first {hit / n:.3f} ({hit}/{n}), scoring {ALERT_SCORE} or more {alerts}")
     for query, uid, first in misses if show_misses else ():
         print(f"    missed: {query!r} (ofac-{uid}; first hit {first!r})")
 
@@ -389,7 +417,9 @@ def main(argv: list[str] | None = None) -> int:
         press_spellings(dd, args.misses)
         written_otherwise(dd, args.misses)
         russian_elsewhere(dd, args.misses)
-        belarusians(dd, args.misses)
+        found_first(dd, "Belarusians as Russian writes them", BELARUSIANS, args.misses)
+        for language, queries in PRESS_ABROAD.items():
+            found_first(dd, f"Russians as {language} papers write them", queries, args.misses)
         negatives(args.corpus, dd)
     return 0
 

@@ -63,7 +63,8 @@ def lookup(dd, query, limit, types, as_json):
     after it (Hassan is not Abd al-Hassan); Mohd and Md. are Muhammad, Abou is
     Abu, a kunya is found in one word (Abubakar: BA'ASYIR, Abu Bakar), and a
     Russian name as French and German papers write it (Tchirikov, Tschirikow:
-    CHIRIKOV, Oleg) or with its given name as Ukraine writes it (Mykola
+    CHIRIKOV, Oleg; Sergueï Choïgou, Bekchan Barachojew: SHOIGU, BARAKHOYEV;
+    Abdoulkhakim is Abdulkhakim) or with its given name as Ukraine writes it (Mykola
     Patrushev: PATRUSHEV, Nikolai). A Belarusian listed as Belarus
     romanises its language is found by the Russian name the press writes
     (Vladimir Naumov, Ivan Tertel: NAUMAU, Uladzimir; TSERTSEL, Ivan), and

@@ -1,5 +1,5 @@
-"""Belarusian names as the Russian ones they are elsewhere, Russian names as Ukraine and Germany write them, and
-patronymics by the name they are made of.
+"""Belarusian names as the Russian ones they are elsewhere, Russian names as Ukraine, Germany and France write
+them, and patronymics by the name they are made of.
 
 Belarus's officials are listed by OFAC as Belarus romanises its own language, ``LUKASHENKA, Alyaksandr
 Ryhorovich`` and ``NAUMAU, Uladzimir Uladzimiravich``, and written by the UK's and Canada's lists and by the
@@ -32,7 +32,7 @@ import re
 
 from .tables import GIVEN_NAME_FORMS
 
-__all__ = ["belarusian_reading", "ukrainian_reading", "german_reading", "russian_family_name", "russian_patronymic", "BELARUSIAN_GIVEN_NAMES", "PATRONYMIC_ENDS"]
+__all__ = ["belarusian_reading", "ukrainian_reading", "german_reading", "french_reading", "russian_family_name", "russian_patronymic", "BELARUSIAN_GIVEN_NAMES", "PATRONYMIC_ENDS"]
 
 #: Belarusian given names as Belarus romanises them (passports, OFAC, the EU) and as Russian letters read
 #: Belarusian spelling (Сяргей: syargey), with the Russian name's romanisation. Read so only in a name read as
@@ -232,4 +232,35 @@ def german_reading(toks: list[str]) -> list[str] | None:
     if not any(_GERMAN_MARK.search(t) for t in toks):
         return None
     out = [_GERMAN_CH.sub("kh", t) for t in toks]
+    return out if out != toks else None
+
+
+#: how a name is a Russian one as French writes it: ou for у, tch for ч, gu for г before e and i (Patrouchev,
+#: Timtchenko, Sergueï); not -ine for -ин (Poutine), the end of airline and marine
+_FRENCH_MARK = re.compile(r"ou|tch|gu[eiy]")
+_FRENCH_RULES = [
+    (re.compile(r"(?<=[bcdfgjklmnprstvz])ine$"), "in"),  # Poutine, Prigojine, Michoustine
+    (re.compile(r"chtch"), "shch"),  # щ: Khrouchtchev
+    (re.compile(r"(?<![ts])ch(?!r)"), "sh"),  # ш: Choïgou, Narychkine; not tch (ч), nor chr (Christophe)
+    (re.compile(r"j"), "zh"),  # ж: Prigojine
+    (re.compile(r"gu(?=[eiy])"), "g"),  # Sergueï, Guennadi
+]
+
+
+def french_reading(toks: list[str]) -> list[str] | None:
+    """The words of a Russian name as French writes it as English writes them (Evgueni Prigojine, Sergueï
+    Choïgou: Yevgeny Prigozhin, Sergei Shoigu). None for a name with no French mark, or none of these letters.
+
+    >>> french_reading(["evgueni", "prigojine"]), french_reading(["serguei", "narychkine"])
+    (['evgeni', 'prigozhin'], ['sergei', 'naryshkin'])
+    >>> french_reading(["charles", "taylor"]), french_reading(["christophe", "mouton"])
+    (None, None)
+    """
+    if not any(_FRENCH_MARK.search(t) for t in toks):
+        return None
+    out = []
+    for t in toks:
+        for pattern, rep in _FRENCH_RULES:
+            t = pattern.sub(rep, t)
+        out.append(t)
     return out if out != toks else None

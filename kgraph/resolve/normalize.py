@@ -36,7 +36,8 @@ import unicodedata
 
 from anyascii import anyascii
 
-from .east_slavic import PATRONYMIC_ENDS, belarusian_reading, german_reading, russian_patronymic, ukrainian_reading
+from .east_slavic import (PATRONYMIC_ENDS, belarusian_reading, french_reading, german_reading, russian_patronymic,
+                          ukrainian_reading)
 from .theophoric import servant_names
 from .transliteration import CJK_CHARACTERS as _CJK, CYRILLIC_LETTERS as _CYR, transliterate
 from .tables import (
@@ -123,11 +124,20 @@ def tokenize(text: str) -> list[list[str]]:
     for form in transliterate(fold(text)):
         toks = _ascii_tokens(form)
         # Alyaksandr Lukashenka is Aleksandr Lukashenko too, Yevhenii Pryhozhyn Yevgeniy Prigozhin, Michail
-        # Chodorkowski Mikhail Khodorkovsky (.east_slavic)
-        for reading in (toks, belarusian_reading(toks) or ukrainian_reading(toks) or german_reading(toks)):
+        # Chodorkowski Mikhail Khodorkovsky, Sergueï Choïgou Sergei Shoigu (.east_slavic)
+        other = belarusian_reading(toks) or ukrainian_reading(toks) or (
+            german_reading(toks) or french_reading(toks) if _name_like(toks) else None)
+        for reading in (toks, other):
             if reading and reading not in out:
                 out.append(reading)
     return out
+
+
+def _name_like(toks: list[str]) -> bool:
+    """Whether words may be a person's name: two to four, letters only, none a legal form's, an airline's or a
+    generic word (German and French readings are read from letters alone: Moscow ends as Lawrow does)."""
+    return 2 <= len(toks) <= 4 and all(t.isalpha() and phonetic(t) not in _PHRASE_FIRST and phonetic(t) not in
+                                       _GENERIC_KEYS for t in toks)
 
 
 # -- romanisation-insensitive key -------------------------------------------

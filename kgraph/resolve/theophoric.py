@@ -34,6 +34,8 @@ rare) stay as they are.
 (['abdrahman'], ['abdsalam'], ['abdhamid'], ['abu', 'salam'], ['abid', 'hamid'])
 >>> words("abdi", "abd", "al", "wahab"), words("abdolreza"), words("abdulvahap")
 (['abdi', 'abdwahab'], ['abdreza'], ['abdvahap'])
+>>> words("abdoulkhakim"), words("abdoul", "karim"), words("abdourahmane"), words("abdou", "diouf")
+(['abdkhakim'], ['abdkarim'], ['abdrahmane'], ['abdou', 'diouf'])
 >>> servant_names(["hassan", "abdolhassan"])
 (['hassan', 'abdhassan'], frozenset({'abdhassan'}))
 """
@@ -158,7 +160,8 @@ def servant_names(toks: list[str], inverted: bool = False) -> tuple[list[str], f
     made: set[str] = set()
     i, n = 0, len(toks)
     while i < n:
-        t = toks[i]
+        # French writes u as ou: Abdoul Karim, Abdoulkhakim, Abdourahmane
+        t = "abdu" + toks[i][5:] if toks[i].startswith("abdou") else toks[i]
         name, step = None, 1
         if t == "abd" or t in _JOINED or _typed_abd(t):  # the name follows: Abd al-Rahman, Abd Allah, Abdul Rahman
             j = i + 1
@@ -169,7 +172,7 @@ def servant_names(toks: list[str], inverted: bool = False) -> tuple[list[str], f
         elif t.startswith("abd") and len(t) > 5:  # joined: Abdulrahman, Abdurrahman, Abdullah
             name = _name_in(t[3:], True)
         if name is None:
-            out.append(t)
+            out.append(toks[i])
             i += 1
             continue
         out.append("abd" + name)
