@@ -14,6 +14,10 @@ patronymic, :data:`BELARUSIAN_GIVEN_NAMES`) a second reading, in Russian: its gi
 other words by :func:`russian_family_name`. The name's own reading stays; the other is one more, as an Arabic
 name's readings are.
 
+:func:`ukrainian_reading`, :func:`german_reading` and :func:`french_reading` do the same for a Russian name as
+Ukraine (Yevhenii Pryhozhyn, г as h), German (Bekchan Barachojew, х as ch) and French (Evgueni Prigojine, ж as j,
+ш as ch) write it: each gives it the reading the lists' romanisation would (Prigozhin, Barakhoyev).
+
 :func:`russian_patronymic` writes a patronymic made of a known given name with that name in Russian and
 one ending, whatever the language: Ryhoravich (Belarusian), Hryhorovych (Ukrainian), Grigoryevich and
 Grigorievich are one word. Before, they met only as far as they were spelt alike.
@@ -32,7 +36,8 @@ import re
 
 from .tables import GIVEN_NAME_FORMS
 
-__all__ = ["belarusian_reading", "ukrainian_reading", "german_reading", "french_reading", "russian_family_name", "russian_patronymic", "BELARUSIAN_GIVEN_NAMES", "PATRONYMIC_ENDS"]
+__all__ = ["belarusian_reading", "ukrainian_reading", "german_reading", "french_reading", "russian_family_name",
+           "russian_patronymic", "BELARUSIAN_GIVEN_NAMES", "PATRONYMIC_ENDS"]
 
 #: Belarusian given names as Belarus romanises them (passports, OFAC, the EU) and as Russian letters read
 #: Belarusian spelling (Сяргей: syargey), with the Russian name's romanisation. Read so only in a name read as
