@@ -104,6 +104,12 @@ def _long_vowel(m: re.Match) -> str:
     return "u" if m.group(0) == "oo" else "i"
 
 
+def _named_after(a: str, b: str) -> bool:
+    """Whether one word begins the other, three letters or more longer: Ivan and Ivanovich."""
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return len(long_) >= len(short) + 3 and long_.startswith(short)
+
+
 def token_similarity(a: Token, b: Token) -> float:
     """Similarity of two tokens (0 when they should not be paired).
 
@@ -128,6 +134,8 @@ def token_similarity(a: Token, b: Token) -> float:
         # a syllable read from characters is that syllable: jia (佳) is no short form of Jianping, and
         # cheng (成) no spelling of Chen; one of its length may be another romanisation (zhang, Chang)
         return 0.0
+    if a.patronymic != b.patronymic and _named_after(a.text, b.text):
+        return 0.0  # a name and the patronymic made of it: Ivan Petrov is not Sergei Ivanovich Petrov
     family = a.family or b.family
     ck = (a.text, b.text, True) if family else (a.text, b.text)
     s = _sim_cache.get(ck)
@@ -141,9 +149,7 @@ def token_similarity(a: Token, b: Token) -> float:
         s = 0.0
     else:
         short, long_ = (a.text, b.text) if la < lb else (b.text, a.text)
-        if a.patronymic != b.patronymic and long_.startswith(short) and len(long_) >= len(short) + 3:
-            s = 0.0  # a name and the patronymic made of it: Ivan Petrov is not Sergei Ivanovich Petrov
-        elif len(short) >= 3 and long_.startswith(short) and not family:
+        if len(short) >= 3 and long_.startswith(short) and not family:
             # a truncation or short form: "Ben" / "Benjamin", "Abd" / "Abdul", "Int" / "International"; a
             # family name as a list writes it has none (DAR is no Darrell)
             s = max(PREFIX_SIM, _NS(a.text, b.text))
