@@ -87,7 +87,7 @@ INDEX_NAME = "lookup.sqlite"
 #: 24 a name in Ukrainian romanisation under its reading with g for h too, Pryhozhyn under prigozhin; format 25
 #: a Russian name as German writes it under its reading with kh for ch, Chutaew under khutaew, and Pjotr as Petr;
 #: format 26 one as French writes it under its English reading, Prigojine under prigozhin, and reads German and
-#: French only in words that may be a person's name).
+#: French only in words that may be a person's name, not written in Chinese or Korean characters).
 INDEX_FORMAT = 26
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")

@@ -857,3 +857,4 @@ def test_a_name_without_a_german_or_french_mark_keeps_its_letters():
     assert tokenize("Russia 223rd Flight Unit State Airline") == [["russia", "223rd", "flight", "unit", "state",
                                                                    "airline"]]
     assert tokenize("Moscow Machine Plant") == [["moscow", "machine", "plant"]]
+    assert tokenize("周俊") == [["zhou", "jun"]]  # nor a name in Chinese characters (zhou: ou)

@@ -121,12 +121,13 @@ def tokenize(text: str) -> list[list[str]]:
     [['xi', 'jin', 'ping']]
     """
     out = []
+    syllables = bool(_CJK.search(text))  # 周俊 is zhou jun, no Frenchman's Zhou Zhun
     for form in transliterate(fold(text)):
         toks = _ascii_tokens(form)
         # Alyaksandr Lukashenka is Aleksandr Lukashenko too, Yevhenii Pryhozhyn Yevgeniy Prigozhin, Michail
         # Chodorkowski Mikhail Khodorkovsky, Sergueï Choïgou Sergei Shoigu (.east_slavic)
         other = belarusian_reading(toks) or ukrainian_reading(toks) or (
-            german_reading(toks) or french_reading(toks) if _name_like(toks) else None)
+            german_reading(toks) or french_reading(toks) if not syllables and _name_like(toks) else None)
         for reading in (toks, other):
             if reading and reading not in out:
                 out.append(reading)

@@ -105,9 +105,10 @@ def _long_vowel(m: re.Match) -> str:
 
 
 def _named_after(a: str, b: str) -> bool:
-    """Whether one word begins the other, three letters or more longer: Ivan and Ivanovich."""
+    """Whether one word, not an initial, begins the other, three letters or more longer: Ivan and Ivanovich
+    (V. still stands for Viktorovich)."""
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return len(long_) >= len(short) + 3 and long_.startswith(short)
+    return len(short) > 1 and len(long_) >= len(short) + 3 and long_.startswith(short)
 
 
 def token_similarity(a: Token, b: Token) -> float:
