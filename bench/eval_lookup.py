@@ -289,10 +289,11 @@ _UKRAINIAN_GIVEN = {
 
 def _russian_in(language: str, name: str) -> str:
     if language in ("Ukrainian", "Ukraine's romanisation"):
+        # "Ukrainian": the given name only, the family name as the lists write it; "Ukraine's romanisation": the
+        # family name too, as Ukraine writes it from its letters: г is h, и y (Пригожин: Pryhozhyn), -ий -yi
         given, family = name.split(" ", 1)
         family = family.lower()
-        if language != "Ukrainian":  # the given name only: the family name stays as the lists write it
-            # ... or as Ukraine writes it from its letters: г is h, и y (Пригожин: Pryhozhyn), -ий -yi
+        if language != "Ukrainian":
             family = re.sub(r"(?<=[bcdfgklmnprstvzh])i(?![aeiouy])", "y", family.replace("g", "h"))
             family = re.sub(r"(?:iy|yy)$", "yi", family)
         return f"{_UKRAINIAN_GIVEN.get(given.lower(), given)} {family.capitalize()}"

@@ -68,7 +68,8 @@ def analyze_listed_person(text: str) -> tuple[Name, ...]:
         capitals = [w for w in words if w.isupper() and len(w) > 1]
         head = " ".join(capitals) if capitals and len(capitals) < len(words) else ""
     family = {t.text for name in _analyze(head, False) for t in name.tokens} if head.strip() else set()
-    family |= {russian_family_name(t) for t in family}  # in the Belarusian reading (NAUMAU: naumov)
+    if len(names) > 1:  # ... and in the Belarusian reading (NAUMAU: naumov)
+        family |= {russian_family_name(t) for t in family}
     for name in names:  # tokens of their own: _analyze is not cached
         for t in name.tokens:
             t.family = t.text in family
