@@ -39,8 +39,8 @@ def _gc_paused():
 
 
 
-def load_records(dd: DataDir) -> tuple[list[Node], list[Edge], dict[str, Any]]:
-    """Every CURRENT record of every source, with the first-seen dates applied to listings."""
+def load_records(dd: DataDir, sources: list[str] | None = None) -> tuple[list[Node], list[Edge], dict[str, Any]]:
+    """Every CURRENT record of every source (or of ``sources``), with the first-seen dates applied to listings."""
     from .flights import FLIGHT_EDGE_TYPES
 
     nodes: list[Node] = []
@@ -48,7 +48,7 @@ def load_records(dd: DataDir) -> tuple[list[Node], list[Edge], dict[str, Any]]:
     audit: dict[str, Any] = {}
     # a worker of `kgraph update` killed after its commit (the lock, taken before the workers started, did not see it)
     store.finish_switches(dd)
-    for source in store.sources_with_records(dd):
+    for source in store.sources_with_records(dd) if sources is None else sources:
         seen = store.first_seen(dd, source)
         n = e = 0
         for rec in store.read_current(dd, source):
@@ -116,24 +116,33 @@ def _build(dd: DataDir, on_stage: Callable[[str], None] | None) -> dict[str, Any
     from .resolve import resolve
     from .resolve.judgements import load_judgements
 
+    from .flight_worker import FlightWorker
+
     stage = on_stage or (lambda name: None)
     t0 = time.perf_counter()
     stage("load")
-    nodes, edges, audit = load_records(dd)
-    if not nodes:
-        raise KgraphError(f"no records in {dd.root}; run `kgraph ingest SOURCE` (or `kgraph demo`) first")
-    timings = {"load": time.perf_counter() - t0}
-    stage("resolve")
-    t = time.perf_counter()
-    warnings: list[str] = []
-    resolution = resolve(nodes, edges, judgements=load_judgements(dd, warnings))
-    timings["resolve"] = time.perf_counter() - t
-    staging = dd.new_build_dir()
+    store.finish_switches(dd)  # before a worker reads the records too
+    # a million flights are loaded and made into rows in a process of their own, beside the load and the resolution
+    flights = FlightWorker.start(dd)
     try:
-        info = _build_into(dd, staging, nodes, edges, audit, resolution, stage, timings, warnings)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        nodes, edges, audit = flights.load(dd) if flights else load_records(dd)
+        if not nodes:
+            raise KgraphError(f"no records in {dd.root}; run `kgraph ingest SOURCE` (or `kgraph demo`) first")
+        timings = {"load": time.perf_counter() - t0}
+        stage("resolve")
+        t = time.perf_counter()
+        warnings: list[str] = []
+        resolution = resolve(nodes, edges, judgements=load_judgements(dd, warnings))
+        timings["resolve"] = time.perf_counter() - t
+        staging = dd.new_build_dir()
+        try:
+            info = _build_into(dd, staging, nodes, edges, audit, resolution, stage, timings, warnings, flights)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    finally:
+        if flights:
+            flights.close()
     target = dd.publish_build(staging)
     archive_facts(dd, target)
     info["path"] = str(target)
@@ -142,7 +151,7 @@ def _build(dd: DataDir, on_stage: Callable[[str], None] | None) -> dict[str, Any
 
 
 def _build_into(dd: DataDir, staging: Path, nodes: list, edges: list, audit: dict[str, Any], resolution, stage,
-                timings: dict[str, float], warnings: list[str]) -> dict[str, Any]:
+                timings: dict[str, float], warnings: list[str], flights=None) -> dict[str, Any]:
     """The graph, store and index stages of :func:`_build`, into ``staging``; returns build.json."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -177,7 +186,13 @@ def _build_into(dd: DataDir, staging: Path, nodes: list, edges: list, audit: dic
     del source_of, merged
     # the builder takes the records over (and empties both lists): each is freed as its rows are made,
     # instead of all of them outliving the rows (at full size, 2.2 GB of records beside the tables)
-    tables = build_tables(nodes, edges, resolution, registry_sources=registries, consume=True)
+    part = None
+    if flights:
+        t_wait = time.perf_counter()
+        part = flights.part(dd, nodes, edges, warnings)  # None: the worker failed, and the flights are in `nodes`
+        flights.report["part_wait_seconds"] = round(time.perf_counter() - t_wait, 3)
+    tables = build_tables(nodes, edges, resolution, registry_sources=registries, consume=True, flights=part)
+    del part
     resolution.canonical, resolution.matches, resolution.derived_edges = {}, [], []  # in the tables now
     timings["graph"] = time.perf_counter() - t
     # the store's load allocates on the engine's threads, from other heaps than the one the graph stage
@@ -213,6 +228,8 @@ def _build_into(dd: DataDir, staging: Path, nodes: list, edges: list, audit: dic
         timings["index"] = side_files.result()  # its own time, most of it beside the store's
         timings["index_wait"] = time.perf_counter() - t  # what it added once the store was written
     info["timings"] = {k: round(v, 3) for k, v in timings.items()}
+    if flights:
+        info["flight_worker"] = flights.report
     info["warnings"] = warnings
     atomic_write_json(staging / "build.json", info)
     return info

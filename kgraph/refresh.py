@@ -396,6 +396,12 @@ def update(sources: Iterable[str] | str | None = None, *, offline: bool = False,
             try:
                 build_info = build_locked(dd, on_stage=lambda s: stages.start(f"build:{s}", f"build: {s}"))
                 stages.end("done")
+                worker = build_info.get("flight_worker")
+                if worker and worker.get("seconds") is not None:  # the flights, beside the load and the resolve
+                    if stages.on_event:
+                        stages.on_event("start", "build:flights", label="build: flights")
+                    stages.add("build:flights", "build: flights", {k: worker[k] for k in
+                               ("seconds", "cpu_seconds", "peak_rss_mb")}, "done", "in a worker process")
             except KgraphError as e:
                 stages.end("failed", str(e))
                 build_error = str(e)

@@ -39,7 +39,7 @@ from typing import Any, Iterable
 
 from ..model import Edge, Node, Provenance
 from ..schema import INACTIVE_STATUSES, schema
-from .build_flights import add_flight_edges, airport_fallback, link_flight_positions
+from .build_flights import add_flight_edges, airport_fallback, flight_dates, link_flight_positions
 from .derive import (COUNTRY_PROPS, REGISTRY_SOURCES, Assertion, derive_identifiers, derive_locations,
                      derive_registrations)
 from .endpoints import Endpoints, date_range
@@ -126,6 +126,10 @@ class _Builder:
         #: their tables come after those of the first ``ready_at`` edges
         self.ready_rows: dict[tuple[str, str, str], list[list]] = {}
         self.ready_at = 0
+        #: the flights' part when it was built apart (:mod:`.flight_part`), and the dates of its flights
+        #: whose aircraft is a tail held by several airframes
+        self.flight_part = None
+        self.flight_dates: dict[str, list[str]] = {}
         self.audit = _Audit()
         self.stats: Counter = Counter()
         self._country_cache: dict[str, str | None] = {}
@@ -326,8 +330,9 @@ class _Builder:
         cid = other if other in self.types else self.id_map.get(other)
         m = self.merged.get(cid) if cid else None
         if m is not None and m.type == "Flight":  # a flight's own dates only: its log's snapshot says nothing
-            return date_range([v for p in ("departureDate", "departureDateLatest", "departureTime", "arrivalDate",
-                                           "arrivalDateLatest", "arrivalTime") for v in m.get(p)])
+            return date_range(flight_dates(m.props))
+        if cid in self.flight_dates:  # a flight built apart (:mod:`.flight_part`)
+            return date_range(self.flight_dates[cid])
         props = asserts[0].props
         return date_range([*props.get("startDate", ()), *props.get("listingDate", ())]) or \
             date_range([asserts[0].prov.snapshot])
@@ -371,6 +376,10 @@ class _Builder:
         out, dropped = to_tables(self.merged, self.types, self.edges,  # empties merged, types, edges, ready_rows
                                  lambda rel: registry_first if rel == "REGISTERED_AS" else by_source, INACTIVE_STATUSES,
                                  self.ready_rows, self.ready_at)
+        if self.flight_part is not None:  # the flights' rows, made apart, last: see flight_part.take_rows
+            from .flight_part import attach
+            attach(out, self.flight_part, dropped)
+            self.flight_part = None
         out.audit = self.audit_dict(out, dropped)
         return out
 
@@ -400,7 +409,7 @@ class _Builder:
 
 def build_tables(nodes: Iterable[Node], edges: Iterable[Edge], resolution: Any = None, *,
                  registry_sources: Iterable[str] = (), link_max_km: float = LINK_MAX_KM,
-                 consume: bool = False) -> GraphTables:
+                 consume: bool = False, flights: Any = None) -> GraphTables:
     """Build the graph's typed tables from records and a resolution.
 
     Parameters
@@ -422,6 +431,9 @@ def build_tables(nodes: Iterable[Node], edges: Iterable[Edge], resolution: Any =
         For a caller with no further use for them: while the caller's lists
         hold every record, none of them can be freed before the build ends,
         and at full size they are the largest thing in memory.
+    flights : :class:`kgraph.graph.flight_part.FlightPart`, optional
+        The flights' rows made apart (:mod:`kgraph.graph.flight_part`);
+        ``nodes`` and ``edges`` hold the rest.
 
     Returns
     -------
@@ -446,10 +458,10 @@ def build_tables(nodes: Iterable[Node], edges: Iterable[Edge], resolution: Any =
         raise TypeError("build_tables(consume=True) takes lists of nodes and edges")
     with no_gc():
         return _build(nodes, edges, resolution, REGISTRY_SOURCES | frozenset(registry_sources), link_max_km,
-                      consume)
+                      consume, flights)
 
 
-def _build(nodes, edges, resolution, registry_sources, link_max_km, consume=False) -> GraphTables:
+def _build(nodes, edges, resolution, registry_sources, link_max_km, consume=False, flights=None) -> GraphTables:
     b = _Builder(resolution, registry_sources)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -467,12 +479,18 @@ def _build(nodes, edges, resolution, registry_sources, link_max_km, consume=Fals
     # the flights' tables keep their place (after the derived edges', before the records'): the order
     # the store loads and the exports write them in is the same as when they were made in to_tables
     b.ready_at = len(b.edges)
+    if flights is not None:
+        from .flight_part import add_part_edges, take_flights
+
+        take_flights(b, flights)
     b.add_records(edges)
     if consume:
         edges.clear()  # a record edge asserted once is kept as it is, until to_tables pops it
     for e in getattr(resolution, "derived_edges", None) or []:
         b.add_edge(e.type, e.start, e.end, [e])
     add_flight_edges(b)  # after every other edge of a flight: see its docstring
+    if flights is not None:
+        add_part_edges(b, flights)
     b.add_same_as()
     timings["edges"] = time.perf_counter() - t0
     t0 = time.perf_counter()

@@ -47,7 +47,7 @@ def link_flight_positions(builder: _Builder, max_km: float) -> None:
             builder.stats["position_ends_without_airport"] += len(notes)
 
 
-def add_flight_edges(builder: _Builder) -> None:
+def add_flight_edges(builder: _Builder, collect: list | None = None) -> None:
     """PERFORMED / DEPARTED_FROM / ARRIVED_AT of every Flight, from its properties (:func:`kgraph.flights.flight_edges`).
 
     A million flights make three million edges. The common case (one
@@ -57,6 +57,14 @@ def add_flight_edges(builder: _Builder) -> None:
     of the build's peak at full size. Everything else takes :meth:`_Builder.add_edge`.
     Runs after every other source of these edges, so that no edge it makes
     a row of can be asserted again.
+
+    ``collect``: a builder that holds the flights and airports only (the
+    flights' part, :mod:`.flight_part`) puts each PERFORMED edge there as
+    ``(flight id, aircraft key, edge properties, provenances, dates)`` for
+    the graph's builder to resolve (:func:`add_performed`; counted here in
+    ``flight_edges``); ``dates`` are
+    the flight's, for a tail held by several airframes, and None for an
+    ICAO address (only a tail is chosen among holders by date).
     """
     from ..flights import FLIGHT_EDGE_TYPES, flight_edges
 
@@ -70,6 +78,10 @@ def add_flight_edges(builder: _Builder) -> None:
         fid, provs = m.id, m.provs
         for rel, start, end, props in flight_edges(fid, m.props):
             n += 1
+            if collect is not None and rel == "PERFORMED":
+                collect.append((fid, start, props, tuple(provs),
+                                  flight_dates(m.props) if start.startswith("tail-") else None))
+                continue
             if len(provs) == 1:
                 performed = rel == "PERFORMED"
                 h = keys.get(start if performed else end)
@@ -84,6 +96,45 @@ def add_flight_edges(builder: _Builder) -> None:
                         continue
             add_edge(rel, start, end, [Assertion(props, p) for p in provs])
     builder.stats["flight_edges"] += n
+
+
+#: a flight's properties that say when it flew (the day range that chooses among a tail's holders)
+FLIGHT_DATE_PROPS = ("departureDate", "departureDateLatest", "departureTime", "arrivalDate", "arrivalDateLatest",
+                     "arrivalTime")
+
+
+def flight_dates(props: dict[str, list[str]]) -> list[str]:
+    """Every date value of a flight's properties (:data:`FLIGHT_DATE_PROPS`), for :func:`.endpoints.date_range`."""
+    return [v for p in FLIGHT_DATE_PROPS for v in props.get(p, ())]
+
+
+def add_performed(builder: _Builder, performed: list) -> None:
+    """The PERFORMED edges of flights built apart (:func:`add_flight_edges` with ``performed``), resolved here.
+
+    As in :func:`add_flight_edges`: the common case becomes its row at once,
+    the rest takes :meth:`_Builder.add_edge` (the flight's dates choosing
+    among the airframes that held a tail).
+    """
+    add_edge, edges, types, keys = builder.add_edge, builder.edges, builder.types, builder.endpoints.keys
+    between = builder.rel_ends["PERFORMED"][2]
+    make = edge_row_maker("PERFORMED")
+    ready = builder.ready_rows
+    for fid, *_ in performed:  # an end of the graph's, though its node's row was made apart
+        types[fid] = "Flight"
+    for fid, start, props, provs, dates in performed:
+        if len(provs) == 1:
+            h = keys.get(start)
+            if h.__class__ is str:
+                table = ("PERFORMED", types[h], "Flight")
+                if table[1:] in between and ("PERFORMED", h, fid) not in edges:
+                    rows = ready.get(table)
+                    if rows is None:
+                        rows = ready[table] = []
+                    rows.append(make(h, fid, provs[0], props))
+                    continue
+        if dates is not None:
+            builder.flight_dates[fid] = dates
+        add_edge("PERFORMED", start, fid, [Assertion(props, p) for p in provs])
 
 
 def airport_fallback(builder: _Builder, rel: str, flights: list[str], end: str) -> list[str]:
