@@ -325,7 +325,8 @@ def update(sources: Iterable[str] | str | None = None, *, offline: bool = False,
     check : enforce the sources' quality assertions (default: ``[update] check``, else True).
     rebuild : build even if nothing changed since the current graph.
     on_event : ``on_event(kind, stage, **info)`` with kind ``start``/``end`` per stage
-        (``ingest:ofac``..., ``build:resolve``...), for a progress display.
+        (``ingest:ofac``..., ``build:resolve``...; ``build:flights`` for a build's flights made in a
+        worker process beside its load and resolve), for a progress display.
     jobs : sources ingested at once, each in a worker process (default:
         ``[update] jobs``, else 2 on a machine with 2+ cores); 1 ingests them
         one after the other in this process.

@@ -165,3 +165,16 @@ def test_a_damaged_flight_snapshot_fails_the_build_as_it_does_without_a_worker(d
         kgraph.build(datadir=root)
     assert str(beside.value) == str(alone.value) and "flightlog" in str(alone.value)
     assert not list((root / "graph").glob("*/build.json"))  # no graph from either
+
+
+def test_kgraph_update_reports_the_flights_worker_as_a_stage_of_its_own(tmp_path, monkeypatch):
+    root = tmp_path / "data"
+    kgraph.demo(datadir=root)
+    monkeypatch.setattr(flight_worker, "WORKER_MIN_RECORDS", 1)
+    events = []
+    summary = kgraph.update(offline=True, check=False, rebuild=True, datadir=root, jobs=1,
+                            on_event=lambda kind, stage, **info: events.append((kind, stage)))
+    assert summary["ok"], summary
+    (row,) = [r for r in summary["stages"] if r["stage"] == "build:flights"]
+    assert row["seconds"] > 0 and row["cpu_seconds"] > 0 and row["peak_rss_mb"] > 0
+    assert ("start", "build:flights") in events and ("end", "build:flights") in events
