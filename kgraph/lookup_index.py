@@ -87,8 +87,9 @@ INDEX_NAME = "lookup.sqlite"
 #: 24 a name in Ukrainian romanisation under its reading with g for h too, Pryhozhyn under prigozhin; format 25
 #: a Russian name as German writes it under its reading with kh for ch, Chutaew under khutaew, and Pjotr as Petr;
 #: format 26 one as French writes it under its English reading, Prigojine under prigozhin, and reads German and
-#: French only in words that may be a person's name, not written in Chinese or Korean characters).
-INDEX_FORMAT = 26
+#: French only in words that may be a person's name, not written in Chinese or Korean characters); format 27
+#: reads a name as Ukraine writes it by its words too, Hryhoryev under grigoryev with no Ukrainian given name).
+INDEX_FORMAT = 27
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
 #: candidates scored per query at most (the best keys are fetched first)

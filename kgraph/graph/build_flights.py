@@ -61,10 +61,10 @@ def add_flight_edges(builder: _Builder, collect: list | None = None) -> None:
     ``collect``: a builder that holds the flights and airports only (the
     flights' part, :mod:`.flight_part`) puts each PERFORMED edge there as
     ``(flight id, aircraft key, edge properties, provenances, dates)`` for
-    the graph's builder to resolve (:func:`add_performed`; counted here in
-    ``flight_edges``); ``dates`` are
-    the flight's, for a tail held by several airframes, and None for an
-    ICAO address (only a tail is chosen among holders by date).
+    the graph's builder to resolve (:func:`add_performed`; they are counted
+    in ``flight_edges`` here). ``dates`` are the flight's when its aircraft
+    is a tail (a tail held by several airframes is chosen among them by
+    date), else None.
     """
     from ..flights import FLIGHT_EDGE_TYPES, flight_edges
 
@@ -109,18 +109,17 @@ def flight_dates(props: dict[str, list[str]]) -> list[str]:
 
 
 def add_performed(builder: _Builder, performed: list) -> None:
-    """The PERFORMED edges of flights built apart (:func:`add_flight_edges` with ``performed``), resolved here.
+    """The PERFORMED edges of flights built apart (collected by :func:`add_flight_edges`), resolved here.
 
     As in :func:`add_flight_edges`: the common case becomes its row at once,
     the rest takes :meth:`_Builder.add_edge` (the flight's dates choosing
-    among the airframes that held a tail).
+    among the airframes that held a tail). The flights are in the builder's
+    ``types`` already (:func:`.flight_part.take_flights`).
     """
     add_edge, edges, types, keys = builder.add_edge, builder.edges, builder.types, builder.endpoints.keys
     between = builder.rel_ends["PERFORMED"][2]
     make = edge_row_maker("PERFORMED")
     ready = builder.ready_rows
-    for fid, *_ in performed:  # an end of the graph's, though its node's row was made apart
-        types[fid] = "Flight"
     for fid, start, props, provs, dates in performed:
         if len(provs) == 1:
             h = keys.get(start)

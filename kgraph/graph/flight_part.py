@@ -220,6 +220,8 @@ def save_flight_part(flights: list[Node], airports: list[Node], edges: list[Edge
 
 def take_flights(builder: _Builder, part: FlightPart) -> None:
     """The flights of a part become ends of the graph's edges (before its record edges are added)."""
+    from .build import _SAMPLES
+
     types = builder.types
     for x in part.performed:
         types[x[0]] = "Flight"
@@ -229,9 +231,9 @@ def take_flights(builder: _Builder, part: FlightPart) -> None:
     mine.dangling.update(audit["dangling"])
     for key, samples in audit["samples"].items():
         have = mine.samples.setdefault(key, [])
-        have.extend(samples[:max(0, 200 - len(have))])
+        have.extend(samples[:max(0, _SAMPLES - len(have))])
     mine.notes.update(audit["notes"])
-    mine.ambiguous.extend(audit["ambiguous"][:max(0, 200 - len(mine.ambiguous))])
+    mine.ambiguous.extend(audit["ambiguous"][:max(0, _SAMPLES - len(mine.ambiguous))])
     mine.ambiguous_count += audit["ambiguous_count"]
     builder.stats.update(audit["stats"])
     builder.flight_part = part

@@ -200,6 +200,10 @@ def belarusian_reading(toks: list[str]) -> list[str] | None:
 #: patronymic with a Ukrainian ending
 _UKRAINIAN_MARKS = frozenset(k for k, v in GIVEN_NAME_FORMS.items() if v != "muhammad")
 _UKRAINIAN_PATRONYMIC = ("ovych", "evych", "ivna")
+#: a word only Ukraine's romanisation writes so: hr at its start (Hryhoriev, Hrytsenko: гр; no Russian or English
+#: romanisation begins a word so; hl and hn do, in Burmese: HLAING, Hnin), rh at its end (Holdberh, Peterburh:
+#: -рг; not nh, Vietnamese: Thinh, Anh), and -kyi (-ький, -цький)
+_UKRAINIAN_WORD = re.compile(r"^hr|rh$|kyi$")
 #: Ukrainian є after a consonant, where Russian has е: Медведєв (Medvediev), Медведев
 _YE_AFTER_CONSONANT = re.compile(r"(?<=[bcdfgklmnprstvz])ie")
 
@@ -207,14 +211,17 @@ _YE_AFTER_CONSONANT = re.compile(r"(?<=[bcdfgklmnprstvz])ie")
 def ukrainian_reading(toks: list[str]) -> list[str] | None:
     """The words of a name in Ukrainian romanisation with Russian's g for h: Ukraine writes Russians' names from
     its own letters, where г is h (Шойгу: Shoihu, Пригожин: Pryhozhyn). None for a name with no Ukrainian given
-    name nor patronymic, or one that reads the same.
+    name, patronymic or word (Hryhoriev, Zhytnytskyi), or one that reads the same.
 
     >>> ukrainian_reading(["yevhenii", "pryhozhyn"]), ukrainian_reading(["dmytro", "medvediev"])
     (['yevhenii', 'prygozhyn'], ['dmytro', 'medvedev'])
-    >>> ukrainian_reading(["herman", "href"]), ukrainian_reading(["shoihu", "serhii", "kuzhuhetovych"])
+    >>> ukrainian_reading(["herman", "hoffmann"]), ukrainian_reading(["shoihu", "serhii", "kuzhuhetovych"])
     (None, ['shoigu', 'serhii', 'kuzhugetovych'])
+    >>> ukrainian_reading(["herman", "href"]), ukrainian_reading(["yuri", "hryhoryev"])
+    (['german', 'gref'], ['yuri', 'grygoryev'])
     """
-    if _UKRAINIAN_MARKS.isdisjoint(toks) and not any(t.endswith(_UKRAINIAN_PATRONYMIC) for t in toks):
+    if _UKRAINIAN_MARKS.isdisjoint(toks) and not any(t.endswith(_UKRAINIAN_PATRONYMIC) or _UKRAINIAN_WORD.search(t)
+                                                     for t in toks):
         return None
     out = [t if t in GIVEN_NAME_FORMS else _YE_AFTER_CONSONANT.sub("e", _H_FOR_G.sub("g", t)) for t in toks]
     return out if out != toks else None
