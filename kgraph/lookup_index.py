@@ -270,7 +270,7 @@ def lookup(
     from .resolve.normalize import ABJAD_SCRIPTS, tokenize
     from .resolve.readings import (adjective_readings, chinese_readings, english_readings, hangul_readings,
                                    korean_readings, ukrainian_readings)
-    from .resolve.person_names import names_a_son
+    from .resolve.person_names import names_a_person, names_a_son
     from .resolve.translation import translated_readings
     from .lookup_hints import born_agreement, model_reading, split_query, with_birth
 
@@ -310,9 +310,10 @@ def lookup(
         romanised = korean + chinese_readings(pq) + ukrainian_readings(pq)
         # a name in a script that writes few vowels is matched as its letters read (حماس: "hmas"): why says so
         abjad = tokenize(q) if ABJAD_SCRIPTS.search(q) else []
-        # a query with "son of" between two names names a person: a one-word name of any type scores at most
-        # LONE_NAME_CAP for it (أسامة بن لادن met OFAC's alias ASAMA COMPANY at 0.8)
-        son_of = names_a_son(q)
+        # a query with "son of" between two names names a person, and so does a given name with words that
+        # may all be a name's: a one-word name of any type scores at most LONE_NAME_CAP for it (أسامة بن لادن
+        # met OFAC's alias ASAMA COMPANY at 0.8, Dmitry Gora the alias LLC GORA at 0.83, above HARA, Dzmitry)
+        son_of = names_a_son(q) or names_a_person(q)
         read_as = f", the query read as {' or '.join(repr(' '.join(t)) for t in abjad)}" if abjad else ""
         # a Korean name's reading is compared as its characters are, syllable by syllable
         syllables = {text: "".join(pq.split()) for text, _ in korean}

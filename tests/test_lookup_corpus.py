@@ -314,6 +314,10 @@ def test_a_name_in_arabic_script_meets_its_french_spelling(real_graph):
     ("Alexei Tschernjak", 35487),            # CHERNYAK, Alexey Yuryevich, as German papers do
     ("Mykola Patrushev", 24309),             # PATRUSHEV, Nikolai, his given name as Ukraine writes it
     ("Serhii Shoigu", 35173),                # SHOIGU, Sergei
+    ("Herman Href", 34796),                  # GREF, Herman Oskarovich: both names as Ukraine romanises them
+    ("Marina Holdberh", 15672),              # GOLDBERG, Marina Samuilovna, likewise
+    ("Dmitry Gora", 32675),                  # HARA, Dzmitry: a person's name, not a company's alias LLC GORA
+    ("Artem Joga", 41031),                   # ZHOGA, Artem Vladimirovich as French writes him, not ARTAM
 ])
 def test_a_name_written_as_other_lists_and_registers_write_it_finds_the_listed_person_first(real_graph, query, uid):
     hits = kgraph.lookup(query, limit=3, datadir=real_graph)

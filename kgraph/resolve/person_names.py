@@ -1,5 +1,5 @@
 """A person's name as a lookup reads it: the query's initials, the family words of a listed name, and
-whether a query names a person by "son of".
+whether a query names a person (by "son of", or by a given name).
 
 Only lookup reads names so (:func:`kgraph.resolve.names.score_names` with ``person=True``); resolution reads
 every name with :func:`kgraph.resolve.normalize.analyze_all`.
@@ -13,7 +13,7 @@ from .east_slavic import russian_family_name
 from .normalize import _INITIALISM, Name, _analyze, analyze
 from .tables import SON_OF
 
-__all__ = ["analyze_as_person", "analyze_listed_person", "names_a_son"]
+__all__ = ["analyze_as_person", "analyze_listed_person", "names_a_son", "names_a_person"]
 
 
 @functools.lru_cache(maxsize=1_000)
@@ -74,6 +74,33 @@ def analyze_listed_person(text: str) -> tuple[Name, ...]:
         for t in name.tokens:
             t.family = t.text in family
     return names
+
+
+@functools.lru_cache(maxsize=1)
+def _given_name_keys() -> frozenset[str]:
+    """The romanisation-insensitive keys of the given names the tables know, in every spelling they know."""
+    from .east_slavic import BELARUSIAN_GIVEN_NAMES
+    from .normalize import phonetic
+    from .tables import GIVEN_NAME_FORMS
+
+    return frozenset(phonetic(w) for table in (GIVEN_NAME_FORMS, BELARUSIAN_GIVEN_NAMES)
+                     for pair in table.items() for w in pair)
+
+
+def names_a_person(q: str) -> bool:
+    """Whether a query is a person's name by a given name the tables know, with words that may all be a
+    person's (no legal form, no airline or generic word): Dmitry Gora, Дмитрий Гора, Mohd Ali.
+
+    >>> names_a_person("Dmitry Gora"), names_a_person("Дмитрий Гора"), names_a_person("LLC Gora")
+    (True, True, False)
+    >>> names_a_person("Sergey Trading Company"), names_a_person("Gora")
+    (False, False)
+    """
+    from .normalize import _name_like, phonetic
+
+    name = analyze(q)
+    words = [t.text for t in name.words]
+    return not name.forms and _name_like(words) and any(phonetic(w) in _given_name_keys() for w in words)
 
 
 def names_a_son(q: str) -> bool:
