@@ -309,7 +309,7 @@ def _build_row(info: dict[str, Any]) -> dict[str, Any]:
     return {"path": info.get("path"), "built_at": info.get("built_at"), "counts": info.get("counts"),
             "clusters": info.get("clusters"), "merged_records": info.get("merged_records"),
             "timings": info.get("timings"), "seconds": info.get("seconds"), "warnings": info.get("warnings") or [],
-            "dangling": (info.get("audit") or {}).get("dangling_total")}
+            "dangling": (info.get("audit") or {}).get("dangling_total"), "flight_worker": info.get("flight_worker")}
 
 
 # --------------------------------------------------------------------------- update
@@ -402,7 +402,8 @@ def update(sources: Iterable[str] | str | None = None, *, offline: bool = False,
                     if stages.on_event:
                         stages.on_event("start", "build:flights", label="build: flights")
                     stages.add("build:flights", "build: flights", {k: worker[k] for k in
-                               ("seconds", "cpu_seconds", "peak_rss_mb")}, "done", "in a worker process")
+                               ("seconds", "cpu_seconds", "peak_rss_mb")}, "done",
+                               f"{worker['seconds']:.1f} s in a second process, beside load and resolve")
             except KgraphError as e:
                 stages.end("failed", str(e))
                 build_error = str(e)

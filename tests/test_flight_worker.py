@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 
 import pytest
 
@@ -178,3 +179,18 @@ def test_kgraph_update_reports_the_flights_worker_as_a_stage_of_its_own(tmp_path
     (row,) = [r for r in summary["stages"] if r["stage"] == "build:flights"]
     assert row["seconds"] > 0 and row["cpu_seconds"] > 0 and row["peak_rss_mb"] > 0
     assert ("start", "build:flights") in events and ("end", "build:flights") in events
+    assert summary["build"]["flight_worker"]["seconds"] == row["seconds"]
+
+
+def test_kgraph_update_says_the_flights_were_made_in_a_second_process(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from kgraph.cli import cli
+
+    root = tmp_path / "data"
+    kgraph.demo(datadir=root)
+    monkeypatch.setattr(flight_worker, "WORKER_MIN_RECORDS", 1)
+    result = CliRunner(env={"COLUMNS": "250"}).invoke(cli, ["--data-dir", str(root), "update", "--offline",
+                                                           "--no-check", "--rebuild", "--silent", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"; flights \d+\.\ds in a second process\)", " ".join(result.output.split())), result.output

@@ -181,6 +181,9 @@ def _render_update(summary: dict, console) -> None:
         n = sum((counts.get("nodes") or {}).values())
         e = sum((counts.get("edges") or {}).values())
         timings = ", ".join(f"{k} {v:.1f}s" for k, v in (b.get("timings") or {}).items())
+        worker = b.get("flight_worker") or {}
+        if worker.get("seconds") is not None:  # beside the load and the resolve, not after them
+            timings += f"; flights {worker['seconds']:.1f}s in a second process"
         console.print(f"[green]Built[/] {b['path']}: {n} nodes, {e} edges, {b.get('clusters')} merged clusters "
                       f"({timings}).", highlight=False)
         for w in b.get("warnings") or []:
