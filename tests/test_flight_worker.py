@@ -96,11 +96,17 @@ def test_a_flight_stated_in_two_batches_is_refused_not_made_twice(tmp_path):
 
 
 def _graph(root):
+    """Every row of the store's tables and of the lookup index's, sorted."""
+    import sqlite3
+
     info = kgraph.stats(datadir=root)
     with open_store(info["path"]) as st:
         tables = tables_from_store(st)
+    con = sqlite3.connect(f"{info['path']}/lookup.sqlite")
+    index = {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}"))) for t in ("node", "key", "skeleton")}
+    con.close()
     return ({k: sorted(map(repr, t.rows)) for k, t in tables.nodes.items()},
-            {k: sorted(map(repr, t.rows)) for k, t in tables.rels.items()})
+            {k: sorted(map(repr, t.rows)) for k, t in tables.rels.items()}, index)
 
 
 @pytest.fixture(scope="module")
