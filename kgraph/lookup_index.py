@@ -270,7 +270,7 @@ def lookup(
     from .resolve.normalize import ABJAD_SCRIPTS, tokenize
     from .resolve.readings import (adjective_readings, chinese_readings, english_readings, hangul_readings,
                                    korean_readings, ukrainian_readings)
-    from .resolve.person_names import names_a_person, names_a_son
+    from .resolve.person_names import names_a_person
     from .resolve.translation import translated_readings
     from .lookup_hints import born_agreement, model_reading, split_query, with_birth
 
@@ -313,7 +313,7 @@ def lookup(
         # a query with "son of" between two names names a person, and so does a given name with words that
         # may all be a name's: a one-word name of any type scores at most LONE_NAME_CAP for it (أسامة بن لادن
         # met OFAC's alias ASAMA COMPANY at 0.8, Dmitry Gora the alias LLC GORA at 0.83, above HARA, Dzmitry)
-        son_of = names_a_son(q) or names_a_person(q)
+        a_person = names_a_person(q)
         read_as = f", the query read as {' or '.join(repr(' '.join(t)) for t in abjad)}" if abjad else ""
         # a Korean name's reading is compared as its characters are, syllable by syllable
         syllables = {text: "".join(pq.split()) for text, _ in korean}
@@ -404,7 +404,7 @@ def lookup(
             # the name nearest the query as written first: of names that score alike, that one says why
             # ("Pobeda" matches the airline by its name "Pobeda", not "LLC AVIAKOMPANIYA POBEDA")
             ordered, h["literal"] = _nearest_first(q, [*names, *also])
-            cap = LONE_NAME_CAP if r[1] in LONE_NAME_TYPES or son_of else None
+            cap = LONE_NAME_CAP if r[1] in LONE_NAME_TYPES or a_person else None
             person = r[1] in LITERAL_TYPES
             best, matched = score_names(q, ordered, cap, person=person)
             if person and pq != q:

@@ -78,8 +78,8 @@ class FlightPart:
         return part
 
     def take_rows(self) -> None:
-        """Read the rows a loaded part left in its folder (the graph's builder takes them last: read early,
-        they were 0.4 GB on its peak at full size)."""
+        """Read the rows a loaded part left in its folder (the graph's builder takes them last: read at the
+        graph stage's start, its peak at full size was 4,153 MiB; read last, 2,936 MiB)."""
         if self.folder is None:
             return
         tables: dict[tuple[str, str, str], list[list]] = {}

@@ -13,7 +13,7 @@ from .east_slavic import russian_family_name
 from .normalize import _INITIALISM, Name, _analyze, analyze
 from .tables import SON_OF
 
-__all__ = ["analyze_as_person", "analyze_listed_person", "names_a_son", "names_a_person"]
+__all__ = ["analyze_as_person", "analyze_listed_person", "names_a_person"]
 
 
 @functools.lru_cache(maxsize=1_000)
@@ -88,9 +88,11 @@ def _given_name_keys() -> frozenset[str]:
 
 
 def names_a_person(q: str) -> bool:
-    """Whether a query is a person's name by a given name the tables know, with words that may all be a
-    person's (no legal form, no airline or generic word): Dmitry Gora, Дмитрий Гора, Mohd Ali.
+    """Whether a query names a person: by "son of" (bin, ibn, bint, ould) between two words, or by a given name
+    the tables know among words that may all be a person's (no legal form, no airline or generic word).
 
+    >>> names_a_person("Osama bin Laden"), names_a_person("أسامة بن لادن"), names_a_person("Bin Laden Group")
+    (True, True, False)
     >>> names_a_person("Dmitry Gora"), names_a_person("Дмитрий Гора"), names_a_person("LLC Gora")
     (True, True, False)
     >>> names_a_person("Sergey Trading Company"), names_a_person("Gora")
@@ -100,14 +102,6 @@ def names_a_person(q: str) -> bool:
 
     name = analyze(q)
     words = [t.text for t in name.words]
+    if any(w in SON_OF for w in words[1:-1]):
+        return True
     return not name.forms and _name_like(words) and any(phonetic(w) in _given_name_keys() for w in words)
-
-
-def names_a_son(q: str) -> bool:
-    """Whether a query has "son of" (bin, ibn, bint, ould) between two words, as a person's name does.
-
-    >>> names_a_son("Osama bin Laden"), names_a_son("أسامة بن لادن"), names_a_son("Bin Laden Group")
-    (True, True, False)
-    """
-    words = [t.text for t in analyze(q).words]
-    return any(w in SON_OF for w in words[1:-1])
