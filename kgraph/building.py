@@ -160,15 +160,14 @@ def _build_into(dd: DataDir, staging: Path, nodes: list, edges: list, audit: dic
     from .graph.tables import RowReaders, release_free_memory
     from .lookup_write import index_read
 
-    # saved first, then pared down to what the build reads: the graph finds edge ends with its own
-    # index (no identifier keys), a record missing from `canonical` is its own cluster, and only merges
-    # are counted and indexed (no singleton clusters). At full size the keys held 0.64 GB and the
-    # 1.7M identity entries and 645k singletons most of another 0.6 GB, to the end of the build
+    # saved first, then pared down to what the build reads: the identifier keys (the graph's builder takes
+    # them over to find edge ends by), a record missing from `canonical` is its own cluster, and only merges
+    # are counted and indexed (no singleton clusters). At full size the 1.7M identity entries and 645k
+    # singletons held most of 0.6 GB, to the end of the build
     t = time.perf_counter()
     resolution.save(staging / "resolution")
     # why each merged node is one, for its card (through the lookup index): thousands of clusters, not millions
     merged_why = resolution.merge_evidence()
-    resolution.keys = {}
     resolution.canonical = {m: c for m, c in resolution.canonical.items() if m != c}
     resolution.clusters = {c: ms for c, ms in resolution.clusters.items() if len(ms) > 1}
     timings["resolve"] += time.perf_counter() - t

@@ -271,3 +271,35 @@ def test_a_build_saves_the_whole_resolution_before_paring_it_down(datadir):
     assert any(m == c for m, c in saved.canonical.items())  # identity entries: every input node is named
     assert any(len(ms) == 1 for ms in saved.clusters.values())  # singleton clusters too
     assert [m.to_dict() for m in saved.matches] == [m.to_dict() for m in whole.matches]
+
+
+def test_the_resolutions_identifier_keys_find_the_same_edge_ends_as_keys_made_again():
+    """The builder takes over the keys the resolution made; made again from every node, they give the same graph."""
+    import dataclasses
+
+    from kgraph.resolve import resolve
+
+    nodes, edges = _tail_history()
+    # two serial numbers: two airframes, which the resolution keeps apart, sharing the tail's key
+    nodes[0].props["serialNumber"], nodes[1].props["serialNumber"] = ["1013409282"], ["0043454615"]
+    avia_nodes, avia_edges, _ = aviacon()
+    nodes += avia_nodes + [
+        # listed by its tail only, as OFAC names an aircraft: a flight of that tail is its
+        Node("ofac-50001", "Airplane", {"name": ["EP-TQB"]}, P("us_ofac_sdn", "50001")),
+        Node("flightlog-ep", "Flight", {"departureDate": ["2025-02-01"]}, P(record="ep")),
+    ]
+    edges += avia_edges + [Edge("PERFORMED", "tail-EPTQB", "flightlog-ep", {"matchedBy": ["tail"]}, P(record="ep"))]
+    res = resolve(nodes, edges)
+    assert res.shared_keys == {"tail-RA76001": ["opensky-600001", "ru-150001"],
+                               "id-phone-70000000000": ["ofac-40181", "ua-nsdc-900001"]}
+    keys = dict(res.keys)
+    taken = build_tables(nodes, edges, res)
+    assert res.keys == keys  # taken over by a consuming build only
+    made = build_tables(nodes, edges, dataclasses.replace(res, shared_keys=None))
+    assert list(taken.node_records()) == list(made.node_records())
+    assert list(taken.rel_records()) == list(made.rel_records())
+    assert {k: v for k, v in taken.audit.items() if k != "timings"} == {k: v for k, v in made.audit.items() if k != "timings"}
+    assert ("ofac-50001", "flightlog-ep") in {(s, e) for s, e, _ in rels(taken, "PERFORMED")}
+    assert taken.audit["ambiguous_tail_links"] == 1  # the undated flight of the tail two airframes held
+    consumed = build_tables(list(nodes), list(edges), res, consume=True)
+    assert res.keys == {} and list(consumed.rel_records()) == list(taken.rel_records())

@@ -38,6 +38,7 @@ from collections import Counter
 from typing import Any, Iterable
 
 from ..model import Edge, Node, Provenance
+from ..resolve.entity import MATCHABLE
 from ..schema import INACTIVE_STATUSES, schema
 from .build_flights import add_flight_edges, airport_fallback, flight_dates, link_flight_positions
 from .derive import (COUNTRY_PROPS, REGISTRY_SOURCES, Assertion, derive_identifiers, derive_locations,
@@ -134,6 +135,8 @@ class _Builder:
         self.stats: Counter = Counter()
         self._country_cache: dict[str, str | None] = {}
         self.endpoints: Endpoints | None = None
+        #: the builder may empty what it is given (the records, the resolution's keys): build_tables(consume=True)
+        self.consume = False
         self.rel_ends = {name: (frozenset(r.from_types), frozenset(r.to_types), frozenset(r.between))
                          for name, r in self.schema.rels.items()}
 
@@ -197,11 +200,17 @@ class _Builder:
         for t, k in unknown_types.items():
             self.audit.drop("node", f"unknown node type {t!r}", k, count=k)
 
-    def add_node(self, cid: str, node_type: str, props: dict[str, list[str]], provs: list[Provenance]) -> None:
+    def add_node(self, cid: str, node_type: str, props: dict[str, list[str]], provs: list[Provenance],
+                 key: str | None = None) -> None:
+        """Add a node made by the build; ``key``: its one identifier key, when known (else made from ``props``)."""
         self.merged[cid] = _Merged(cid, node_type, props, provs)
         self.types[cid] = node_type
-        if self.endpoints is not None:
+        if self.endpoints is None:
+            pass
+        elif key is None:
             self.endpoints.index(cid, node_type, props)
+        else:
+            self.endpoints.hold(key, cid)
 
     def country_code(self, value: str) -> str | None:
         try:
@@ -233,19 +242,18 @@ class _Builder:
         # the member records were kept for the registrations only: 600k airframes' at full size
         del airframes
         self.members = {}
-        self.endpoints = Endpoints(self.types, self.id_map, validity, self.create_country)
-        for cid, m in list(self.merged.items()):
-            self.endpoints.index(cid, m.type, m.props)
+        self.endpoints = self._endpoints(validity)
         # a tail's registration dates only choose among several airframes holding it: the other 600k
         # entries of a full-size register took ~0.2 GB to the end of the edges
-        types, holders = self.types, self.endpoints.holders
+        types, keys = self.types, self.endpoints.keys
         self.endpoints.validity = {k: v for k, v in validity.items()
-                                   if sum(types[c] == "Airplane" for c in holders("tail-" + k[1])) > 1}
+                                   if (h := keys.get("tail-" + k[1])).__class__ is list
+                                   and sum(types[c] == "Airplane" for c in h) > 1}
         del validity
         for rid, (props, provs) in reg_nodes.items():
             if rid in self.merged:
                 continue
-            self.add_node(rid, "Registration", props, provs)
+            self.add_node(rid, "Registration", props, provs, key=rid)  # a derived registration's id is its key
         ident_props = {t: self.schema.node(t).identifiers for t in ("Organization", "Person")}
         entities = ((cid, m.type, m.props, m.provs) for cid, m in self.merged.items()
                     if m.type in ("Organization", "Person"))
@@ -268,6 +276,31 @@ class _Builder:
                     edges[key] = asserts[0] if len(asserts) == 1 else list(asserts)
                 else:  # an id taken by another type, or a second statement: the general path
                     self.add_edge(rel, start, end, asserts)
+
+    def _endpoints(self, validity) -> Endpoints:
+        """The edge ends' resolver, with every merged node's identifier keys.
+
+        The resolution made the keys of the records it resolved (600k airframes' at full size, ~7 s to make
+        again): they are taken over, and only the other nodes' made here. A resolution read back from disk
+        has no shared keys (``shared_keys`` None): every node's keys are made here then.
+        """
+        res = self.resolution
+        shared = getattr(res, "shared_keys", None)
+        if shared is None:
+            endpoints = Endpoints(self.types, self.id_map, validity, self.create_country)
+            for cid, m in list(self.merged.items()):
+                endpoints.index(cid, m.type, m.props)
+            return endpoints
+        keys = res.keys if self.consume else dict(res.keys)
+        if self.consume:
+            res.keys = {}  # the endpoints' now, and changed by them
+        for key, held in shared.items():
+            keys[key] = list(held)
+        endpoints = Endpoints(self.types, self.id_map, validity, self.create_country, keys=keys)
+        for cid, m in list(self.merged.items()):
+            if m.type not in MATCHABLE:
+                endpoints.index(cid, m.type, m.props)
+        return endpoints
 
     # -- 3. edges ------------------------------------------------------------
     def add_edge(self, rel: str, start: str, end: str, asserts: list[Any]) -> None:
@@ -463,6 +496,7 @@ def build_tables(nodes: Iterable[Node], edges: Iterable[Edge], resolution: Any =
 
 def _build(nodes, edges, resolution, registry_sources, link_max_km, consume=False, flights=None) -> GraphTables:
     b = _Builder(resolution, registry_sources)
+    b.consume = consume
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     b.merge(nodes)

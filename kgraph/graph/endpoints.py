@@ -24,6 +24,7 @@ import re
 from typing import Any, Callable
 
 from ..ids import KEY_PREFIXES, property_keys
+from ..resolve.entity import airframe_tails
 from ..schema import schema
 
 __all__ = ["Endpoints", "date_range", "overlaps"]
@@ -115,18 +116,21 @@ class Endpoints:
     create_country : callable
         ``create_country(code) -> node id or None``: adds a Country node from
         the reference data (None when the code is unknown).
+    keys : dict, optional
+        Identifier keys already known, in :attr:`keys`' form (taken over, not
+        copied): the resolution's, with its shared keys.
     """
 
     def __init__(self, types: dict[str, str], id_map: dict[str, str],
                  validity: dict[tuple[str, str], list[tuple[str | None, str | None]]],
-                 create_country: Callable[[str], str | None]):
+                 create_country: Callable[[str], str | None], keys: dict[str, str | list[str]] | None = None):
         self.types = types
         self.id_map = id_map
         self.validity = validity
         self.create_country = create_country
         #: identifier key -> the one node holding it, or a list of the several that do: a list per key was
         #: 0.12 GB at full size (1.85M keys, nearly all held once)
-        self.keys: dict[str, str | list[str]] = {}
+        self.keys: dict[str, str | list[str]] = {} if keys is None else keys
         # the properties that can yield keys (kgraph.ids.node_keys looks at every property; same result)
         self._keyed = {t: (*schema().node(t).identifiers, *(("registrationNumber",) if t == "Registration" else ()))
                        for t in KEYED_TYPES}
@@ -141,14 +145,21 @@ class Endpoints:
             if not values:
                 continue
             for key in property_keys(node_type, prop, values):
-                holders = self.keys.get(key)
-                if holders is None:
-                    self.keys[key] = cid
-                elif holders.__class__ is str:
-                    if holders != cid:
-                        self.keys[key] = [holders, cid]
-                elif cid not in holders:
-                    holders.append(cid)
+                self.hold(key, cid)
+        if node_type == "Airplane":  # and an airframe named by its tail, as the resolution files it
+            for tail in airframe_tails(props):
+                self.hold("tail-" + tail, cid)
+
+    def hold(self, key: str, cid: str) -> None:
+        """File one identifier key under one node."""
+        holders = self.keys.get(key)
+        if holders is None:
+            self.keys[key] = cid
+        elif holders.__class__ is str:
+            if holders != cid:
+                self.keys[key] = [holders, cid]
+        elif cid not in holders:
+            holders.append(cid)
 
     def holders(self, key: str) -> list[str]:
         """The nodes holding an identifier key."""

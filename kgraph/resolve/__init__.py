@@ -96,7 +96,10 @@ class Resolution:
     ``canonical`` every input node id. ``keys`` maps identifier keys (``icao24-1533ad``, ``tail-RA78765``...) to the
     one cluster that holds them, so that edges pointing at keys (a flight's
     ICAO address) reach the resolved airframe; keys held by two clusters (a
-    re-used tail) are left out.
+    re-used tail) are left out. ``shared_keys`` has those, each with its
+    clusters (None in a resolution read back from disk): with ``keys`` they
+    are every cluster's identifier keys, which the graph builder finds edge
+    ends by (:class:`kgraph.graph.endpoints.Endpoints`) without making them again.
     """
 
     canonical: dict[str, str]
@@ -106,6 +109,7 @@ class Resolution:
     keys: dict[str, str] = field(default_factory=dict)
     thresholds: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
     warnings: list[str] = field(default_factory=list)
+    shared_keys: dict[str, list[str]] | None = None
 
     def merge_evidence(self) -> dict[str, list[dict[str, Any]]]:
         """Why each merged cluster is one: its cluster id -> the matches that joined its records (merged, or
@@ -271,10 +275,10 @@ def resolve(
                 evidence.append({"feature": "blocked", "value": None, "compared": None, "weight": 0.0,
                                  "contribution": 0.0, "detail": cl.blocked[key]})
         matches.append(Match(key[0], key[1], s, decision, evidence))
-    keys = _key_owners(entities, canonical)
+    keys, shared_keys = _key_owners(entities, canonical)
     derived = derive_links(by_id, edges, entities, canonical, keys)
     clear_caches()
-    return Resolution(canonical, clusters, matches, derived, keys, th, warnings)
+    return Resolution(canonical, clusters, matches, derived, keys, th, warnings, shared_keys)
 
 
 def clear_caches() -> None:
@@ -297,25 +301,34 @@ def clear_caches() -> None:
     words._sim_cache.clear()
 
 
-def _key_owners(entities: dict[str, Entity], canonical: dict[str, str]) -> dict[str, str]:
-    # one owner per key and a set of the few keys with several: a set per key (600k airframes file ~3M
-    # keys) cost more memory than the entities themselves
+def _key_owners(entities: dict[str, Entity], canonical: dict[str, str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """``(key -> the one cluster holding it, key -> the clusters of a key several hold)``."""
+    # one owner per key, a list only for the few keys with several: a set per key (600k airframes file
+    # ~3M keys) cost more memory than the entities themselves
     owner: dict[str, str] = {}
-    shared: set[str] = set()
+    shared: dict[str, list[str]] = {}
     for eid, ent in entities.items():
         cid = canonical[eid]
         for k in ent.keys:
             if not k.startswith("src-") and owner.setdefault(k, cid) != cid:
-                shared.add(k)
+                _share(shared, owner, k, cid)
         for t in ent.tails:
             k = "tail-" + t
             if owner.setdefault(k, cid) != cid:
-                shared.add(k)
+                _share(shared, owner, k, cid)
     # in place, in the entities' order: a sorted copy of the 3M keys at full size took 2 of the
     # stage's seconds, and had both dicts alive at once (the build's peak, in the resolve stage)
     for k in shared:
         del owner[k]
-    return owner
+    return owner, shared
+
+
+def _share(shared: dict[str, list[str]], owner: dict[str, str], key: str, cid: str) -> None:
+    held = shared.get(key)
+    if held is None:
+        shared[key] = [owner[key], cid]
+    elif cid not in held:
+        held.append(cid)
 
 
 # -- clusters as data ---------------------------------------------------------

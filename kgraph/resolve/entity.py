@@ -23,7 +23,7 @@ from ..refdata.countries import country_code
 from ..refdata.models import model_family, msn_group
 from .normalize import Name, analyze_all
 
-__all__ = ["Entity", "MATCHABLE", "NAME_PROPS", "WEAK_NAME_PROPS", "family_of"]
+__all__ = ["Entity", "MATCHABLE", "NAME_PROPS", "WEAK_NAME_PROPS", "airframe_tails", "family_of"]
 
 #: node types the resolver compares
 MATCHABLE = ("Organization", "Person", "Airplane", "Vessel")
@@ -41,6 +41,20 @@ _SCHEMES = {**ENTITY_SCHEMES, "imoNumber": "imo", "mmsi": "mmsi", "callSign": "c
 _NON_ALNUM = re.compile(r"[^0-9A-Za-z]+")
 _TAIL_SHAPE = re.compile(r"^(?:[A-Z0-9]{1,2}-[A-Z0-9]{2,5}|N\d{1,5}[A-Z]{0,2})$")
 _YEAR = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def airframe_tails(props: dict[str, list[str]]) -> set[str]:
+    """An airframe's tails, normalised: its registration numbers, or else its names shaped like a tail.
+
+    >>> airframe_tails({"name": ["RA-78765"]}), airframe_tails({"registrationNumber": ["RA-78765"], "name": ["EW-78765"]})
+    ({'RA78765'}, {'RA78765'})
+    """
+    tails = {t for t in map(normalize_tail, props.get("registrationNumber", ())) if t}
+    if not tails:
+        # OFAC names an aircraft by its tail ("RA-78765"): a name shaped like a tail is one
+        tails = {normalize_tail(v) for v in props.get("name", ()) if _TAIL_SHAPE.match(v.strip().upper())
+                 and not model_family(v)}
+    return tails
 
 
 def family_of(node_type: str) -> str | None:
@@ -225,12 +239,7 @@ class Entity:
             self.keys.append(f"src-{prov.source}-{prov.record}")
         if self.type != "Airplane":
             return
-        tails = {t for t in map(normalize_tail, p.get("registrationNumber", ())) if t}
-        if not tails:
-            # OFAC names an aircraft by its tail ("RA-78765"): a name shaped like a tail is one
-            tails = {normalize_tail(v) for v in p.get("name", ()) if _TAIL_SHAPE.match(v.strip().upper())
-                     and not model_family(v)}
-        self.tails = tails or _EMPTY
+        self.tails = airframe_tails(p) or _EMPTY
         self.prev_tails = {t for t in map(normalize_tail, p.get("previousRegistrationNumber", ())) if t} or _EMPTY
 
     def _prepare_airplane(self) -> None:
