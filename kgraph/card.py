@@ -287,7 +287,7 @@ def show(node_id: str, *, datadir: DataDir | str | Path | None = None, flights: 
     [('ofac-40185', 'ru-aircraft-db-RA78765', 0.98)]
     >>> card = kgraph.show("RA-78765", datadir=dd)
     >>> card["id"], card["found_by"]["why"], [o["id"] for o in card["found_by"]["others"]]
-    ('ofac-40185', ['record ru_aircraft_db RA-78765', 'identifier RA-78765'], ['tail-RA78765', 'ofac-40181'])
+    ('ofac-40185', ['record ru_aircraft_db RA-78765', 'identifier RA-78765'], ['ofac-40181'])
     """
     from .find import found_by
 

@@ -35,7 +35,7 @@ def find_node(text: str, *, datadir: DataDir | str | Path | None = None, min_sco
     -------
     >>> hit, others = kgraph.find_node("RA-78765", datadir=dd)
     >>> hit["id"], [h["id"] for h in others]
-    ('ofac-40185', ['tail-RA78765', 'ofac-40181'])
+    ('ofac-40185', ['ofac-40181'])
     """
     hits = lookup(text, limit=20, datadir=datadir)
     hit = _id_hit(text, hits)

@@ -88,16 +88,25 @@ INDEX_NAME = "lookup.sqlite"
 #: a Russian name as German writes it under its reading with kh for ch, Chutaew under khutaew, and Pjotr as Petr;
 #: format 26 one as French writes it under its English reading, Prigojine under prigozhin, and reads German and
 #: French only in words that may be a person's name, not written in Chinese or Korean characters); format 27
-#: reads a name as Ukraine writes it by its words too, Hryhoryev under grigoryev with no Ukrainian given name).
-INDEX_FORMAT = 27
+#: reads a name as Ukraine writes it by its words too, Hryhoryev under grigoryev with no Ukrainian given name;
+#: format 28 leaves the registrations to the store, and keeps the tails the airframes carried in a table of their own).
+INDEX_FORMAT = 28
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
 #: candidates scored per query at most (the best keys are fetched first)
 CANDIDATE_CAP = 2000
 #: node types left out of the index and found in the graph store instead, by id or source record: a
 #: flight's only keys are those two (its name is a generated caption, "RA-78765 ULLI -> URSS, 2026-01-20"),
-#: and at full size its million rows and two million keys were a third of the index's time (43 -> 32 s)
-STORE_ONLY = frozenset({"Flight"})
+#: and at full size its million rows and two million keys were a third of the index's time (43 -> 32 s); a
+#: registration's only key is its tail, which finds the airframes that carried it (each holds it), and its 600k
+#: rows were a fifth of what was left (an index of the scale-0.3 inputs written in 9.5 s, not 11.8 s)
+STORE_ONLY = frozenset({"Flight", "Registration"})
+#: node types found by their id, not by their source records: what an entity states, and a tail it carried
+#: (a Registration's sources are the airframes' records: 600k key rows at full size that found the airframe too)
+STATED_TYPES = frozenset({"Address", "Identifier", "Program", "Authority", "Registration"})
+#: an airframe's properties holding the tails it carried: each one a Registration node of the graph, kept in the
+#: index's tail table (a tail's number alone finds it, :func:`_bare_tail_hits`)
+TAIL_PROPS = ("registrationNumber", "previousRegistrationNumber")
 #: properties a lookup matches as names beside a node's own: an airport by its town and the other names
 #: OurAirports keeps for it (Havana finds José Martí International; Leningrad and Аэропорт Пулково, Pulkovo)
 LOOKUP_NAMES = {"Airport": ("municipality", "keywords")}
@@ -235,9 +244,10 @@ def _bare_tail_hits(con: sqlite3.Connection, q: str) -> dict[str, dict[str, Any]
         return {}
     from .refdata.icao import registration_marks
 
-    # every tail in the graph is a Registration node, tail-<TAIL>: one indexed read for every mark
-    ids = [f"tail-{mark.lower()}{v.lower()}" for mark in registration_marks()]
-    tails = [nid[len("tail-"):] for nid, _, _ in _nodes_by_id(con, ids)]
+    # every tail an airframe carried is in the tail table: one indexed read for every mark (a serial or tax
+    # number that a mark and the query spell, 2 and 12345, is not a tail)
+    tails = [f"{mark}{v}".upper() for mark in registration_marks()]
+    tails = [t for (t,) in con.execute(f"SELECT tail FROM tail WHERE tail IN ({','.join('?' * len(tails))})", tails)]
     hits: dict[str, dict[str, Any]] = {}
     for tail in sorted(set(tails)):
         for nid, kind, label in con.execute("SELECT id, kind, label FROM key WHERE key = ? LIMIT ?",

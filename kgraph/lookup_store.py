@@ -1,5 +1,6 @@
 """Lookup's hits among the node types the index leaves out (:data:`kgraph.lookup_index.STORE_ONLY`:
-the flights), read from the graph store by id or source record. :func:`kgraph.lookup_index.lookup`
+the flights and the registrations), read from the graph store by id or source record (a registration by its
+id only: its sources are the airframes' records). :func:`kgraph.lookup_index.lookup`
 asks it for a one-word query the index does not answer exactly; :func:`kgraph.screen` for all its
 misses at once.
 """
@@ -10,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .lookup_index import STORE_ONLY, _first, _loads, _summary_parts
+from .lookup_index import STATED_TYPES, STORE_ONLY, _first, _loads, _summary_parts
 
 __all__ = ["store_only_hits", "STORE_HITS_CAP", "STORE_BATCH"]
 
@@ -65,6 +66,8 @@ def store_only_hits(graph_dir: Path, queries: list[str], wanted: set[str] | None
                      (match + "regexp_matches(n.sources, $pattern)", lambda qs: {"pattern": pattern(qs)}),
                      (match + "lower(n.id) IN $ids OR regexp_matches(n.sources, $pattern)",
                       lambda qs: {"ids": [q.lower() for q in qs], "pattern": pattern(qs, fold=True)})]
+            if node_type in STATED_TYPES:  # by id only
+                steps = [steps[0], (match + "lower(n.id) IN $ids", lambda qs: {"ids": [q.lower() for q in qs]})]
             for head, params in steps:
                 pending = sorted({q for q in queries if not out[q]})
                 found = []

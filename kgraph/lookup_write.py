@@ -11,16 +11,13 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Iterable
 
-from .lookup_index import (INDEX_FORMAT, INDEX_NAME, INDEX_RELS, LITERAL_TYPES, LOOKUP_NAMES, STORE_ONLY, TAIL_NAMED,
-                           _TAIL_NAME, _dumps, _first, _loads, _summary_parts)
-from .lookup_keys import ident_variants as _ident_variants
+from .lookup_index import (INDEX_FORMAT, INDEX_NAME, INDEX_RELS, LITERAL_TYPES, LOOKUP_NAMES, STATED_TYPES, STORE_ONLY,
+                           TAIL_NAMED, TAIL_PROPS, _TAIL_NAME, _dumps, _first, _loads, _summary_parts)
+from .lookup_keys import ident_variants as _ident_variants, identifier_value
 from .lookup_spelling import word_skeleton
 
 __all__ = ["write_index", "index_rows", "index_read"]
 
-#: source record ids find the entity itself, not the addresses and numbers it states, nor the tails it carried
-#: (a Registration's sources are the airframes' records: 600k key rows at full size that found the airframe too)
-_STATED = frozenset({"Address", "Identifier", "Program", "Authority", "Registration"})
 
 _SCHEMA = """
 CREATE TABLE node (
@@ -29,6 +26,7 @@ CREATE TABLE node (
 );
 CREATE TABLE key (key TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, label TEXT);
 CREATE TABLE skeleton (skeleton TEXT NOT NULL, key TEXT NOT NULL);
+CREATE TABLE tail (tail TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 
 
@@ -54,7 +52,8 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
     is when given), ``members`` (member node
     ids folded into this node), ``identifiers`` (list of identifier values), ``web`` (optional:
     [(``website`` or ``email``, address)], found by their domain, :func:`kgraph.ids.web_address_key`), ``born``
-    (optional: a person's dates of birth, :mod:`kgraph.lookup_hints`),
+    (optional: a person's dates of birth, :mod:`kgraph.lookup_hints`), ``tails`` (optional: the tails an
+    airframe carried, :data:`TAIL_PROPS`),
     ``programs`` (list of text), ``sanctioned`` (bool) and ``summary`` (text).
     """
     from .ids import web_address_key
@@ -77,6 +76,7 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
         n = 0
         node_batch: list[tuple] = []
         key_batch: list[tuple] = []
+        tails: set[str] = set()
         for row in rows:
             if len(key_batch) > 50_000:
                 con.executemany("INSERT INTO node VALUES (?,?,?,?,?,?,?,?,?,?)", node_batch)
@@ -96,6 +96,10 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
                 _dumps(get("born")) if get("born") else None,
             ))
             n += 1
+            for tail in get("tails") or ():
+                v = identifier_value(tail)
+                if v:
+                    tails.add(v)
             members, identifiers = get("members"), get("identifiers")
             # a node's own id is found in the node table (by lower(id): an ASCII id, as kgraph makes them; SQLite's
             # lower() folds ASCII only): 1.4M key rows fewer at full size
@@ -103,7 +107,7 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
             for member in members or ():  # records folded into this node
                 if member != nid:
                     keys[f"node:{member.lower()}"] = ("id", member)
-            stated = ntype in _STATED
+            stated = ntype in STATED_TYPES
             for src in () if stated else sources:
                 rec = src.get("record")
                 if rec:
@@ -133,6 +137,7 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
             key_batch += [(k, nid, kind, label) for k, (kind, label) in keys.items()]
         con.executemany("INSERT INTO node VALUES (?,?,?,?,?,?,?,?,?,?)", node_batch)
         con.executemany("INSERT INTO key VALUES (?,?,?,?)", key_batch)
+        con.executemany("INSERT INTO tail VALUES (?)", ((t,) for t in sorted(tails)))  # in order: appended
         # both indexes built once over the loaded rows: a sort instead of millions of B-tree inserts
         con.execute("CREATE UNIQUE INDEX node_id ON node(id)")
         con.execute("CREATE INDEX node_lid ON node(lower(id))")
@@ -195,6 +200,7 @@ def index_rows(tables, resolution=None, *, readers=None, merged_why=None) -> Ite
         i_also = [(p, col[p]) for p in LOOKUP_NAMES.get(node_type, ()) if p in col]
         i_web = [(p, col[p]) for p in ("website", "email") if p in col]
         i_born = col.get("birthDate")
+        i_tails = [col[p] for p in TAIL_PROPS if p in col]
         summary = _summary_parts(s.nodes[node_type].summary, col)
         for r in table.rows:
             values: list[str] = []
@@ -223,6 +229,7 @@ def index_rows(tables, resolution=None, *, readers=None, merged_why=None) -> Ite
                 "web": web,
                 "born": (r[i_born] if isinstance(r[i_born], list) else [r[i_born]]) if i_born is not None and r[i_born]
                         else None,
+                "tails": [v for i in i_tails for v in (r[i] if isinstance(r[i], list) else [r[i]] if r[i] else [])],
                 "programs": programs.get(r[i_id], []),
                 "sanctioned": r[i_sanc],
                 "summary": "; ".join([text.replace("\x00", _first(r[i])) for text, i in summary if r[i]])

@@ -112,8 +112,12 @@ def test_lookup_names_each_list_with_its_record(demo):
 def test_lookup_reads_a_tail_number_without_its_mark_below_exact_hits(demo):
     root, _ = demo
     hits = json.loads(kg(root, "lookup", "78 765", "--json").output)
-    assert [(h["id"], h["score"]) for h in hits] == [("ofac-40185", 0.9), ("tail-RA78765", 0.9)]
+    assert [(h["id"], h["score"], h["why"]) for h in hits] == [("ofac-40185", 0.9, ["tail RA-78765, 78 765 without its mark"])]
     assert json.loads(kg(root, "lookup", "78766", "--json").output) == []
+    # the registration itself (the store's, not the index's) by its id
+    hits = json.loads(kg(root, "lookup", "tail-RA78765", "--json").output)
+    assert [(h["id"], h["type"], h["why"]) for h in hits] == [("tail-RA78765", "Registration", ["id tail-RA78765"])]
+    assert kg(root, "show", "tail-RA78765").output.startswith("RA-78765")
 
 
 def test_an_index_written_with_other_key_rules_is_refused_in_one_line(demo, tmp_path):
@@ -299,7 +303,7 @@ def test_the_index_format_is_bumped_with_the_key_rules():
 
     # how names and identifiers became keys when INDEX_FORMAT was last bumped. If this fails, the rules
     # changed: an index written before would miss queries without a word. Bump INDEX_FORMAT, then update.
-    assert INDEX_FORMAT == 27
+    assert INDEX_FORMAT == 28
     assert [word_skeleton(k) for k in ("hesbola", "lukaSenka", "ladin", "usama", "asur", "2004x")] == [
         "hsbl", "lkSnk", "ldn", None, None, None]
     assert [word_skeleton(k, 3) for k in ("hmas", "asd")] == ["hms", None]
@@ -363,13 +367,19 @@ def test_a_number_of_four_to_six_characters_is_read_as_a_tail_without_its_mark(t
     from kgraph.lookup_index import INDEX_NAME, _bare_tail_hits
     from kgraph.lookup_write import write_index
 
-    write_index([{"id": f"tail-{t}", "type": "Registration", "caption": t, "names": [t], "identifiers": [t]}
-                 for t in ("N765", "N7650", "RA76501")], tmp_path)
+    write_index([{"id": f"plane-{t}", "type": "Airplane", "caption": t, "names": [t], "identifiers": [t], "tails": [t]}
+                 for t in ("N765", "N7650", "RA-76501")]
+                + [{"id": "plane-msn", "type": "Airplane", "caption": "An-124", "names": [], "identifiers": ["212345"]},
+                   {"id": "plane-old", "type": "Airplane", "caption": "EW-78799", "names": [],
+                    "identifiers": ["EW-78799", "RA-78799"], "tails": ["EW-78799", "RA-78799"]}], tmp_path)
     con = sqlite3.connect(tmp_path / INDEX_NAME)
     assert _bare_tail_hits(con, "765") == {}  # N765 is in the graph, but "765" is too short to mean it
-    assert list(_bare_tail_hits(con, "7650")) == ["tail-N7650"]
-    assert list(_bare_tail_hits(con, "76501")) == ["tail-RA76501"]
+    assert list(_bare_tail_hits(con, "7650")) == ["plane-N7650"]
+    assert list(_bare_tail_hits(con, "76501")) == ["plane-RA-76501"]
+    assert list(_bare_tail_hits(con, "78799")) == ["plane-old"]  # its tail now and the one it carried before
     assert _bare_tail_hits(con, "7650123") == {} and _bare_tail_hits(con, "N7650") == {}
+    # a serial number that a nationality mark (Guernsey's 2) and the query spell is no tail
+    assert _bare_tail_hits(con, "12345") == {}
 
 
 def test_lookup_reads_a_cyrillic_name_with_a_number_as_a_name(demo):
@@ -404,7 +414,8 @@ def test_screen_looks_up_every_line_of_a_file(demo, tmp_path):
     exact = json.loads(kg(root, "screen", str(names), "--json", "--min-score", "1").output)
     assert [len(e["hits"]) for e in exact] == [1, 1, 0, 0]
     two = json.loads(kg(root, "screen", str(names), "--json", "-n", "2").output)
-    assert [h["id"] for h in two[1]["hits"]] == ["ofac-40185", "tail-RA78765"]
+    # the operator, from the Russian register's record of the tail (the registration is the store's, by id)
+    assert [h["id"] for h in two[1]["hits"]] == ["ofac-40185", "ofac-40181"]
     table = kg(root, "screen", str(names)).output
     assert "4 queries, 3 with hits" in table and "ofac-40181" in table and "no match" in table
     piped = CliRunner().invoke(cli, ["--data-dir", str(root), "screen", "-", "--json"], input="1533ad\n")
@@ -604,8 +615,7 @@ def test_show_takes_what_lookup_finds_exactly_and_says_so(demo):
                                                    "found_by": card["found_by"]}
     assert card["found_by"] == {
         "query": "RA-78765", "score": 1.0, "why": ["record ru_aircraft_db RA-78765", "identifier RA-78765"],
-        "others": [{"id": "tail-RA78765", "type": "Registration", "name": "RA-78765"},
-                   {"id": "ofac-40181", "type": "Organization", "name": "JSC AVIACON ZITOTRANS"}]}
+        "others": [{"id": "ofac-40181", "type": "Organization", "name": "JSC AVIACON ZITOTRANS"}]}
     out = kg(root, "show", "Авиакон Цитотранс").output
     assert out.startswith("'Авиакон Цитотранс' is not a node id; it matches name ")
     assert "JSC AVIACON ZITOTRANS (Organization, ofac-40181) SANCTIONED" in out
