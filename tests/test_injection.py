@@ -124,10 +124,11 @@ def test_lookup_sends_hostile_text_as_parameters(graph, rec):
     for q in (NOTHING, "Aviacon Zitotrans", "ofac-40181", "RA78765", "Zitotrnas", "Zitotrams", "78765"):
         kgraph.lookup(q, datadir=graph)
         benign |= set(rec.take()[1])
-    # the index's format check, the key query and the node query, the nodes by their ids (a node id, or every
-    # nationality mark before a bare tail number), the keys of a word's consonants, and for a misspelt word the
+    # the index's format check, the key query and the node query, the nodes by their ids, the tails of every
+    # nationality mark before a bare tail number, the keys of a word's consonants, and for a misspelt word the
     # range of keys it is compared with and their nodes: the only SQL lookup ever runs
-    assert len(benign) == 7 and "PRAGMA user_version" in benign
+    assert len(benign) == 8 and "PRAGMA user_version" in benign
+    assert any(text.startswith("SELECT tail FROM tail WHERE tail IN (?") for text in benign)
     for value in HOSTILE:
         hits = kgraph.lookup(value, datadir=graph)
         _, sql, params = rec.take()
