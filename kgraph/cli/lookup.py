@@ -86,8 +86,10 @@ def lookup(dd, query, limit, types, as_json):
     not hold gives "No match". `--json` prints an array of {id, type, name,
     score, why, sources: [{source, record}], programs, sanctioned,
     summary}. A flight
-    (a leg's id or source record, e.g. flightlog-dn-2026-02-02-1) is looked
-    up in the graph store, not the index: 0.06-0.4 s at full size. An
+    (a leg's id or source record, e.g. flightlog-dn-2026-02-02-1) and a
+    registration (its id, tail-RA78765; its tail finds the airframes that
+    carried it) are looked up in the graph store, not the index: 0.06-0.4 s
+    at full size. An
     index written by a kgraph that made its keys otherwise is refused,
     with the command that writes it anew (kgraph build).
 
