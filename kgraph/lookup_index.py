@@ -89,8 +89,9 @@ INDEX_NAME = "lookup.sqlite"
 #: format 26 one as French writes it under its English reading, Prigojine under prigozhin, and reads German and
 #: French only in words that may be a person's name, not written in Chinese or Korean characters); format 27
 #: reads a name as Ukraine writes it by its words too, Hryhoryev under grigoryev with no Ukrainian given name;
-#: format 28 leaves the registrations to the store, and keeps the tails the airframes carried in a table of their own).
-INDEX_FORMAT = 28
+#: format 28 leaves the registrations to the store, and keeps the tails the airframes carried in a table of their own;
+#: format 29 reads a kunya with an Abd name in one word as the two, Abuabdullah as Abu Abdullah).
+INDEX_FORMAT = 29
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
 #: candidates scored per query at most (the best keys are fetched first)

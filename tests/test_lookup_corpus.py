@@ -310,6 +310,8 @@ def test_a_name_in_arabic_script_meets_its_french_spelling(real_graph):
     ("Abou FIRAS", 10380),                   # ABU FIRAS, an alias of AL-RAWI, Fawzi Mutlaq: Abu as French writes it
     ("Abufiras", 10380),                     # ... and the kunya in one word
     ("Abumusab Al-barnawi", 23846),          # AL-BARNAWI, Abu Musab
+    ("MUSLIM Abuabdurrahman", 17048),        # DALE, Anders Cameroon Ostensvig, a.k.a. MUSLIM ABU ABDURRAHMAN: a kunya
+                                             # with an Abd name, in one word
     ("Oleg Tchirikov", 24649),               # CHIRIKOV, Oleg Sergeyevich, as French papers write him
     ("Alexei Tschernjak", 35487),            # CHERNYAK, Alexey Yuryevich, as German papers do
     ("Mykola Patrushev", 24309),             # PATRUSHEV, Nikolai, his given name as Ukraine writes it

@@ -38,6 +38,8 @@ rare) stay as they are.
 (['abdkhakim'], ['abdkarim'], ['abdrahmane'], ['abdou', 'diouf'])
 >>> servant_names(["hassan", "abdolhassan"])
 (['hassan', 'abdhassan'], frozenset({'abdhassan'}))
+>>> words("abuabdullah"), words("abuabdul", "aziz"), words("abouabdelkader"), words("abuabd")
+(['abu', 'abdallah'], ['abu', 'abdaziz'], ['abou', 'abdkader'], ['abuabd'])
 """
 from __future__ import annotations
 
@@ -139,6 +141,9 @@ def _typed_abd(word: str) -> bool:
     return False
 
 
+_KUNYA_ABD = ("abuabd", "abouabd")
+
+
 def servant_names(toks: list[str], inverted: bool = False) -> tuple[list[str], frozenset[str]]:
     """ASCII tokens of a name with each Abd name as one word, ``abd`` and the name it is made with; and the
     set of those words (:func:`kgraph.resolve.words.token_similarity` compares them by the name they are made
@@ -148,7 +153,11 @@ def servant_names(toks: list[str], inverted: bool = False) -> tuple[list[str], f
     the first half of a given name its inversion cut in two: "RAHMAN YASIN, ABDUL" is Abdul Rahman Yasin.
     """
     if not any(t.startswith("abd") or t[:1] == "a" and _typed_abd(t) for t in toks):
-        return toks, frozenset()
+        if not any(t.startswith(_KUNYA_ABD) for t in toks):
+            return toks, frozenset()
+    # a kunya with an Abd name in one word (Abuabdullah, Abouabdelkader) is the particle and the name: Abu Abdullah
+    toks = [part for t in toks for part in (((t[:t.index("abd")], t[t.index("abd"):]) if t.startswith(_KUNYA_ABD)
+                                             and len(t) > 7 else (t,)))]
     last = toks[-1]
     if inverted and len(toks) > 2 and (last == "abd" or last in _JOINED):
         # the name first ("RAHMAN YASIN, ABDUL"), or after its article ("AL-RAHMAN ... AL-QADULI, 'ABD"), as it
