@@ -406,6 +406,15 @@ def lookup(
         for hit in found:
             hits[hit["id"]] = {"score": 1.0, "rank": _EXACT_RANK[hit.pop("kind")]}
             out.append(hit)
+    tail = identifier_value(DASHES.sub("-", q)) if wanted and "Registration" in wanted else None
+    if tail and f"tail-{tail}" not in hits:
+        # a registration asked for by its tail (--type Registration): the store's, by the id its tail makes
+        from .lookup_store import store_only_hits
+
+        for hit in store_only_hits(path.parent, [f"tail-{tail}"], {"Registration"})[f"tail-{tail}"]:
+            hit.pop("kind")
+            hits[hit["id"]] = {"score": 1.0, "rank": _EXACT_RANK["identifier"]}
+            out.append({**hit, "why": [f"tail {hit['name']}"]})
     for nid, h in hits.items():
         r = rows.get(nid)
         if r is None or (wanted and r[1] not in wanted):

@@ -117,6 +117,10 @@ def test_lookup_reads_a_tail_number_without_its_mark_below_exact_hits(demo):
     # the registration itself (the store's, not the index's) by its id
     hits = json.loads(kg(root, "lookup", "tail-RA78765", "--json").output)
     assert [(h["id"], h["type"], h["why"]) for h in hits] == [("tail-RA78765", "Registration", ["id tail-RA78765"])]
+    # ... and by its tail when registrations are asked for
+    hits = json.loads(kg(root, "lookup", "ra 78765", "--type", "Registration", "--json").output)
+    assert [(h["id"], h["type"], h["why"]) for h in hits] == [("tail-RA78765", "Registration", ["tail RA-78765"])]
+    assert json.loads(kg(root, "lookup", "RA-78766", "--type", "Registration", "--json").output) == []
     assert kg(root, "show", "tail-RA78765").output.startswith("RA-78765")
 
 

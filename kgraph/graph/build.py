@@ -205,12 +205,11 @@ class _Builder:
         """Add a node made by the build; ``key``: its one identifier key, when known (else made from ``props``)."""
         self.merged[cid] = _Merged(cid, node_type, props, provs)
         self.types[cid] = node_type
-        if self.endpoints is None:
-            pass
-        elif key is None:
-            self.endpoints.index(cid, node_type, props)
-        else:
-            self.endpoints.hold(key, cid)
+        if self.endpoints is not None:
+            if key is None:
+                self.endpoints.index(cid, node_type, props)
+            else:
+                self.endpoints.hold(key, cid)
 
     def country_code(self, value: str) -> str | None:
         try:
