@@ -381,6 +381,13 @@ print(json.dumps({"n": len(times), "first_ms": first * 1000, "p50": times[len(ti
 """
 
 
+def _disk_bytes(path: Path) -> int:
+    """Bytes of a file, or of every file under a folder (a store may be either)."""
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return path.stat().st_size if path.exists() else 0
+
+
 def load_average() -> str:
     try:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -514,6 +521,9 @@ def main() -> None:
         print(f"graph: {sum((counts.get('nodes') or {}).values()):,} nodes, "
               f"{sum((counts.get('edges') or {}).values()):,} edges, {b.get('clusters')} merged clusters; "
               f"dangling edge ends {b.get('dangling')}; build error: {summary.get('build_error')}")
+        if summary.get("graph"):
+            on_disk = {name: _disk_bytes(Path(summary["graph"]) / name) for name in ("store.lbdb", "lookup.sqlite")}
+            print("on disk: " + ", ".join(f"{name} {size / 1e9:.2f} GB" for name, size in on_disk.items()))
         out = subprocess.run([sys.executable, "-c", _LOOKUP, str(data), str(data / "bench-queries.json")],
                              capture_output=True, text=True, check=True)
         lk = json.loads(out.stdout)
