@@ -9,9 +9,9 @@ from __future__ import annotations
 import functools
 import re
 
-from .east_slavic import russian_family_name
-from .normalize import _INITIALISM, Name, _analyze, analyze
-from .tables import SON_OF
+from .east_slavic import BELARUSIAN_GIVEN_NAMES, russian_family_name
+from .normalize import _INITIALISM, Name, _analyze, _name_like, analyze, phonetic
+from .tables import GIVEN_NAME_FORMS, SON_OF
 
 __all__ = ["analyze_as_person", "analyze_listed_person", "names_a_person"]
 
@@ -79,10 +79,6 @@ def analyze_listed_person(text: str) -> tuple[Name, ...]:
 @functools.lru_cache(maxsize=1)
 def _given_name_keys() -> frozenset[str]:
     """The romanisation-insensitive keys of the given names the tables know, in every spelling they know."""
-    from .east_slavic import BELARUSIAN_GIVEN_NAMES
-    from .normalize import phonetic
-    from .tables import GIVEN_NAME_FORMS
-
     return frozenset(phonetic(w) for table in (GIVEN_NAME_FORMS, BELARUSIAN_GIVEN_NAMES)
                      for pair in table.items() for w in pair)
 
@@ -98,8 +94,6 @@ def names_a_person(q: str) -> bool:
     >>> names_a_person("Sergey Trading Company"), names_a_person("Gora")
     (False, False)
     """
-    from .normalize import _name_like, phonetic
-
     name = analyze(q)
     words = [t.text for t in name.words]
     if any(w in SON_OF for w in words[1:-1]):

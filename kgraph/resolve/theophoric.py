@@ -144,6 +144,14 @@ def _typed_abd(word: str) -> bool:
 _KUNYA_ABD = ("abuabd", "abouabd")
 
 
+def _kunya_apart(word: str) -> tuple[str, ...]:
+    """A kunya with an Abd name in one word (Abuabdullah, Abouabdelkader) as the particle and the name."""
+    if word.startswith(_KUNYA_ABD) and len(word) > 7:
+        at = word.index("abd")
+        return word[:at], word[at:]
+    return (word,)
+
+
 def servant_names(toks: list[str], inverted: bool = False) -> tuple[list[str], frozenset[str]]:
     """ASCII tokens of a name with each Abd name as one word, ``abd`` and the name it is made with; and the
     set of those words (:func:`kgraph.resolve.words.token_similarity` compares them by the name they are made
@@ -152,12 +160,9 @@ def servant_names(toks: list[str], inverted: bool = False) -> tuple[list[str], f
     ``inverted``: the name was written FAMILY, Given (it has a comma), and an Abd at its very end may be
     the first half of a given name its inversion cut in two: "RAHMAN YASIN, ABDUL" is Abdul Rahman Yasin.
     """
-    if not any(t.startswith("abd") or t[:1] == "a" and _typed_abd(t) for t in toks):
-        if not any(t.startswith(_KUNYA_ABD) for t in toks):
-            return toks, frozenset()
-    # a kunya with an Abd name in one word (Abuabdullah, Abouabdelkader) is the particle and the name: Abu Abdullah
-    toks = [part for t in toks for part in (((t[:t.index("abd")], t[t.index("abd"):]) if t.startswith(_KUNYA_ABD)
-                                             and len(t) > 7 else (t,)))]
+    if not any(t.startswith(("abd", *_KUNYA_ABD)) or t[:1] == "a" and _typed_abd(t) for t in toks):
+        return toks, frozenset()
+    toks = [part for t in toks for part in _kunya_apart(t)]
     last = toks[-1]
     if inverted and len(toks) > 2 and (last == "abd" or last in _JOINED):
         # the name first ("RAHMAN YASIN, ABDUL"), or after its article ("AL-RAHMAN ... AL-QADULI, 'ABD"), as it
