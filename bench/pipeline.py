@@ -396,26 +396,21 @@ def load_average() -> str:
 
 
 def tree_rss_mib(root: int) -> float:
-    """RSS of process ``root`` and all its descendants (Linux /proc; 0 elsewhere), in MiB."""
-    children: dict[int, list[int]] = {}
-    try:
-        pids = [int(d) for d in os.listdir("/proc") if d.isdigit()]
-    except OSError:
-        return 0.0
-    for pid in pids:
-        try:
-            ppid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(pid)
+    """RSS of process ``root`` and all its descendants (Linux /proc; 0 elsewhere), in MiB.
+
+    Descendants are read from each thread's ``children`` file: scanning every process's ``stat`` for its
+    parent, four times a second, cost the sampler ~2 s of CPU over a full-size run, beside the update.
+    """
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        todo += children.get(pid, [])
         try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                todo += [int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
+                    break
         except (OSError, ValueError):
             pass
     return total / 1024

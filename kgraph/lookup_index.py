@@ -259,6 +259,26 @@ def _bare_tail_hits(con: sqlite3.Connection, q: str) -> dict[str, dict[str, Any]
     return hits
 
 
+def record_why(query: str, why: list[str], sources: list[dict[str, str]]) -> list[str]:
+    """``why`` with the source record the query names, when the index found the node by another key only.
+
+    The index files no key for a record that the query finds as the node's identifier anyway (an OpenSky
+    airframe's record is its ICAO address: :func:`kgraph.lookup_write.write_index`); the hit says
+    "record" for it as it would with the key, after the node's own id.
+
+    >>> record_why("40E3CD", ["identifier 40e3cd"], [{"source": "opensky_aircraft", "record": "40e3cd"}])
+    ['record opensky_aircraft 40e3cd', 'identifier 40e3cd']
+    """
+    if any(w.startswith("record ") for w in why):
+        return why
+    q = query.strip().lower()
+    for src in sources:
+        if (src.get("record") or "").lower() == q:
+            at = sum(1 for w in why if w.startswith("id "))  # the keys' order: id, record, then the others
+            return [*why[:at], f"record {src.get('source')} {src['record']}", *why[at:]]
+    return why
+
+
 def lookup(
     query: str, *, limit: int = 10, datadir: DataDir | str | Path | None = None, types: Iterable[str] | None = None,
     _ask_store: Callable[[str], list[dict[str, Any]]] | None = None,
@@ -452,13 +472,14 @@ def lookup(
                                else "")
                             + (f", born {' or '.join(listed_born)}" + (", as the query says" if born == "same" else
                                                                        f", not {hints.born}") if born else ""))
+        sources = [{"source": s["source"], "record": s["record"]} for s in _loads(r[4])]
         out.append({
             "id": nid,
             "type": r[1],
             "name": r[2],
             "score": round(h["score"], 4),
-            "why": h["why"],
-            "sources": [{"source": s["source"], "record": s["record"]} for s in _loads(r[4])],
+            "why": record_why(q, h["why"], sources) if h["score"] >= 1.0 and r[1] not in STATED_TYPES else h["why"],
+            "sources": sources,
             "programs": _loads(r[5]),
             "sanctioned": bool(r[6]),
             "summary": r[7],

@@ -12,13 +12,14 @@ import re
 import unicodedata
 from typing import Iterable
 
-__all__ = ["query_keys", "identifier_value", "ident_variants", "DASHES"]
+__all__ = ["query_keys", "whole_identifier", "identifier_value", "ident_variants", "DASHES"]
 
 _ALNUM = re.compile(r"[^0-9A-Za-z]+")
 # identifier-like: has a digit, no spaces beyond separators, short
 _IDENT_LIKE = re.compile(r"^[\w\-./ ]{2,40}$")
 # a registration mark written with its dash, digits or not (B-ADCD, EC-QAWB, A6-DFKG)
 _MARK = re.compile(r"^[A-Za-z0-9]{1,2}-[A-Za-z0-9]{2,5}$")
+_DIGIT = re.compile(r"\d")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 #: dashes a query pasted from a web page or a word processor may hold where a tail has its hyphen
@@ -74,6 +75,26 @@ def ident_variants(text: str) -> list[str]:
     return out
 
 
+def _whole(qi: str) -> bool:
+    """Whether a query (NFKC, dashes read as "-") is an identifier as a whole: anything with a digit (tails,
+    hex, MSN, tax numbers) or one short code (MUSA, AZS)."""
+    return bool(_IDENT_LIKE.match(qi) and (_DIGIT.search(qi) or (len(qi) <= 8 and qi.isalnum()) or _MARK.match(qi)))
+
+
+def whole_identifier(text: str) -> str | None:
+    """The identifier key a query of ``text`` looks up first, when it reads the whole query as one
+    identifier (None when it does not): a source record the query finds by that key needs no key of its own.
+
+    >>> whole_identifier("40e3cd"), whole_identifier("ra 78765"), whole_identifier("Aviacon Zitotrans")
+    ('ident:40E3CD', 'ident:RA78765', None)
+    """
+    qi = text.strip()
+    if not qi.isascii():  # NFKC and the dashes leave ASCII as it is (asked of every record a build indexes)
+        qi = DASHES.sub("-", unicodedata.normalize("NFKC", qi))
+    v = identifier_value(qi) if _whole(qi) else None
+    return f"ident:{v}" if v else None
+
+
 def query_keys(query: str, readings: Iterable[str] = ()) -> list[tuple[str, str]]:
     """(key, kind) pairs to look up for a query, identifiers first; then the name keys of its other
     ``readings`` (:mod:`kgraph.resolve.readings`)."""
@@ -83,9 +104,7 @@ def query_keys(query: str, readings: Iterable[str] = ()) -> list[tuple[str, str]
     q = query.strip()
     keys: list[tuple[str, str]] = [(f"node:{q.lower()}", "id"), (f"record:{q.lower()}", "record")]
     qi = DASHES.sub("-", unicodedata.normalize("NFKC", q))
-    # identifiers: anything with a digit (tails, hex, MSN, tax numbers) or one short code (MUSA, AZS)
-    whole = _IDENT_LIKE.match(qi) and (any(c.isdigit() for c in qi) or (len(qi) <= 8 and qi.isalnum())
-                                       or _MARK.match(qi))
+    whole = _whole(qi)
     # ... and the identifiers inside a longer query: after a label (MSN 83486590, ICAO 1533AD, ИНН 7709501262)
     # or in quotes or brackets («RA-78765»), five characters and a digit at least; a tail with its dash beside
     # anything (Il-76TD RA-78765). A name's number is no identifier: ООО Ромашка 83486590 is a company

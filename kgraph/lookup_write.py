@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from .lookup_index import (INDEX_FORMAT, INDEX_NAME, INDEX_RELS, LITERAL_TYPES, LOOKUP_NAMES, STATED_TYPES, STORE_ONLY,
                            TAIL_NAMED, TAIL_PROPS, _TAIL_NAME, _dumps, _first, _loads, _summary_parts)
-from .lookup_keys import ident_variants as _ident_variants, identifier_value
+from .lookup_keys import ident_variants as _ident_variants, whole_identifier
 from .lookup_spelling import word_skeleton
 
 __all__ = ["write_index", "index_rows", "index_read"]
@@ -96,10 +96,6 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
                 _dumps(get("born")) if get("born") else None,
             ))
             n += 1
-            for tail in get("tails") or ():
-                v = identifier_value(tail)
-                if v:
-                    tails.add(v)
             members, identifiers = get("members"), get("identifiers")
             # a node's own id is found in the node table (by lower(id): an ASCII id, as kgraph makes them; SQLite's
             # lower() folds ASCII only): 1.4M key rows fewer at full size
@@ -107,22 +103,32 @@ def write_index(rows: Iterable[dict[str, Any]], build_dir: Path) -> int:
             for member in members or ():  # records folded into this node
                 if member != nid:
                     keys[f"node:{member.lower()}"] = ("id", member)
-            stated = ntype in STATED_TYPES
-            for src in () if stated else sources:
+            variants = {ident: _ident_variants(ident) for ident in identifiers or ()}
+            for ident, vs in variants.items():
+                for v in vs:
+                    keys.setdefault(f"ident:{v}", ("identifier", ident))
+            for tail in get("tails") or ():  # an identifier too, as a rule: its variants made once
+                vs = variants[tail] if tail in variants else _ident_variants(tail)
+                if vs:
+                    tails.add(vs[0])
+            for src in () if ntype in STATED_TYPES else sources:
                 rec = src.get("record")
                 if rec:
-                    keys.setdefault(f"record:{rec.lower()}", ("record", f"{src.get('source')} {rec}"))
-            for ident in identifiers or ():
-                for v in _ident_variants(ident):
-                    keys.setdefault(f"ident:{v}", ("identifier", ident))
+                    key = f"record:{rec.lower()}"
+                    # a record the query finds as the node's identifier (an OpenSky airframe's record is its
+                    # ICAO address, an airport's its code) is not filed again: the lookup says "record" for it
+                    # from the node's sources (lookup_index.record_why). 0.7M key rows fewer at full size
+                    if key not in keys and whole_identifier(rec) not in keys:
+                        keys[key] = ("record", f"{src.get('source')} {rec}")
             for prop, address in get("web") or ():  # a domain finds who uses it, for a website or for mail
                 k = web_address_key(address, email_domain=prop == "email")
                 if k:
                     keys.setdefault(f"web:{k}", (prop, address))
             for name in [*(names or ()), *(also or ())]:
                 if ntype in TAIL_NAMED and _TAIL_NAME.match(name):
-                    # an airframe or registration "named" by its tail: filed as the identifier it is
-                    for v in _ident_variants(name):
+                    # an airframe or registration "named" by its tail: filed as the identifier it is (as a rule
+                    # one of its identifiers, filed above)
+                    for v in () if name in variants else _ident_variants(name):
                         keys.setdefault(f"ident:{v}", ("identifier", name))
                     continue
                 # a person's name has no legal form (KO, Tae Hun; OO, Ko Ko): its keys are its every word's

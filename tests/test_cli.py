@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -107,6 +108,25 @@ def test_lookup_names_each_list_with_its_record(demo):
     assert {"source": "ca_sema", "record": "Russia / Russie|1, Part 2|380"} in best["sources"]
     assert best["programs"] == ["Canada SEMA: Russia (SEMA) — Schedule 1, Part 2", "US OFAC SDN: RUSSIA-EO14024"]
     assert best["sanctioned"] is True and "INN 6658039390" in best["summary"]
+
+
+def test_a_record_that_is_an_identifier_is_keyed_once_and_still_named_as_the_record(demo):
+    import sqlite3
+
+    root, _ = demo
+    index = next((Path(root) / "graph").glob("*/lookup.sqlite"))
+    with sqlite3.connect(index) as con:
+        keys = {k for (k,) in con.execute("SELECT key FROM key WHERE id = 'ofac-40185'")}
+    # the Russian register's record of RA-78765 is its tail: found by the identifier key, with no key of its own;
+    # OFAC's record 40185 is no identifier of it, and keeps its key
+    assert "ident:RA78765" in keys and "record:ra-78765" not in keys and "record:40185" in keys
+    for query in ("RA-78765", "ra-78765"):
+        best = json.loads(kg(root, "lookup", query, "--json").output)[0]
+        assert (best["id"], best["why"]) == ("ofac-40185", ["record ru_aircraft_db RA-78765", "identifier RA-78765"])
+    best = json.loads(kg(root, "lookup", "RA78765", "--json").output)[0]  # not the record as written: no record
+    assert (best["id"], best["why"]) == ("ofac-40185", ["identifier RA-78765"])
+    best = json.loads(kg(root, "lookup", "ofac-40185", "--json").output)[0]  # the id first, as the keys are read
+    assert best["why"][0].startswith("id ")
 
 
 def test_lookup_reads_a_tail_number_without_its_mark_below_exact_hits(demo):
@@ -302,6 +322,7 @@ def test_a_misspelt_word_finds_the_names_spelt_nearly_as_it(demo, tmp_path):
 def test_the_index_format_is_bumped_with_the_key_rules():
     from kgraph.ids import normalize_msn, web_address_key
     from kgraph.lookup_index import INDEX_FORMAT, identifier_value
+    from kgraph.lookup_keys import whole_identifier
     from kgraph.lookup_spelling import word_skeleton
     from kgraph.resolve import name_keys
 
@@ -356,6 +377,9 @@ def test_the_index_format_is_bumped_with_the_key_rules():
         "Abuabdullah": ["n:abdala", "n:abuabdala", "j:abdala"],
     }
     assert name_keys("OO, Ko Ko", person=True) == ["n:o", "n:ko", "j:okoko"]
+    # a source record the query finds by this key is filed under no record key (lookup_write)
+    assert [whole_identifier(v) for v in ("40e3cd", "MUSA", "leg-15", "12345", "RA-78765", "Aviacon JSC", "EC-QAWB")] == [
+        "ident:40E3CD", "ident:MUSA", "ident:LEG15", "ident:12345", "ident:RA78765", None, "ident:ECQAWB"]
     assert [web_address_key(v) for v in ("https://www.Arrai.tv/x", "t.me/Rybar", "info@arrai.tv")] == [
         "arrai.tv", "t.me/rybar", None]
     assert [web_address_key(v, email_domain=True) for v in ("info@arrai.tv", "a@hotmail.nl")] == ["arrai.tv", None]
