@@ -90,8 +90,9 @@ INDEX_NAME = "lookup.sqlite"
 #: French only in words that may be a person's name, not written in Chinese or Korean characters); format 27
 #: reads a name as Ukraine writes it by its words too, Hryhoryev under grigoryev with no Ukrainian given name;
 #: format 28 leaves the registrations to the store, and keeps the tails the airframes carried in a table of their own;
-#: format 29 reads a kunya with an Abd name in one word as the two, Abuabdullah as Abu Abdullah).
-INDEX_FORMAT = 29
+#: format 29 reads a kunya with an Abd name in one word as the two, Abuabdullah as Abu Abdullah;
+#: format 30 reads Mohammadjavad as Mohammad Javad written in one word, not with a French dj).
+INDEX_FORMAT = 30
 #: the relationship types the index reads (a node's programs); it reads every node table
 INDEX_RELS = ("ISSUED_BY", "SANCTIONED_UNDER")
 #: candidates scored per query at most (the best keys are fetched first)

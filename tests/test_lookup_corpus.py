@@ -312,6 +312,8 @@ def test_a_name_in_arabic_script_meets_its_french_spelling(real_graph):
     ("Abumusab Al-barnawi", 23846),          # AL-BARNAWI, Abu Musab
     ("MUSLIM Abuabdurrahman", 17048),        # DALE, Anders Cameroon Ostensvig, a.k.a. MUSLIM ABU ABDURRAHMAN: a kunya
                                              # with an Abd name, in one word
+    ("JAFARI, Mohammadjavad", 12556),        # JAFARI, Mohammad Javad: two given names in one word, its dj no
+                                             # French dj (JA'FARI, Mohammad Agha came first)
     ("Oleg Tchirikov", 24649),               # CHIRIKOV, Oleg Sergeyevich, as French papers write him
     ("Alexei Tschernjak", 35487),            # CHERNYAK, Alexey Yuryevich, as German papers do
     ("Mykola Patrushev", 24309),             # PATRUSHEV, Nikolai, his given name as Ukraine writes it

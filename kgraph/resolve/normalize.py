@@ -147,7 +147,9 @@ _PHONETIC_RULES = [
     (re.compile(r"tsch"), "C"),  # German for ch (Tschernjak, Chernyak), before its sch
     (re.compile(r"shch|sch|szcz"), "S"),
     (re.compile(r"tch|cz(?=[aeiouy])"), "C"),
-    (re.compile(r"dzh|dsch|dj"), "J"),
+    # French dj for ج (Djamel, Madjid), not the end of Muhammad or Ahmad before a name in J of one Persian
+    # given name in two (Mohammadjavad, Mohamadjafar, Ahmadjon: Mohammad Javad, as other lists write it)
+    (re.compile(r"dzh|dsch|(?<!mma)(?<!mme)(?<!hma)(?<!hama)dj"), "J"),
     (re.compile(r"zh"), "J"),
     (re.compile(r"sh|sz"), "S"),
     (re.compile(r"ch"), "C"),
