@@ -30,16 +30,34 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from typing import TYPE_CHECKING
+
 from ..model import Edge, Node
-from .cluster import Clusterer, vouches
-from .entity import MATCHABLE, Entity
-from .index import LookupIndex, candidate_pairs, query_keys
-from .judgements import Judgement, add_judgement, as_judgements, judge, load_judgements, pair_key, review
-from .links import derive_links
 from .names import compare_texts, score_names
 from . import normalize, person_names, words
 from .normalize import name_keys
-from .score import score_pair
+
+if TYPE_CHECKING:
+    from .entity import Entity
+
+#: what the resolution itself needs, imported when first asked for: a lookup reads names (.names,
+#: .normalize) and none of these, and importing them cost every `kgraph lookup` ~70 ms of its cold start
+_LAZY = {"Clusterer": "cluster", "vouches": "cluster", "MATCHABLE": "entity", "Entity": "entity",
+         "LookupIndex": "index", "candidate_pairs": "index", "query_keys": "index", "Judgement": "judgements",
+         "add_judgement": "judgements", "as_judgements": "judgements", "judge": "judgements",
+         "load_judgements": "judgements", "pair_key": "judgements", "review": "judgements",
+         "derive_links": "links", "score_pair": "score"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "resolve",
@@ -207,6 +225,13 @@ def resolve(
     """
     th = dict(DEFAULT_THRESHOLDS)
     th.update(thresholds or {})
+    from .cluster import Clusterer, vouches
+    from .entity import MATCHABLE, Entity
+    from .index import candidate_pairs
+    from .judgements import as_judgements, pair_key
+    from .links import derive_links
+    from .score import score_pair
+
     judged = as_judgements(judgements)
     by_id = _group_nodes(nodes)
     # airplanes are filed under identifiers only, and most registry airframes share none with another
