@@ -23,13 +23,16 @@ import time
 from pathlib import Path
 
 _RUN = "import sys; from kgraph.cli import main; sys.argv[0] = 'kgraph'; main()"
+#: where the runs start: `python -c` puts its working directory first on sys.path, and in a checkout that
+#: took the checkout's kgraph over the one PYTHONPATH names (a version compared against)
+_CWD = tempfile.gettempdir()
 
 
 def timed(args: list[str], runs: int) -> tuple[float, float]:
     walls = []
     for _ in range(runs):
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", _RUN, *args], capture_output=True, check=True)
+        subprocess.run([sys.executable, "-c", _RUN, *args], capture_output=True, check=True, cwd=_CWD)
         walls.append(time.perf_counter() - t)
     return statistics.median(walls), min(walls)
 
@@ -37,7 +40,7 @@ def timed(args: list[str], runs: int) -> tuple[float, float]:
 def importtime(args: list[str]) -> list[tuple[float, float, str]]:
     """(cumulative ms, self ms, module) per import, from ``-X importtime``."""
     out = subprocess.run([sys.executable, "-X", "importtime", "-c", _RUN, *args], capture_output=True, text=True,
-                         check=True)
+                         check=True, cwd=_CWD)
     rows = []
     for line in out.stderr.splitlines():
         if not line.startswith("import time:") or "cumulative" in line:
@@ -53,11 +56,11 @@ def main() -> None:
     ap.add_argument("--query", default="RA-78765")
     ap.add_argument("--runs", type=int, default=7)
     args = ap.parse_args()
-    data = args.data_dir
+    data = args.data_dir.resolve() if args.data_dir else None  # the runs start elsewhere (_CWD)
     if data is None:
         data = Path(tempfile.mkdtemp(prefix="kgraph-cold-")) / "data"
         subprocess.run([sys.executable, "-c", _RUN, "--data-dir", str(data), "demo", "--json"], capture_output=True,
-                       check=True)
+                       check=True, cwd=_CWD)
     t = time.perf_counter()
     subprocess.run([sys.executable, "-c", "pass"], check=True)
     bare = time.perf_counter() - t

@@ -519,8 +519,11 @@ def main() -> None:
         if summary.get("graph"):
             on_disk = {name: _disk_bytes(Path(summary["graph"]) / name) for name in ("store.lbdb", "lookup.sqlite")}
             print("on disk: " + ", ".join(f"{name} {size / 1e9:.2f} GB" for name, size in on_disk.items()))
-        out = subprocess.run([sys.executable, "-c", _LOOKUP, str(data), str(data / "bench-queries.json")],
-                             capture_output=True, text=True, check=True)
+        # run in the data directory: `python -c` puts its working directory first on sys.path, and run from a
+        # checkout it took that checkout's kgraph over the one PYTHONPATH names (a version compared against)
+        out = subprocess.run([sys.executable, "-c", _LOOKUP, str(data.resolve()),
+                              str(data.resolve() / "bench-queries.json")],
+                             capture_output=True, text=True, check=True, cwd=data)
         lk = json.loads(out.stdout)
         print(f"\nlookup over {lk['n']} queries ({lk['with_hits']} with hits): p50 {lk['p50']:.1f} ms, "
               f"p95 {lk['p95']:.1f} ms, max {lk['max']:.0f} ms; first query {lk['first_ms']:.0f} ms "
@@ -532,8 +535,9 @@ def main() -> None:
             legs = [rnd.randrange(flights) for _ in range(20)]
             fq = [f"leg-{n}" for n in legs] + [f"flightlog-leg-{n}" for n in legs]
             (data / "bench-flight-queries.json").write_text(json.dumps(fq))
-            out = subprocess.run([sys.executable, "-c", _LOOKUP, str(data), str(data / "bench-flight-queries.json")],
-                                 capture_output=True, text=True, check=True)
+            out = subprocess.run([sys.executable, "-c", _LOOKUP, str(data.resolve()),
+                                  str(data.resolve() / "bench-flight-queries.json")],
+                                 capture_output=True, text=True, check=True, cwd=data)
             fl = json.loads(out.stdout)
             print(f"flight lookups (the store answers) over {fl['n']} leg ids and records ({fl['with_hits']} with "
                   f"hits): p50 {fl['p50']:.0f} ms, p95 {fl['p95']:.0f} ms, max {fl['max']:.0f} ms")
