@@ -25,13 +25,13 @@ STORE_BATCH = 250
 
 def store_only_hits(graph_dir: Path, queries: list[str], wanted: set[str] | None) -> dict[str, list[dict[str, Any]]]:
     """Hits among the :data:`STORE_ONLY` types, read from the graph store: by id, then by source record;
-    query -> its hits, for many queries at once (:func:`screen`: three scans per :data:`STORE_BATCH` queries,
-    not three per query).
+    query -> its hits, for many queries at once (:func:`screen`: its scans serve :data:`STORE_BATCH` queries,
+    not one).
 
     Only asked when the index found nothing exact, and only of the types the
-    build holds: at full size (a million flights) an id is found in ~60 ms
-    (the store's opening, then its primary key) and a record in 0.25-0.4 s
-    (then a scan of ~0.1 s), where the index answers in milliseconds.
+    build holds: at full size (a million flights) an id is found in ~60-80 ms
+    (the store's opening, then its primary key) and a record in ~0.24 s (272 ms
+    before the ids were scanned first), where the index answers in milliseconds.
     """
     from .graph.store import open_store, read_build_info
     from .schema import schema
@@ -49,6 +49,9 @@ def store_only_hits(graph_dir: Path, queries: list[str], wanted: set[str] | None
         return ("(?i)" if fold else "") + "|".join(re.escape('"record":' + json.dumps(q, ensure_ascii=False))
                                                    for q in qs)
 
+    def id_suffix(qs: list[str]) -> str:
+        return "-(?:" + "|".join(re.escape(q.replace("/", "-")) for q in qs) + ")$"
+
     with open_store(graph_dir) as store:
         for node_type in types:
             spec = schema().node(node_type)  # names from the schema, never from the query, go into the Cypher
@@ -60,9 +63,13 @@ def store_only_hits(graph_dir: Path, queries: list[str], wanted: set[str] | None
             by_id = f"UNWIND $ids AS i MATCH (n:{node_type} {{id: i}})"
             parts = _summary_parts(spec.summary, {p: i for i, p in enumerate(summary_props, 4)})
             # cheapest first, each step for the queries the last one left without a hit: the id as typed (the
-            # primary key), a record as typed (a scan of one text column, ~0.1 s for a million flights), then
-            # both regardless of case, as the index's keys are (~0.15 s)
+            # primary key); the id a record makes, as typed: a flight's id ends with its record as a rule
+            # (flightlog-leg-15, opensky-flight-1533ad-1769900000 for 1533ad/1769900000), and the ids are
+            # short (a scan of them ~45 ms for a million flights), a row counting only with the record among
+            # its sources (below); a record as typed (a scan of the sources, 0.1-0.15 s); then both regardless
+            # of case, as the index's keys are (~0.15 s)
             steps = [(by_id, lambda qs: {"ids": qs}),
+                     (match + "regexp_matches(n.id, $suffix)", lambda qs: {"suffix": id_suffix(qs)}),
                      (match + "regexp_matches(n.sources, $pattern)", lambda qs: {"pattern": pattern(qs)}),
                      (match + "lower(n.id) IN $ids OR regexp_matches(n.sources, $pattern)",
                       lambda qs: {"ids": [q.lower() for q in qs], "pattern": pattern(qs, fold=True)})]

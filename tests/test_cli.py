@@ -977,6 +977,45 @@ def test_flights_are_left_out_of_the_index_and_found_in_the_store(demo):
     found = lookup_store.store_only_hits(kgraph.DataDir(root).require_graph(), asked, None)
     assert [found[q][0]["id"] for q in asked[:5]] == [f"flightlog-dn-2026-02-02-{i}" for i in (1, 2, 3, 4, 5)]
     assert not any(found[q] for q in asked[5:])
+    # the end of a flight's id that is not its record is no hit
+    assert kgraph.lookup("2026-02-02-5", datadir=root, types=["Flight"]) == []
+
+
+def test_a_flight_is_found_by_the_id_its_record_makes_before_its_sources_are_scanned(tmp_path, monkeypatch):
+    import json as _json
+
+    from kgraph import lookup_store
+    from kgraph.graph import write_build
+    from kgraph.graph.store import Store
+    from kgraph.graph.tables import GraphTables
+
+    t = GraphTables.empty()
+
+    def flight(fid: str, source: str, record: str) -> None:
+        sources = _json.dumps([{"source": source, "record": record, "snapshot": "2026-02-01"}], separators=(",", ":"))
+        t.add_node("Flight", {"id": fid, "name": [fid], "sources": sources, "method": "adsb-trace"})
+
+    flight("flightlog-leg-15", "flightlog", "leg-15")
+    flight("opensky-flight-1533ad-1769904000", "opensky_flights", "1533ad/1769904000")
+    flight("adsb-1533ad-20260201T000000Z", "adsb_traces", "1533ad/1769904001")  # an id its record does not end
+    write_build(t, tmp_path)
+    asked = []
+    real = Store.query
+
+    def spy(self, cypher, params=None, **kw):
+        asked.append(cypher)
+        return real(self, cypher, params, **kw)
+
+    monkeypatch.setattr(Store, "query", spy)
+    queries = ["leg-15", "1533ad/1769904000", "1533ad/1769904001"]
+    found = lookup_store.store_only_hits(tmp_path, queries, None)
+    assert [(found[q][0]["id"], found[q][0]["why"]) for q in queries] == [
+        ("flightlog-leg-15", ["record flightlog leg-15"]),
+        ("opensky-flight-1533ad-1769904000", ["record opensky_flights 1533ad/1769904000"]),
+        ("adsb-1533ad-20260201T000000Z", ["record adsb_traces 1533ad/1769904001"])]
+    asked.clear()
+    lookup_store.store_only_hits(tmp_path, ["leg-15", "1533ad/1769904000"], None)
+    assert not any("n.sources" in c.split("RETURN")[0] for c in asked), asked  # no scan of the sources
 
 
 @pytest.fixture(scope="module")
