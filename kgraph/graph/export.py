@@ -165,8 +165,7 @@ def write_node_link(tables: GraphTables, out: TextIO) -> None:
 
 def neighbourhood_ids(store, node_id: str, hops: int) -> set[str]:
     """Ids of the nodes within ``hops`` relationships of ``node_id`` (either direction), itself included."""
-    _, rows = store.query("MATCH (n) WHERE n.id = $id RETURN n.id", {"id": node_id})
-    if not rows:
+    if store.node_type(node_id) is None:
         raise NotFound(f"no node with id {node_id!r} in the graph")
     seen = {node_id}
     frontier = [node_id]
