@@ -121,7 +121,9 @@ def load(text: str) -> Schema:
     """Parse schema YAML text into a :class:`Schema` (checked for consistency)."""
     import yaml
 
-    raw = yaml.safe_load(text)
+    # libyaml's loader where PyYAML has it (its wheels do): the same data in 5 ms, where the Python loader took
+    # 46 ms, and 150 ms in a new process, of every command that reads the schema (kgraph show, query...)
+    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     nodes = {}
     for name, spec in raw["nodes"].items():
         props = _props(spec.get("properties"), name)
