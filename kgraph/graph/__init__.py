@@ -27,7 +27,6 @@ import time
 from pathlib import Path
 from typing import Any, Iterable
 
-from .build import build_tables
 from .query import library, query, render_query_docs
 from .store import BUILD_FILE, STORE_FILE, Store, open_store, write_store
 from .tables import GraphTables, RowReaders, tables_from_store
@@ -73,6 +72,8 @@ def build_graph(datadir, nodes: Iterable, edges: Iterable, resolution: Any = Non
     directory; a crash leaves it for ``DataDir.cleanup_staging`` and the
     previous graph stays current either way.
     """
+    from .build import build_tables
+
     staging = datadir.new_build_dir()
     try:
         tables = build_tables(nodes, edges, resolution, registry_sources=registry_sources)
@@ -86,6 +87,10 @@ def build_graph(datadir, nodes: Iterable, edges: Iterable, resolution: Any = Non
 
 
 def __getattr__(name: str):  # PEP 562: exports and analysis import networkx/xml only when used
+    if name == "build_tables":  # and the builder, with the resolution it reads: ~60 ms a card did not need
+        from .build import build_tables
+
+        return build_tables
     if name == "export":
         from .export import export
 
