@@ -80,7 +80,9 @@ _CENTER_SECTIONS = ("registrations", "aircraft", "listed", "located_here", "sanc
 _NEIGHBOURS = ("MATCH (a:{label})-[r]-(b) WHERE a.id = $id{only} RETURN DISTINCT label(r), b.id, b.type, "
                "b.sanctioned, coalesce(b.departureDate, b.arrivalDate)")
 _DEGREE = "MATCH (a:{label})-[]-(b) WHERE a.id = $id AND b.id <> $id RETURN count(DISTINCT b.id)"
-_LISTINGS = ("MATCH (n)-[r:SANCTIONED_UNDER]->(p:Program) WHERE n.id IN $ids "
+# one query per type, each id by its primary key: `n.id IN $ids` on the unlabelled pattern scanned every table
+# that can be listed (0.15-0.19 s for an operator's hundred aircraft at full size; 5-30 ms this way)
+_LISTINGS = ("UNWIND $ids AS i MATCH (n:{label} {{id: i}})-[r:SANCTIONED_UNDER]->(p:Program) "
              "OPTIONAL MATCH (p)-[:ISSUED_BY]->(a:Authority) "
              "RETURN n.id AS node, a.caption AS authority, a.id AS authority_id, p.caption AS program, "
              "p.id AS program_id, r.listingDate AS listingDate, r.firstSeen AS firstSeen, r.startDate AS startDate, "
@@ -127,10 +129,10 @@ def _walk(store, center: str, hops: int, max_nodes: int, max_neighbours: int) ->
     from ..schema import schema
 
     rel_rank = {name: i for i, name in enumerate(schema().rels)}
-    _, rows = store.query("MATCH (n) WHERE n.id = $id RETURN n.type", {"id": center})
-    if not rows:
+    center_type = store.node_type(center)
+    if center_type is None:
         raise NotFound(f"no node with id {center!r} in the graph; find ids with `kgraph lookup NAME`")
-    depth, via, kind = {center: 0}, {center: None}, {center: rows[0][0]}
+    depth, via, kind = {center: 0}, {center: None}, {center: center_type}
     frontier = [center]
     for d in range(hops):
         # a -> b -> [relationship types joining them, b's type, sanctioned, date]
@@ -229,15 +231,23 @@ def _provs(value: Any) -> list[dict[str, Any]]:
             for p in _json_list(value) if isinstance(p, dict)]
 
 
-def _listings(store, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """Each node's listings, in the shape of the card's ``listings``."""
-    columns, rows = store.query(_LISTINGS, {"ids": ids})
+def _listings(store, kind: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+    """Each node's listings (``kind``: node id -> type), in the shape of the card's ``listings``."""
+    from ..schema import schema
+
+    listed = {a for a, _ in schema().rels["SANCTIONED_UNDER"].between}
+    by_type: dict[str, list[str]] = {}
+    for nid, label in sorted(kind.items()):
+        if label in listed:
+            by_type.setdefault(label, []).append(nid)
     out: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        entry = dict(zip(columns, row))
-        entry["sources"] = rel_assertions(entry["sources"], entry.pop("_source"), entry.pop("_record"),
-                                          entry.pop("_snapshot"))
-        out.setdefault(entry.pop("node"), []).append(entry)
+    for label, ids in sorted(by_type.items()):
+        columns, rows = store.query(_cypher(_LISTINGS, label), {"ids": ids})
+        for row in rows:
+            entry = dict(zip(columns, row))
+            entry["sources"] = rel_assertions(entry["sources"], entry.pop("_source"), entry.pop("_record"),
+                                              entry.pop("_snapshot"))
+            out.setdefault(entry.pop("node"), []).append(entry)
     return out
 
 
@@ -329,9 +339,8 @@ def _view_data(node_id: str, hops: int, datadir, max_nodes: int, max_neighbours:
     dd = DataDir.of(datadir)
     with open_store(datadir=dd) as store:
         depth, via, kind = _walk(store, node_id, hops, max_nodes, max_neighbours)
-        ids = sorted(depth)
         node_records, rel_records, degree = _records(store, kind)
-        listings = _listings(store, ids)
+        listings = _listings(store, kind)
         built_at = store.build_info().get("built_at")
     sch = schema()
     edges, shown = [], {}
