@@ -30,8 +30,9 @@ def store_only_hits(graph_dir: Path, queries: list[str], wanted: set[str] | None
 
     Only asked when the index found nothing exact, and only of the types the
     build holds: at full size (a million flights) an id is found in ~60-80 ms
-    (the store's opening, then its primary key) and a record in ~0.24 s (272 ms
-    before the ids were scanned first), where the index answers in milliseconds.
+    (the store's opening, then its primary key) and a record in ~0.13 s (a scan
+    of the ids, then the rows by their primary key), where the index answers in
+    milliseconds; a query none of them holds costs its ~0.4 s of scans.
     """
     from .graph.store import open_store, read_build_info
     from .schema import schema
@@ -66,8 +67,8 @@ def store_only_hits(graph_dir: Path, queries: list[str], wanted: set[str] | None
             # primary key); the id a record makes, as typed: a flight's id ends with its record as a rule
             # (flightlog-leg-15, opensky-flight-1533ad-1769900000 for 1533ad/1769900000), and the ids are
             # short (a scan of them ~45 ms for a million flights), a row counting only with the record among
-            # its sources (below); a record as typed (a scan of the sources, 0.1-0.15 s); then both regardless
-            # of case, as the index's keys are (~0.15 s)
+            # its sources (below); a record as typed (a scan of the sources, ~85 ms); then both regardless
+            # of case, as the index's keys are (~110 ms)
             steps = [(by_id, lambda qs: {"ids": qs}),
                      (match + "regexp_matches(n.id, $suffix)", lambda qs: {"suffix": id_suffix(qs)}),
                      (match + "regexp_matches(n.sources, $pattern)", lambda qs: {"pattern": pattern(qs)}),
@@ -80,8 +81,16 @@ def store_only_hits(graph_dir: Path, queries: list[str], wanted: set[str] | None
                 found = []
                 for i in range(0, len(pending), STORE_BATCH):  # a pattern of a few hundred records at most
                     batch = pending[i:i + STORE_BATCH]
-                    found += store.query(head + tail, {**params(batch), "cap": STORE_HITS_CAP * len(batch)},
-                                         raw=True)[1]
+                    cap = STORE_HITS_CAP * len(batch)
+                    if head != by_id:
+                        # a scan returns the ids alone, and the rows are read by them: a scan that returns
+                        # them reads each of their columns for every row it passes (a million flights' ids
+                        # scanned in ~45 ms, and ~105 ms with the caption, sources and summary beside them)
+                        scan = head + " RETURN n.id LIMIT $cap"
+                        ids = [r[0] for r in store.query(scan, {**params(batch), "cap": cap}, raw=True)[1]]
+                        found += store.query(by_id + tail, {"ids": ids, "cap": cap}, raw=True)[1] if ids else []
+                    else:
+                        found += store.query(head + tail, {**params(batch), "cap": cap}, raw=True)[1]
                 for r in found:
                     nid, caption, sources_json, sanctioned = r[:4]
                     sources = _loads(sources_json or "[]")
