@@ -223,11 +223,12 @@ def _store(datadir):
 
 
 def _node(store, node_id: str) -> dict[str, Any]:
+    from .graph.query import node_label
     from .schema import schema
 
     # the type first: a node read across all tables comes back with list columns flattened to text where
     # another table has a single-valued column of the same name
-    found = store.node_type(node_id)
+    found = node_label(store.query, node_id)
     if found is None:
         raise NotFound(f"no node {node_id!r} in the graph; find ids with `kgraph lookup`")
     node_type = schema().node(found).name  # a schema name, never text from the data

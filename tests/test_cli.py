@@ -640,10 +640,11 @@ def test_a_merge_an_analyst_judged_says_so_on_the_card(demo, tmp_path):
 
 
 def test_the_store_says_a_nodes_type_by_its_id(demo):
+    from kgraph.graph.query import node_label
     from kgraph.graph.store import open_store
 
     with open_store(datadir=demo[0]) as store:
-        assert [store.node_type(i) for i in ("ofac-40185", "ofac-40181", "tail-RA78765", "flightlog-dn-2026-02-02-1",
+        assert [node_label(store.query, i) for i in ("ofac-40185", "ofac-40181", "tail-RA78765", "flightlog-dn-2026-02-02-1",
                                               "country-CU", "OFAC-40185", "nosuchthing")] == [
             "Airplane", "Organization", "Registration", "Flight", "Country", None, None]
 

@@ -165,7 +165,9 @@ def write_node_link(tables: GraphTables, out: TextIO) -> None:
 
 def neighbourhood_ids(store, node_id: str, hops: int) -> set[str]:
     """Ids of the nodes within ``hops`` relationships of ``node_id`` (either direction), itself included."""
-    if store.node_type(node_id) is None:
+    from .query import node_label
+
+    if node_label(store.query, node_id) is None:
         raise NotFound(f"no node with id {node_id!r} in the graph")
     seen = {node_id}
     frontier = [node_id]

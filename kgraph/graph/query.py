@@ -34,6 +34,8 @@ Example
 """
 from __future__ import annotations
 
+import functools
+
 import json
 import re
 from dataclasses import dataclass, field
@@ -299,14 +301,19 @@ def query(name: str | None = None, *, cypher: str | None = None, params: dict[st
 
 
 def node_label(run, node_id: str) -> str | None:
-    """The label (node type) of the node with this id, probing each node table's id index; None if absent."""
+    """The label (node type) of the node with this id, probing each node table's id index in one query (~1 ms
+    in the embedded store at full size; one match of ``n.id`` across every table took 60-110 ms); None if absent.
+    ``run`` is a store's or a Neo4j session's ``query(cypher, params)``."""
+    _, rows = run(_label_probe(), {"id": node_id})
+    return rows[0][0] if rows else None
+
+
+@functools.lru_cache(maxsize=1)
+def _label_probe() -> str:
     from ..schema import schema
 
-    for label in schema().nodes:
-        _, rows = run(f"MATCH (n:{label} {{id: $id}}) RETURN count(*)", {"id": node_id})
-        if rows and rows[0][0]:
-            return label
-    return None
+    # labels are schema names, never data; each branch returns its own as text
+    return " UNION ALL ".join(f"MATCH (n:{label} {{id: $id}}) RETURN '{label}' AS label" for label in schema().nodes)
 
 
 def _run(run, q: Query | None, text: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:

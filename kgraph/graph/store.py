@@ -291,7 +291,6 @@ class Store:
         except RuntimeError as e:  # a store cut short or garbled (a disk fault, a copy of the data directory)
             raise DamagedFile(self.path, e, REBUILD) from None
         self._conn = ladybug.Connection(self._db)
-        self._type_query: str | None = None
 
     def __enter__(self) -> "Store":
         return self
@@ -322,15 +321,6 @@ class Store:
         if not raw:
             rows = [[plain(v) if isinstance(v, (dict, list)) else v for v in row] for row in rows]
         return columns, rows
-
-    def node_type(self, node_id: str) -> str | None:
-        """The type of the node with this id, or None: each type's table asked by its primary key, in one
-        query (~1 ms at full size; one match of ``n.id`` across every table took 60-110 ms)."""
-        if self._type_query is None:
-            self._type_query = " UNION ALL ".join(f"MATCH (n:{name} {{id: $id}}) RETURN n.type AS type"
-                                                  for name in self.schema.nodes)
-        found = self.query(self._type_query, {"id": node_id}, raw=True)[1]
-        return found[0][0] if found else None
 
     def counts(self) -> dict[str, dict[str, int]]:
         """``{"nodes": {type: n}, "edges": {type: n}}`` for ``kgraph stats``."""

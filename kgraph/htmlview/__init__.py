@@ -126,10 +126,11 @@ def _walk(store, center: str, hops: int, max_nodes: int, max_neighbours: int) ->
     one node takes the whole budget.
     """
     from ..graph.analysis import HUB_TYPES
+    from ..graph.query import node_label
     from ..schema import schema
 
     rel_rank = {name: i for i, name in enumerate(schema().rels)}
-    center_type = store.node_type(center)
+    center_type = node_label(store.query, center)
     if center_type is None:
         raise NotFound(f"no node with id {center!r} in the graph; find ids with `kgraph lookup NAME`")
     depth, via, kind = {center: 0}, {center: None}, {center: center_type}
