@@ -399,7 +399,7 @@ def tree_rss_mib(root: int) -> float:
     """RSS of process ``root`` and all its descendants (Linux /proc; 0 elsewhere), in MiB.
 
     Descendants are read from each thread's ``children`` file: scanning every process's ``stat`` for its
-    parent, four times a second, cost the sampler ~2 s of CPU over a full-size run, beside the update.
+    parent took 1.56 ms a sample (this 0.19 ms), four a second: ~1.4 s of CPU over a full-size run, beside it.
     """
     total, todo = 0, [root]
     while todo:
